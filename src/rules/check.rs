@@ -1,0 +1,725 @@
+//! Validation of raw rule arguments, at validate and plan time.
+//!
+//! `check` walks a `FirewallInput`, reports every problem with the attribute
+//! it is about, and, when every value is known and nothing is wrong, returns
+//! the validated `FirewallArgs`. Unknown values are accepted silently: they
+//! are checked again once known.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ipnet::IpNet;
+
+use super::args::{self, ExtraRule, FirewallArgs};
+use super::catalog::{PeerSource, RuleSetName};
+use super::expand::{expand, extra_peers};
+use super::input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
+use super::model::{Direction, Protocol, RuleKey};
+use super::problem::{AttrPath, Problem, Problems};
+use super::values::{self, Family};
+
+/// What `check` found.
+#[derive(Debug)]
+pub struct Checked {
+    pub problems: Vec<Problem>,
+    /// The validated arguments: present only when every value is known and
+    /// no problem is an error.
+    pub args: Option<FirewallArgs>,
+}
+
+pub fn check(input: &FirewallInput) -> Checked {
+    let mut walk = Walk::default();
+    let rule_sets = walk.rule_sets(&input.rule_sets);
+    let ingress_v4 = walk.cidr_list("ingress_cidr_blocks", &input.ingress_cidr_blocks, |t| {
+        values::parse_ipv4_cidr(t, "ingress_ipv6_cidr_blocks")
+    });
+    let ingress_v6 = walk.cidr_list(
+        "ingress_ipv6_cidr_blocks",
+        &input.ingress_ipv6_cidr_blocks,
+        |t| values::parse_ipv6_cidr(t, "ingress_cidr_blocks"),
+    );
+    let egress_v4 = walk.cidr_list("egress_cidr_blocks", &input.egress_cidr_blocks, |t| {
+        values::parse_ipv4_cidr(t, "egress_ipv6_cidr_blocks")
+    });
+    let egress_v6 = walk.cidr_list(
+        "egress_ipv6_cidr_blocks",
+        &input.egress_ipv6_cidr_blocks,
+        |t| values::parse_ipv6_cidr(t, "egress_cidr_blocks"),
+    );
+    let ssh = walk.cidr_list("ssh_cidr_blocks", &input.ssh_cidr_blocks, |t| {
+        values::parse_cidr(t, Family::Either, "")
+    });
+    let nodes = walk.cidr_list(
+        "node_security_group_ids",
+        &input.node_security_group_ids,
+        values::parse_security_group_id,
+    );
+    let extras = walk.extra_rules(&input.extra_rules);
+
+    if let Maybe::Known(sets) = &rule_sets {
+        walk.cross_check(input, sets, &ssh);
+    }
+
+    let args = match (
+        rule_sets, ingress_v4, ingress_v6, egress_v4, egress_v6, ssh, nodes, extras,
+    ) {
+        (
+            Maybe::Known(rule_sets),
+            ingress_v4,
+            ingress_v6,
+            egress_v4,
+            egress_v6,
+            ssh,
+            nodes,
+            Maybe::Known(extra_rules),
+        ) if walk.complete => Some(FirewallArgs {
+            rule_sets,
+            ingress_cidr_blocks: or_default(ingress_v4, args::default_ingress_cidr_blocks),
+            ingress_ipv6_cidr_blocks: or_default(ingress_v6, Vec::new),
+            egress_cidr_blocks: or_default(egress_v4, args::default_egress_cidr_blocks),
+            egress_ipv6_cidr_blocks: or_default(egress_v6, Vec::new),
+            ssh_cidr_blocks: or_default(ssh, Vec::new),
+            node_security_group_ids: or_default(nodes, Vec::new),
+            extra_rules,
+        }),
+        _ => None,
+    };
+    if let Some(args) = &args {
+        walk.check_repeated_extra_rules(args);
+    }
+    let args = args.filter(|_| !walk.problems.has_errors());
+    Checked {
+        problems: walk.problems.0,
+        args,
+    }
+}
+
+/// The AWS quota on rules per direction (L-0EA8095F), by default 60, counted
+/// separately for IPv4 and IPv6; a rule that references a group counts for
+/// both families. Checking it at plan time saves a failed apply.
+pub const DEFAULT_MAX_RULES_PER_DIRECTION: usize = 60;
+
+pub fn check_quota(rules: &[super::model::Rule], max_per_direction: usize) -> Vec<Problem> {
+    use super::model::Peer;
+    let mut problems = Problems::default();
+    for direction in Direction::ALL {
+        for (family, counts_for) in [
+            (
+                "IPv4",
+                (|p: &Peer| !matches!(p, Peer::Ipv6(_))) as fn(&Peer) -> bool,
+            ),
+            ("IPv6", |p: &Peer| !matches!(p, Peer::Ipv4(_))),
+        ] {
+            let counted: Vec<_> = rules
+                .iter()
+                .filter(|r| r.key.direction == direction && counts_for(&r.key.peer))
+                .collect();
+            if counted.len() <= max_per_direction {
+                continue;
+            }
+            let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
+            for rule in &counted {
+                let source = match rule.rule_sets.iter().next() {
+                    Some(set) => set.to_string(),
+                    None => "extra_rule".to_string(),
+                };
+                *by_source.entry(source).or_default() += 1;
+            }
+            let breakdown = by_source
+                .iter()
+                .map(|(source, n)| format!("{source}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            problems.error(
+                AttrPath::attr("rule_sets"),
+                format!("Too many {direction} rules for one security group ({family})"),
+                format!(
+                    "These arguments expand to {} {direction} rules that count against the {family} quota, \
+                     and a security group takes at most {max_per_direction} (AWS quota L-0EA8095F, \
+                     \"Inbound or outbound rules per security group\"). By source: {breakdown}. \
+                     Use fewer CIDR blocks (aggregate them, or use a managed prefix list), split the rules \
+                     across two firewalls, or, if your account's quota was raised, set \
+                     max_rules_per_direction in the provider block.",
+                    counted.len()
+                ),
+            );
+        }
+    }
+    problems.0
+}
+
+fn or_default<T>(value: Maybe<Vec<T>>, default: fn() -> Vec<T>) -> Vec<T> {
+    match value {
+        Maybe::Known(v) => v,
+        _ => default(),
+    }
+}
+
+/// State of one validation pass.
+struct Walk {
+    problems: Problems,
+    /// False once any value was unknown.
+    complete: bool,
+}
+
+impl Default for Walk {
+    fn default() -> Self {
+        Walk {
+            problems: Problems::default(),
+            complete: true,
+        }
+    }
+}
+
+impl Walk {
+    fn rule_sets(&mut self, value: &MaybeList<String>) -> Maybe<BTreeSet<RuleSetName>> {
+        let path = AttrPath::attr("rule_sets");
+        let parsed = self.list(&path, value, |name| {
+            RuleSetName::parse(name).ok_or_else(|| unknown_rule_set(name))
+        });
+        match parsed {
+            Maybe::Known(names) => Maybe::Known(names.into_iter().collect()),
+            Maybe::Unknown => Maybe::Unknown,
+            // Required in the schema; treat a null as "none chosen".
+            Maybe::Absent => Maybe::Known(BTreeSet::new()),
+        }
+    }
+
+    fn cidr_list<T>(
+        &mut self,
+        name: &'static str,
+        value: &MaybeList<String>,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Maybe<Vec<T>> {
+        self.list(&AttrPath::attr(name), value, parse)
+    }
+
+    /// Parses every known element; an error names the element's index.
+    /// The result is `Known` only when the list and all its elements are.
+    fn list<T>(
+        &mut self,
+        path: &AttrPath,
+        value: &MaybeList<String>,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Maybe<Vec<T>> {
+        let items = match value {
+            Maybe::Absent => return Maybe::Absent,
+            Maybe::Unknown => {
+                self.complete = false;
+                return Maybe::Unknown;
+            }
+            Maybe::Known(items) => items,
+        };
+        let mut parsed = Vec::with_capacity(items.len());
+        let mut all_known = true;
+        for (i, item) in items.iter().enumerate() {
+            match item {
+                Maybe::Known(text) => match parse(text) {
+                    Ok(v) => parsed.push(v),
+                    Err(detail) => {
+                        self.problems
+                            .error(path.index(i), invalid_value_summary(path), detail)
+                    }
+                },
+                Maybe::Unknown => all_known = false,
+                Maybe::Absent => self.problems.error(
+                    path.index(i),
+                    format!("Null element in {path}"),
+                    "Every element of this list must have a value.",
+                ),
+            }
+        }
+        if all_known {
+            Maybe::Known(parsed)
+        } else {
+            self.complete = false;
+            Maybe::Unknown
+        }
+    }
+
+    fn extra_rules(&mut self, value: &Maybe<Vec<ExtraRuleInput>>) -> Maybe<Vec<ExtraRule>> {
+        let blocks = match value {
+            Maybe::Absent => return Maybe::Known(Vec::new()),
+            Maybe::Unknown => {
+                self.complete = false;
+                return Maybe::Unknown;
+            }
+            Maybe::Known(blocks) => blocks,
+        };
+        let mut rules = Vec::with_capacity(blocks.len());
+        for (i, block) in blocks.iter().enumerate() {
+            let path = AttrPath::attr("extra_rule").index(i);
+            if let Some(rule) = self.extra_rule(&path, block) {
+                rules.push(rule);
+            }
+        }
+        Maybe::Known(rules)
+    }
+
+    fn extra_rule(&mut self, path: &AttrPath, block: &ExtraRuleInput) -> Option<ExtraRule> {
+        let direction = self.required_choice(
+            &path.then("direction"),
+            &block.direction,
+            Direction::parse,
+            "\"ingress\", \"egress\"",
+        );
+        let protocol = self.required_choice(
+            &path.then("protocol"),
+            &block.protocol,
+            Protocol::parse,
+            "\"tcp\", \"udp\", \"icmp\", \"icmpv6\", \"all\"",
+        );
+        let ports = match protocol {
+            Some(protocol) => self.ports(path, protocol, block),
+            None => None,
+        };
+        let cidr_v4 = self.list(&path.then("cidr_blocks"), &block.cidr_blocks, |t| {
+            values::parse_ipv4_cidr(t, "ipv6_cidr_blocks")
+        });
+        let cidr_v6 = self.list(
+            &path.then("ipv6_cidr_blocks"),
+            &block.ipv6_cidr_blocks,
+            |t| values::parse_ipv6_cidr(t, "cidr_blocks"),
+        );
+        let groups = self.list(
+            &path.then("security_group_ids"),
+            &block.security_group_ids,
+            values::parse_security_group_id,
+        );
+        let self_ = match &block.self_ {
+            Maybe::Known(v) => Some(*v),
+            Maybe::Absent => Some(false),
+            Maybe::Unknown => {
+                self.complete = false;
+                None
+            }
+        };
+        let description = match &block.description {
+            Maybe::Known(text) => match values::check_description(text) {
+                Ok(()) => Some(Some(text.clone())),
+                Err(detail) => {
+                    self.problems.error(
+                        path.then("description"),
+                        "Invalid rule description",
+                        detail,
+                    );
+                    None
+                }
+            },
+            Maybe::Absent => Some(None),
+            Maybe::Unknown => {
+                self.complete = false;
+                None
+            }
+        };
+
+        self.check_peers(path, protocol, &cidr_v4, &cidr_v6, &groups, self_);
+
+        Some(ExtraRule {
+            direction: direction?,
+            protocol: protocol?,
+            from_port: ports?.0,
+            to_port: ports?.1,
+            cidr_blocks: cidr_v4.known().cloned()?,
+            ipv6_cidr_blocks: cidr_v6.known().cloned()?,
+            security_group_ids: groups
+                .known()
+                .cloned()
+                .or_else(|| groups.is_absent().then(Vec::new))?,
+            self_: self_?,
+            description: description?,
+        })
+    }
+
+    /// An `extra_rule` needs a peer, and ICMP of one family cannot match the
+    /// other family's blocks.
+    fn check_peers(
+        &mut self,
+        path: &AttrPath,
+        protocol: Option<Protocol>,
+        cidr_v4: &Maybe<Vec<ipnet::Ipv4Net>>,
+        cidr_v6: &Maybe<Vec<ipnet::Ipv6Net>>,
+        groups: &Maybe<Vec<String>>,
+        self_: Option<bool>,
+    ) {
+        let any_unknown =
+            cidr_v4.is_unknown() || cidr_v6.is_unknown() || groups.is_unknown() || self_.is_none();
+        let has_peer = cidr_v4.known().is_some_and(|v| !v.is_empty())
+            || cidr_v6.known().is_some_and(|v| !v.is_empty())
+            || groups.known().is_some_and(|v| !v.is_empty())
+            || self_ == Some(true);
+        if !has_peer && !any_unknown {
+            self.problems.error(
+                path.clone(),
+                "extra_rule has no peer",
+                "Each extra_rule needs at least one of cidr_blocks, ipv6_cidr_blocks, security_group_ids \
+                 or self = true: the source of an ingress rule or the destination of an egress rule.",
+            );
+        }
+        if protocol == Some(Protocol::Icmp) && cidr_v6.known().is_some_and(|v| !v.is_empty()) {
+            self.problems.error(
+                path.then("ipv6_cidr_blocks"),
+                "protocol \"icmp\" does not match IPv6 traffic",
+                "ICMP for IPv6 is its own protocol: use a second extra_rule with protocol = \"icmpv6\" for ipv6_cidr_blocks.",
+            );
+        }
+        if protocol == Some(Protocol::Icmpv6) && cidr_v4.known().is_some_and(|v| !v.is_empty()) {
+            self.problems.error(
+                path.then("cidr_blocks"),
+                "protocol \"icmpv6\" does not match IPv4 traffic",
+                "Use a second extra_rule with protocol = \"icmp\" for IPv4 cidr_blocks.",
+            );
+        }
+    }
+
+    fn required_choice<T>(
+        &mut self,
+        path: &AttrPath,
+        value: &Maybe<String>,
+        parse: fn(&str) -> Option<T>,
+        choices: &str,
+    ) -> Option<T> {
+        match value {
+            Maybe::Known(text) => {
+                let parsed = parse(text);
+                if parsed.is_none() {
+                    self.problems.error(
+                        path.clone(),
+                        format!("Invalid value for {}", last_name(path)),
+                        format!("\"{text}\" is not one of {choices}."),
+                    );
+                }
+                parsed
+            }
+            Maybe::Absent => {
+                self.problems.error(
+                    path.clone(),
+                    format!("Missing {}", last_name(path)),
+                    format!("Set it to one of {choices}."),
+                );
+                None
+            }
+            Maybe::Unknown => {
+                self.complete = false;
+                None
+            }
+        }
+    }
+
+    /// `(from_port, to_port)` in AWS's convention: -1 where the protocol has
+    /// no ports (all) or where ICMP means "any type / any code".
+    fn ports(
+        &mut self,
+        path: &AttrPath,
+        protocol: Protocol,
+        block: &ExtraRuleInput,
+    ) -> Option<(i32, i32)> {
+        let from_path = path.then("from_port");
+        let to_path = path.then("to_port");
+        if block.from_port.is_unknown() || block.to_port.is_unknown() {
+            self.complete = false;
+            return None;
+        }
+        let from = block.from_port.known().copied();
+        let to = block.to_port.known().copied();
+        match protocol {
+            Protocol::All => {
+                for (p, v) in [(&from_path, from), (&to_path, to)] {
+                    if v.is_some() {
+                        self.problems.error(
+                            p.clone(),
+                            "Ports given with protocol \"all\"",
+                            "protocol = \"all\" covers every protocol and port; remove from_port and to_port, \
+                             or choose protocol \"tcp\" or \"udp\" to restrict ports.",
+                        );
+                    }
+                }
+                (from.is_none() && to.is_none()).then_some((-1, -1))
+            }
+            Protocol::Tcp | Protocol::Udp => {
+                let from = self.port_number(&from_path, from, 0, 65535, protocol);
+                let to = self.port_number(&to_path, to, 0, 65535, protocol);
+                let (from, to) = (from?, to?);
+                if from > to {
+                    self.problems.error(
+                        from_path,
+                        "from_port is greater than to_port",
+                        format!("The port range {from}-{to} is empty; from_port must be at most to_port."),
+                    );
+                    return None;
+                }
+                Some((from, to))
+            }
+            Protocol::Icmp | Protocol::Icmpv6 => {
+                // ICMP: from_port is the type, to_port the code; -1 or
+                // omitted means any.
+                let icmp_type =
+                    self.port_number(&from_path, Some(from.unwrap_or(-1.0)), -1, 255, protocol)?;
+                let icmp_code =
+                    self.port_number(&to_path, Some(to.unwrap_or(-1.0)), -1, 255, protocol)?;
+                if icmp_type == -1 && icmp_code != -1 {
+                    self.problems.error(
+                        to_path,
+                        "ICMP code given for any type",
+                        "With from_port (the ICMP type) -1 or omitted, to_port (the code) must be -1 or omitted too.",
+                    );
+                    return None;
+                }
+                Some((icmp_type, icmp_code))
+            }
+        }
+    }
+
+    fn port_number(
+        &mut self,
+        path: &AttrPath,
+        value: Option<f64>,
+        min: i32,
+        max: i32,
+        protocol: Protocol,
+    ) -> Option<i32> {
+        let Some(value) = value else {
+            self.problems.error(
+                path.clone(),
+                format!("Missing {}", last_name(path)),
+                format!("protocol \"{protocol}\" needs from_port and to_port (0 to 65535; the same number for one port)."),
+            );
+            return None;
+        };
+        match values::whole_number_in(value, min, max) {
+            Ok(n) => Some(n),
+            Err(detail) => {
+                let what = if protocol.is_icmp() {
+                    " (ICMP type or code)"
+                } else {
+                    ""
+                };
+                self.problems.error(
+                    path.clone(),
+                    format!("Invalid {}{what}", last_name(path)),
+                    detail,
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks that need the chosen rule sets.
+    fn cross_check(
+        &mut self,
+        input: &FirewallInput,
+        sets: &BTreeSet<RuleSetName>,
+        ssh: &Maybe<Vec<IpNet>>,
+    ) {
+        let uses = |source: PeerSource| {
+            sets.iter()
+                .any(|s| s.rules().iter().any(|r| r.peers == source))
+        };
+
+        for (source, v4_name, v4, v6_name, v6, side) in [
+            (
+                PeerSource::IngressBlocks,
+                "ingress_cidr_blocks",
+                &input.ingress_cidr_blocks,
+                "ingress_ipv6_cidr_blocks",
+                &input.ingress_ipv6_cidr_blocks,
+                "from",
+            ),
+            (
+                PeerSource::EgressBlocks,
+                "egress_cidr_blocks",
+                &input.egress_cidr_blocks,
+                "egress_ipv6_cidr_blocks",
+                &input.egress_ipv6_cidr_blocks,
+                "to",
+            ),
+        ] {
+            let users: Vec<&str> = sets
+                .iter()
+                .filter(|s| s.rules().iter().any(|r| r.peers == source))
+                .map(|s| s.as_str())
+                .collect();
+            if users.is_empty() {
+                for (name, list) in [(v4_name, v4), (v6_name, v6)] {
+                    if list.known().is_some_and(|l| !l.is_empty()) {
+                        self.problems.warning(
+                            AttrPath::attr(name),
+                            format!("{name} is not used"),
+                            format!(
+                                "None of the chosen rule sets opens ports {side} {name}; it has no effect. \
+                                 Remove it, or add a rule set that uses it."
+                            ),
+                        );
+                    }
+                }
+                continue;
+            }
+            // IPv4 defaults to the whole internet when absent; IPv6 to none.
+            let v4_len = known_len(v4, 1);
+            let v6_len = known_len(v6, 0);
+            if v4_len == Some(0) && v6_len == Some(0) {
+                self.problems.error(
+                    AttrPath::attr(v4_name),
+                    format!("No CIDR blocks for rule sets {}", users.join(", ")),
+                    format!(
+                        "Rule sets {} open ports {side} {v4_name} and {v6_name}, and both are empty, so they \
+                         would create no rules. Give at least one block, or remove the rule sets.",
+                        users.join(", ")
+                    ),
+                );
+            }
+        }
+
+        if sets.contains(&RuleSetName::Ssh) {
+            match known_len(&input.ssh_cidr_blocks, 0) {
+                Some(0) if input.ssh_cidr_blocks.is_absent() => self.problems.error(
+                    AttrPath::attr("ssh_cidr_blocks"),
+                    "ssh_cidr_blocks is required with the ssh rule set",
+                    "Rule set \"ssh\" opens TCP/22 only to the blocks you name, so that SSH is never open to \
+                     the world by accident. Set ssh_cidr_blocks to your management network, e.g. [\"10.0.0.0/16\"].",
+                ),
+                Some(0) => self.problems.error(
+                    AttrPath::attr("ssh_cidr_blocks"),
+                    "ssh_cidr_blocks is empty",
+                    "Rule set \"ssh\" needs at least one block to open TCP/22 to; remove \"ssh\" from rule_sets \
+                     if no one should reach port 22.",
+                ),
+                _ => {}
+            }
+            if let Maybe::Known(nets) = ssh {
+                for (i, net) in nets.iter().enumerate() {
+                    if values::is_whole_internet(net) {
+                        self.problems.warning(
+                            AttrPath::attr("ssh_cidr_blocks").index(i),
+                            "SSH open to the whole internet",
+                            format!(
+                                "\"{net}\" lets anyone try to log in on TCP/22. The seed keeps SSH for management \
+                                 purposes: limit it to your management network or a bastion host."
+                            ),
+                        );
+                    }
+                }
+            }
+        } else if input.ssh_cidr_blocks.known().is_some_and(|l| !l.is_empty()) {
+            self.problems.warning(
+                AttrPath::attr("ssh_cidr_blocks"),
+                "ssh_cidr_blocks is not used",
+                "rule_sets does not include \"ssh\", so these blocks open nothing. Add \"ssh\" or remove them.",
+            );
+        }
+
+        if !uses(PeerSource::Nodes)
+            && input
+                .node_security_group_ids
+                .known()
+                .is_some_and(|l| !l.is_empty())
+        {
+            self.problems.warning(
+                AttrPath::attr("node_security_group_ids"),
+                "node_security_group_ids is not used",
+                "rule_sets does not include \"internal\", so these groups are allowed nothing. Add \"internal\" \
+                 or remove them.",
+            );
+        }
+
+        if sets.is_empty()
+            && input
+                .extra_rules
+                .known()
+                .is_none_or(|blocks| blocks.is_empty())
+            && !input.extra_rules.is_unknown()
+        {
+            self.problems.error(
+                AttrPath::attr("rule_sets"),
+                "No rules to create",
+                format!(
+                    "rule_sets is empty and there is no extra_rule block. Choose rule sets from {}, or add \
+                     extra_rule blocks.",
+                    RuleSetName::valid_names()
+                ),
+            );
+        }
+    }
+
+    /// An extra rule must not repeat another extra rule, nor a rule that a
+    /// chosen rule set already creates: AWS holds each rule once, and two
+    /// descriptions for one rule would flip-flop.
+    fn check_repeated_extra_rules(&mut self, args: &FirewallArgs) {
+        let documented = expand(&FirewallArgs {
+            extra_rules: Vec::new(),
+            ..args.clone()
+        });
+        let documented: BTreeMap<&RuleKey, &BTreeSet<RuleSetName>> =
+            documented.iter().map(|r| (&r.key, &r.rule_sets)).collect();
+        let mut seen: BTreeMap<RuleKey, usize> = BTreeMap::new();
+        for (i, extra) in args.extra_rules.iter().enumerate() {
+            for peer in extra_peers(extra) {
+                let key = RuleKey {
+                    direction: extra.direction,
+                    protocol: extra.protocol,
+                    from_port: extra.from_port,
+                    to_port: extra.to_port,
+                    peer,
+                };
+                let path = AttrPath::attr("extra_rule").index(i);
+                if let Some(sets) = documented.get(&key) {
+                    let names: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
+                    self.problems.error(
+                        path,
+                        "extra_rule repeats a documented rule",
+                        format!(
+                            "The rule \"{key}\" is already created by rule set {}; remove it from this extra_rule.",
+                            names.join(", ")
+                        ),
+                    );
+                } else if let Some(first) = seen.get(&key) {
+                    self.problems.error(
+                        path,
+                        "Duplicate extra_rule",
+                        format!("The rule \"{key}\" is already created by extra_rule[{first}]; remove one of them."),
+                    );
+                } else {
+                    seen.insert(key, i);
+                }
+            }
+        }
+    }
+}
+
+fn known_len(list: &MaybeList<String>, default_len: usize) -> Option<usize> {
+    match list {
+        Maybe::Absent => Some(default_len),
+        Maybe::Unknown => None,
+        Maybe::Known(items) => Some(items.len()),
+    }
+}
+
+fn unknown_rule_set(name: &str) -> String {
+    let normalized = name.trim().to_ascii_lowercase().replace('_', "-");
+    let hint = match RuleSetName::parse(&normalized) {
+        Some(set) => format!(" Did you mean \"{set}\"?"),
+        None => String::new(),
+    };
+    format!(
+        "\"{name}\" is not a documented rule set.{hint} Valid rule sets: {}.",
+        RuleSetName::valid_names()
+    )
+}
+
+fn invalid_value_summary(path: &AttrPath) -> String {
+    match last_name(path) {
+        "rule_sets" => "Unknown rule set".to_string(),
+        "node_security_group_ids" | "security_group_ids" => "Invalid security group id".to_string(),
+        name => format!("Invalid CIDR block in {name}"),
+    }
+}
+
+fn last_name(path: &AttrPath) -> &'static str {
+    path.0
+        .iter()
+        .rev()
+        .find_map(|step| match step {
+            super::problem::PathStep::Attribute(name) => Some(*name),
+            super::problem::PathStep::Index(_) => None,
+        })
+        .unwrap_or("")
+}

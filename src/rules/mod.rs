@@ -1,0 +1,19 @@
+//! The domain, pure: the seed's rule sets, expansion of firewall arguments
+//! into rules, and validation. No I/O, no Terraform types, no AWS types.
+
+pub mod args;
+pub mod catalog;
+pub mod check;
+pub mod expand;
+pub mod input;
+pub mod model;
+pub mod problem;
+pub mod values;
+
+pub use args::{ExtraRule, FirewallArgs};
+pub use catalog::RuleSetName;
+pub use check::{check, check_quota, Checked, DEFAULT_MAX_RULES_PER_DIRECTION};
+pub use expand::expand;
+pub use input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
+pub use model::{Direction, Peer, Protocol, Rule, RuleKey};
+pub use problem::{AttrPath, PathStep, Problem, Severity};

@@ -1,0 +1,157 @@
+//! The vocabulary of the domain: directions, protocols, peers and rules.
+//!
+//! Rules mirror what AWS calls a security group rule (one `sgr-` id each):
+//! one direction, one protocol, one port range and exactly one peer. Keeping
+//! that shape in the pure core means a desired rule and a rule read back from
+//! AWS compare directly, without a translation step that could lose detail.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use ipnet::{Ipv4Net, Ipv6Net};
+
+use super::catalog::RuleSetName;
+
+/// Which way traffic flows through the group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::Ingress, Direction::Egress];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Direction> {
+        Direction::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The IP protocols a rule may name. `All` is AWS's `-1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Icmp,
+    Icmpv6,
+    All,
+}
+
+impl Protocol {
+    pub const ALL: [Protocol; 5] = [
+        Protocol::Tcp,
+        Protocol::Udp,
+        Protocol::Icmp,
+        Protocol::Icmpv6,
+        Protocol::All,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Icmp => "icmp",
+            Protocol::Icmpv6 => "icmpv6",
+            Protocol::All => "all",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Protocol> {
+        Protocol::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+
+    /// TCP and UDP carry port numbers; ICMP carries a type and a code in the
+    /// same two fields; `all` carries neither.
+    pub fn has_ports(self) -> bool {
+        matches!(self, Protocol::Tcp | Protocol::Udp)
+    }
+
+    pub fn is_icmp(self) -> bool {
+        matches!(self, Protocol::Icmp | Protocol::Icmpv6)
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The one source (ingress) or destination (egress) of a rule.
+///
+/// The variant order is the output order: IPv4 ranges, IPv6 ranges, other
+/// groups, then the group itself.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Peer {
+    Ipv4(Ipv4Net),
+    Ipv6(Ipv6Net),
+    SecurityGroup(String),
+    SelfGroup,
+}
+
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Peer::Ipv4(net) => write!(f, "{net}"),
+            Peer::Ipv6(net) => write!(f, "{net}"),
+            Peer::SecurityGroup(id) => f.write_str(id),
+            Peer::SelfGroup => f.write_str("self"),
+        }
+    }
+}
+
+/// What makes two rules the same rule for AWS. The description is not part
+/// of it: AWS rejects a second rule that differs only in its description.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleKey {
+    pub direction: Direction,
+    pub protocol: Protocol,
+    /// Port, or ICMP type; -1 where the protocol has none (AWS's convention).
+    pub from_port: i32,
+    /// Port, or ICMP code; -1 where the protocol has none (AWS's convention).
+    pub to_port: i32,
+    pub peer: Peer,
+}
+
+impl fmt::Display for RuleKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let towards = match self.direction {
+            Direction::Ingress => "from",
+            Direction::Egress => "to",
+        };
+        let ports = match (self.protocol, self.from_port, self.to_port) {
+            (Protocol::All, _, _) => String::new(),
+            (p, from, to) if p.is_icmp() => format!(" type {from} code {to}"),
+            (_, from, to) if from == to => format!(" {from}"),
+            (_, from, to) => format!(" {from}-{to}"),
+        };
+        write!(
+            f,
+            "{} {}{} {} {}",
+            self.direction, self.protocol, ports, towards, self.peer
+        )
+    }
+}
+
+/// One desired (or actual) rule of a security group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub key: RuleKey,
+    pub description: Option<String>,
+    /// The documented rule sets that ask for this rule; empty for an
+    /// `extra_rule`.
+    pub rule_sets: BTreeSet<RuleSetName>,
+}

@@ -17,3 +17,8 @@ pub use expand::expand;
 pub use input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 pub use model::{Direction, Peer, Protocol, Rule, RuleKey};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
+
+#[cfg(test)]
+mod check_tests;
+#[cfg(test)]
+mod expand_tests;

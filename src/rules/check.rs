@@ -350,7 +350,7 @@ impl Walk {
         if !has_peer && !any_unknown {
             self.problems.error(
                 path.clone(),
-                "extra_rule has no peer",
+                format!("{path} has no peer"),
                 "Each extra_rule needs at least one of cidr_blocks, ipv6_cidr_blocks, security_group_ids \
                  or self = true: the source of an ingress rule or the destination of an egress rule.",
             );
@@ -664,8 +664,8 @@ impl Walk {
                 if let Some(sets) = documented.get(&key) {
                     let names: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
                     self.problems.error(
-                        path,
-                        "extra_rule repeats a documented rule",
+                        path.clone(),
+                        format!("{path} repeats a documented rule"),
                         format!(
                             "The rule \"{key}\" is already created by rule set {}; remove it from this extra_rule.",
                             names.join(", ")
@@ -673,8 +673,8 @@ impl Walk {
                     );
                 } else if let Some(first) = seen.get(&key) {
                     self.problems.error(
-                        path,
-                        "Duplicate extra_rule",
+                        path.clone(),
+                        format!("{path} is a duplicate"),
                         format!("The rule \"{key}\" is already created by extra_rule[{first}]; remove one of them."),
                     );
                 } else {

@@ -1,0 +1,592 @@
+//! The provider block: its schema, shaped like the AWS provider's so users
+//! feel at home, its validation, and the settings it yields.
+//!
+//! The AWS options are decoded and validated here already; the `aws` layer
+//! turns them into clients.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Block, NestedBlock, Schema};
+use tf_provider::value::{Value, ValueList};
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::diagnostics::error;
+use super::schema_builder::{block, optional, sensitive, string_map};
+use crate::rules::values::whole_number_in;
+use crate::rules::DEFAULT_MAX_RULES_PER_DIRECTION;
+
+/// The provider block as Terraform sends it.
+///
+/// No `Debug`: it holds secrets. See `Secret` for the decoded form.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct ProviderConfig {
+    pub region: Value<String>,
+    pub profile: Value<String>,
+    pub access_key: Value<String>,
+    pub secret_key: Value<String>,
+    pub token: Value<String>,
+    pub max_retries: Value<f64>,
+    pub max_rules_per_direction: Value<f64>,
+    pub assume_role: ValueList<AssumeRoleConfig>,
+    pub endpoints: ValueList<EndpointsConfig>,
+    pub default_tags: ValueList<DefaultTagsConfig>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AssumeRoleConfig {
+    pub role_arn: Value<String>,
+    pub session_name: Value<String>,
+    pub external_id: Value<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct EndpointsConfig {
+    pub ec2: Value<String>,
+    pub elbv2: Value<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DefaultTagsConfig {
+    pub tags: Value<BTreeMap<String, Value<String>>>,
+}
+
+pub fn provider_schema() -> Schema {
+    let attributes = vec![
+        (
+            "region",
+            optional(
+                AttributeType::String,
+                "AWS Region, e.g. `eu-central-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the \
+                 shared config file's region.",
+            ),
+        ),
+        (
+            "profile",
+            optional(
+                AttributeType::String,
+                "Named profile of the shared config and credentials files. Defaults to `AWS_PROFILE`.",
+            ),
+        ),
+        (
+            "access_key",
+            sensitive(optional(
+                AttributeType::String,
+                "AWS access key id. Overrides the default credential chain together with `secret_key`.",
+            )),
+        ),
+        ("secret_key", sensitive(optional(AttributeType::String, "AWS secret access key."))),
+        (
+            "token",
+            sensitive(optional(AttributeType::String, "Session token for temporary credentials.")),
+        ),
+        (
+            "max_retries",
+            optional(
+                AttributeType::Number,
+                "How many times an AWS call is retried (throttling included) with exponential backoff. \
+                 Defaults to 25, as in the AWS provider; 0 to 100.",
+            ),
+        ),
+        (
+            "max_rules_per_direction",
+            optional(
+                AttributeType::Number,
+                "Inbound (and outbound) rules one security group may hold per IP family: the AWS quota \
+                 L-0EA8095F. Defaults to 60, AWS's default; set it when your account's quota was raised \
+                 (at most 1000). Rule sets that would exceed it fail at plan time.",
+            ),
+        ),
+    ];
+    let blocks = vec![
+        (
+            "assume_role",
+            NestedBlock::Optional(block(
+                "Assume this IAM role with the credentials found, and use the role's credentials.",
+                vec![
+                    (
+                        "role_arn",
+                        optional(AttributeType::String, "ARN of the role, `arn:aws:iam::<account>:role/<name>`."),
+                    ),
+                    (
+                        "session_name",
+                        optional(AttributeType::String, "Session name (2–64 characters of `\\w+=,.@-`)."),
+                    ),
+                    ("external_id", optional(AttributeType::String, "External id the role's trust policy asks for.")),
+                ],
+                vec![],
+            )),
+        ),
+        (
+            "endpoints",
+            NestedBlock::Optional(block(
+                "Custom service endpoints, for an AWS emulator, LocalStack or VPC endpoints.",
+                vec![
+                    ("ec2", optional(AttributeType::String, "EC2 endpoint URL, e.g. `http://127.0.0.1:5000`.")),
+                    ("elbv2", optional(AttributeType::String, "Elastic Load Balancing v2 endpoint URL.")),
+                ],
+                vec![],
+            )),
+        ),
+        (
+            "default_tags",
+            NestedBlock::Optional(block(
+                "Tags added to every security group this provider creates; a resource's own `tags` win \
+                 on conflicts.",
+                vec![("tags", optional(string_map(), "The tags."))],
+                vec![],
+            )),
+        ),
+    ];
+    Schema {
+        version: 1,
+        block: block(
+            "The Cumulocity firewall provider turns the documented Cumulocity IoT firewall rule sets into \
+             AWS security groups. Credentials and Region follow the AWS provider's rules.",
+            attributes,
+            blocks,
+        ),
+    }
+}
+
+/// A secret string: never printed, not even by `{:?}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(**redacted**)")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaticCredentials {
+    pub access_key: String,
+    pub secret_key: Secret,
+    pub token: Option<Secret>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// Everything the provider block decides, validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderSettings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub credentials: Option<StaticCredentials>,
+    pub assume_role: Option<AssumeRole>,
+    pub ec2_endpoint: Option<String>,
+    pub elbv2_endpoint: Option<String>,
+    pub max_retries: u32,
+    pub max_rules_per_direction: usize,
+    pub default_tags: BTreeMap<String, String>,
+}
+
+pub const DEFAULT_MAX_RETRIES: u32 = 25;
+
+impl Default for ProviderSettings {
+    fn default() -> Self {
+        ProviderSettings {
+            region: None,
+            profile: None,
+            credentials: None,
+            assume_role: None,
+            ec2_endpoint: None,
+            elbv2_endpoint: None,
+            max_retries: DEFAULT_MAX_RETRIES,
+            max_rules_per_direction: DEFAULT_MAX_RULES_PER_DIRECTION,
+            default_tags: BTreeMap::new(),
+        }
+    }
+}
+
+/// Validates the provider block. Unknown values pass (they are checked when
+/// known); with `diags` free of errors and every value known, returns the
+/// settings.
+pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<ProviderSettings> {
+    let errors_before = diags.errors.len();
+    let mut settings = ProviderSettings::default();
+    let mut complete = true;
+    let mut known = |v: &Value<String>| -> Option<String> {
+        match v {
+            Value::Value(s) => Some(s.clone()),
+            Value::Null => None,
+            Value::Unknown => {
+                complete = false;
+                None
+            }
+        }
+    };
+
+    settings.region = known(&config.region);
+    if let Some(region) = &settings.region {
+        if !is_region_name(region) {
+            error(
+                diags,
+                "Invalid region",
+                format!(
+                    "\"{region}\" is not an AWS Region name; Regions look like \"eu-central-1\"."
+                ),
+                AttributePath::new("region"),
+            );
+        }
+    }
+    settings.profile = known(&config.profile);
+
+    let access_key = known(&config.access_key);
+    let secret_key = known(&config.secret_key);
+    let token = known(&config.token);
+    match (access_key, secret_key) {
+        (Some(access_key), Some(secret_key)) => {
+            settings.credentials = Some(StaticCredentials {
+                access_key,
+                secret_key: Secret(secret_key),
+                token: token.map(Secret),
+            })
+        }
+        (Some(_), None) if config.secret_key.is_null() => error(diags, 
+            "secret_key is missing",
+            "access_key and secret_key go together: set both, or neither to use the default credential chain.",
+            AttributePath::new("secret_key"),
+        ),
+        (None, Some(_)) if config.access_key.is_null() => error(diags, 
+            "access_key is missing",
+            "access_key and secret_key go together: set both, or neither to use the default credential chain.",
+            AttributePath::new("access_key"),
+        ),
+        _ => {}
+    }
+
+    if let Some(n) = whole_in(
+        diags,
+        &config.max_retries,
+        "max_retries",
+        0,
+        100,
+        &mut complete,
+    ) {
+        settings.max_retries = n as u32;
+    }
+    if let Some(n) = whole_in(
+        diags,
+        &config.max_rules_per_direction,
+        "max_rules_per_direction",
+        1,
+        1000,
+        &mut complete,
+    ) {
+        settings.max_rules_per_direction = n as usize;
+    }
+
+    if let Some(role) = single_block(&config.assume_role, &mut complete) {
+        let path = AttributePath::new("assume_role").index(0);
+        let role_arn = match &role.role_arn {
+            Value::Value(arn) => Some(arn.clone()),
+            Value::Unknown => {
+                complete = false;
+                None
+            }
+            Value::Null => {
+                error(
+                    diags,
+                    "role_arn is missing",
+                    "assume_role needs the ARN of the role to assume.",
+                    path.clone().attribute("role_arn"),
+                );
+                None
+            }
+        };
+        if let Some(arn) = &role_arn {
+            if !is_role_arn(arn) {
+                error(diags, 
+                    "Invalid role_arn",
+                    format!("\"{arn}\" is not an IAM role ARN; role ARNs look like \"arn:aws:iam::123456789012:role/deployer\"."),
+                    path.clone().attribute("role_arn"),
+                );
+            }
+        }
+        let session_name = match &role.session_name {
+            Value::Value(name) => {
+                if !is_session_name(name) {
+                    error(
+                        diags,
+                        "Invalid session_name",
+                        format!(
+                            "\"{name}\" must be 2 to 64 characters of letters, digits and =,.@_-"
+                        ),
+                        path.clone().attribute("session_name"),
+                    );
+                }
+                Some(name.clone())
+            }
+            Value::Unknown => {
+                complete = false;
+                None
+            }
+            Value::Null => None,
+        };
+        let external_id = match &role.external_id {
+            Value::Value(id) => Some(id.clone()),
+            Value::Unknown => {
+                complete = false;
+                None
+            }
+            Value::Null => None,
+        };
+        settings.assume_role = role_arn.map(|role_arn| AssumeRole {
+            role_arn,
+            session_name,
+            external_id,
+        });
+    }
+
+    if let Some(endpoints) = single_block(&config.endpoints, &mut complete) {
+        let path = AttributePath::new("endpoints").index(0);
+        for (name, value, slot) in [
+            ("ec2", &endpoints.ec2, &mut settings.ec2_endpoint),
+            ("elbv2", &endpoints.elbv2, &mut settings.elbv2_endpoint),
+        ] {
+            match value {
+                Value::Value(text) => match check_endpoint(text) {
+                    Ok(()) => *slot = Some(text.clone()),
+                    Err(detail) => error(
+                        diags,
+                        format!("Invalid {name} endpoint"),
+                        detail,
+                        path.clone().attribute(name),
+                    ),
+                },
+                Value::Unknown => complete = false,
+                Value::Null => {}
+            }
+        }
+    }
+
+    if let Some(tags) = single_block(&config.default_tags, &mut complete) {
+        match &tags.tags {
+            Value::Value(map) => {
+                for (key, value) in map {
+                    match value {
+                        Value::Value(v) => {
+                            settings.default_tags.insert(key.clone(), v.clone());
+                        }
+                        Value::Unknown => complete = false,
+                        Value::Null => {}
+                    }
+                }
+            }
+            Value::Unknown => complete = false,
+            Value::Null => {}
+        }
+    }
+
+    (complete && diags.errors.len() == errors_before).then_some(settings)
+}
+
+fn single_block<'c, T>(blocks: &'c ValueList<T>, complete: &mut bool) -> Option<&'c T> {
+    match blocks {
+        Value::Value(items) => items.first(),
+        Value::Unknown => {
+            *complete = false;
+            None
+        }
+        Value::Null => None,
+    }
+}
+
+fn whole_in(
+    diags: &mut Diagnostics,
+    value: &Value<f64>,
+    name: &'static str,
+    min: i32,
+    max: i32,
+    complete: &mut bool,
+) -> Option<i32> {
+    match value {
+        Value::Value(v) => match whole_number_in(*v, min, max) {
+            Ok(n) => Some(n),
+            Err(detail) => {
+                error(
+                    diags,
+                    format!("Invalid {name}"),
+                    detail,
+                    AttributePath::new(name),
+                );
+                None
+            }
+        },
+        Value::Unknown => {
+            *complete = false;
+            None
+        }
+        Value::Null => None,
+    }
+}
+
+/// `eu-central-1`, `us-gov-west-1`, `ap-southeast-4`, `il-central-1`, ...
+fn is_region_name(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
+        if partition.starts_with("aws")
+            && account.len() == 12
+            && account.bytes().all(|b| b.is_ascii_digit())
+            && resource.strip_prefix("role/").is_some_and(|name| !name.is_empty()))
+}
+
+fn is_session_name(name: &str) -> bool {
+    (2..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"=,.@_-".contains(&b))
+}
+
+fn check_endpoint(text: &str) -> Result<(), String> {
+    let url = url::Url::parse(text).map_err(|e| format!("\"{text}\" is not a URL ({e}); write it like \"https://ec2.eu-central-1.amazonaws.com\" or \"http://127.0.0.1:5000\"."))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(format!("\"{text}\" must start with http:// or https://."));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("\"{text}\" names no host."));
+    }
+    Ok(())
+}
+
+/// The `Block` of the provider schema, for tests and docs.
+pub fn provider_block() -> Block {
+    provider_schema().block
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names() {
+        for ok in [
+            "eu-central-1",
+            "us-gov-west-1",
+            "ap-southeast-4",
+            "il-central-1",
+        ] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "eu-central",
+            "EU-CENTRAL-1",
+            "eu_central_1",
+            "eu--1",
+            "frankfurt",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn role_arns() {
+        assert!(is_role_arn("arn:aws:iam::123456789012:role/deployer"));
+        assert!(is_role_arn(
+            "arn:aws-us-gov:iam::123456789012:role/path/deployer"
+        ));
+        for bad in [
+            "",
+            "arn:aws:iam::12345:role/x",
+            "arn:aws:iam::123456789012:user/x",
+            "arn:aws:s3:::bucket",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            assert!(!is_role_arn(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn endpoints() {
+        assert!(check_endpoint("http://127.0.0.1:5000").is_ok());
+        assert!(check_endpoint("https://ec2.eu-central-1.amazonaws.com").is_ok());
+        assert!(check_endpoint("127.0.0.1:5000").is_err());
+        assert!(check_endpoint("ftp://host").is_err());
+        assert!(check_endpoint("not a url").is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let creds = StaticCredentials {
+            access_key: "AKIAEXAMPLE".into(),
+            secret_key: Secret("wJalrXUtnFEMI".into()),
+            token: Some(Secret("FwoGZXIvYXdzE".into())),
+        };
+        let printed = format!("{creds:?}");
+        assert!(
+            !printed.contains("wJalrXUtnFEMI") && !printed.contains("FwoGZXIvYXdzE"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn empty_block_gives_defaults() {
+        let mut diags = Diagnostics::default();
+        let settings = decode(&mut diags, &ProviderConfig::default()).expect("defaults");
+        assert!(diags.errors.is_empty());
+        assert_eq!(settings, ProviderSettings::default());
+        assert_eq!(settings.max_rules_per_direction, 60);
+    }
+
+    #[test]
+    fn bad_values_name_their_attribute() {
+        let config = ProviderConfig {
+            region: Value::Value("Frankfurt".into()),
+            access_key: Value::Value("AKIA".into()),
+            max_rules_per_direction: Value::Value(0.0),
+            max_retries: Value::Value(2.5),
+            endpoints: Value::Value(vec![EndpointsConfig {
+                ec2: Value::Value("localhost:5000".into()),
+                elbv2: Value::Null,
+            }]),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        assert!(decode(&mut diags, &config).is_none());
+        let paths: Vec<String> = diags
+            .errors
+            .iter()
+            .map(|d| d.attribute.to_string())
+            .collect();
+        for expected in [
+            "region",
+            "secret_key",
+            "max_retries",
+            "max_rules_per_direction",
+            "endpoints[0].ec2",
+        ] {
+            assert!(
+                paths.iter().any(|p| p.contains(expected)),
+                "{expected} not in {paths:?}"
+            );
+        }
+    }
+}

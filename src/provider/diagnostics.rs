@@ -1,0 +1,63 @@
+//! Turns the core's validation problems into Terraform diagnostics whose
+//! attribute paths point at the exact argument in the user's configuration.
+
+use tf_provider::{AttributePath, Diagnostic, Diagnostics};
+
+use crate::rules::{AttrPath, PathStep, Problem, Severity};
+
+/// Which problems to pass on. Validation runs twice for a data source (at
+/// validate and at read); warnings are reported only once, at read, so that
+/// Terraform does not show them twice.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    ErrorsOnly,
+    Everything,
+}
+
+pub fn report(diags: &mut Diagnostics, problems: &[Problem], which: Report) {
+    for problem in problems {
+        let diagnostic = plain_diagnostic(
+            problem.summary.clone(),
+            problem.detail.clone(),
+            attribute_path(&problem.path),
+        );
+        match problem.severity {
+            Severity::Error => diags.add_error(diagnostic),
+            Severity::Warning if which == Report::Everything => diags.add_warning(diagnostic),
+            Severity::Warning => {}
+        }
+    }
+}
+
+pub fn attribute_path(path: &AttrPath) -> AttributePath {
+    let mut out = AttributePath::root();
+    for step in &path.0 {
+        match step {
+            PathStep::Attribute(name) => out.add_attribute(*name),
+            // A config never has 2^63 elements; saturate rather than wrap.
+            PathStep::Index(i) => out.add_index(i64::try_from(*i).unwrap_or(i64::MAX)),
+        };
+    }
+    out
+}
+
+/// A diagnostic as the user should read it. tf-provider's own constructors
+/// append a Rust backtrace to the detail whenever `RUST_BACKTRACE` is set in
+/// Terraform's environment; a user needs none of that.
+pub fn plain_diagnostic(summary: String, detail: String, attribute: AttributePath) -> Diagnostic {
+    Diagnostic {
+        summary: summary.into(),
+        detail: detail.into(),
+        attribute,
+    }
+}
+
+/// An error about one attribute, without a backtrace.
+pub fn error(
+    diags: &mut Diagnostics,
+    summary: impl Into<String>,
+    detail: impl Into<String>,
+    attribute: AttributePath,
+) {
+    diags.add_error(plain_diagnostic(summary.into(), detail.into(), attribute));
+}

@@ -1,0 +1,115 @@
+//! `data "cumulocity_firewall_rules"`: expands the rule arguments into the
+//! exact list of rules, with no network call and no credentials.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty, ValueList};
+use tf_provider::{DataSource, Diagnostics};
+
+use super::diagnostics::{error, report, Report};
+use super::rule_args::{
+    argument_attributes, extra_rule_block, rules_attribute, RuleArgsConfig, RuleObject,
+};
+use super::schema_builder::{block, computed};
+use super::SharedSettings;
+use crate::rules::{self, expand::count, Direction};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct FirewallRulesState {
+    #[serde(flatten)]
+    pub args: RuleArgsConfig,
+    pub rules: ValueList<RuleObject>,
+    pub ingress_rule_count: Value<i64>,
+    pub egress_rule_count: Value<i64>,
+}
+
+pub struct FirewallRulesDataSource {
+    pub settings: SharedSettings,
+}
+
+#[async_trait]
+impl DataSource for FirewallRulesDataSource {
+    type State<'a> = FirewallRulesState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        let mut attributes = argument_attributes();
+        attributes.push((
+            "rules",
+            rules_attribute("The rules these arguments expand to"),
+        ));
+        attributes.push((
+            "ingress_rule_count",
+            computed(
+                AttributeType::Number,
+                "How many of `rules` are ingress rules.",
+            ),
+        ));
+        attributes.push((
+            "egress_rule_count",
+            computed(
+                AttributeType::Number,
+                "How many of `rules` are egress rules.",
+            ),
+        ));
+        Some(Schema {
+            version: 1,
+            block: block(
+                "Expands the documented Cumulocity firewall rule sets into the exact list of security \
+                 group rules, as `cumulocity_firewall` would create them. Makes no AWS call and needs no \
+                 credentials: use it to review a rule set, or to feed other tools.",
+                attributes,
+                vec![("extra_rule", extra_rule_block())],
+            ),
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        let checked = rules::check(&config.args.to_input());
+        report(diags, &checked.problems, Report::ErrorsOnly);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::State<'a>,
+        _provider_meta_state: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let checked = rules::check(&config.args.to_input());
+        report(diags, &checked.problems, Report::Everything);
+        let Some(args) = checked.args else {
+            if diags.errors.is_empty() {
+                error(
+                    diags,
+                    "Arguments not known",
+                    "The rule arguments still hold unknown values at read time; this is a bug in the provider.",
+                    tf_provider::AttributePath::root(),
+                );
+            }
+            return None;
+        };
+        let expanded = rules::expand(&args);
+        let max = self
+            .settings
+            .read()
+            .map(|s| s.max_rules_per_direction)
+            .unwrap_or(rules::DEFAULT_MAX_RULES_PER_DIRECTION);
+        report(
+            diags,
+            &rules::check_quota(&expanded, max),
+            Report::Everything,
+        );
+        if !diags.errors.is_empty() {
+            return None;
+        }
+
+        let mut state = config;
+        state.args.fill_defaults();
+        state.ingress_rule_count = Value::Value(count(&expanded, Direction::Ingress) as i64);
+        state.egress_rule_count = Value::Value(count(&expanded, Direction::Egress) as i64);
+        state.rules = Value::Value(expanded.iter().map(RuleObject::from_rule).collect());
+        Some(state)
+    }
+}

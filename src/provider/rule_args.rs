@@ -1,0 +1,292 @@
+//! The rule arguments shared by `data "cumulocity_firewall_rules"` and
+//! `resource "cumulocity_firewall"`: their schema, their decoding into the
+//! core's `FirewallInput`, and the `rules` output objects.
+//!
+//! One definition serves both, so the two can never drift apart.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{Attribute, AttributeType, NestedBlock};
+use tf_provider::value::{Value, ValueList};
+
+use super::schema_builder::{
+    block, computed, optional, optional_with_default, required, string_list,
+};
+use super::values::{known_list, maybe, maybe_list, optional as optional_value};
+use crate::rules::{args, ExtraRuleInput, FirewallInput, Maybe, Peer, Rule, RuleSetName};
+
+/// The rule arguments as Terraform sends them.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RuleArgsConfig {
+    pub rule_sets: ValueList<Value<String>>,
+    pub ingress_cidr_blocks: ValueList<Value<String>>,
+    pub ingress_ipv6_cidr_blocks: ValueList<Value<String>>,
+    pub egress_cidr_blocks: ValueList<Value<String>>,
+    pub egress_ipv6_cidr_blocks: ValueList<Value<String>>,
+    pub ssh_cidr_blocks: ValueList<Value<String>>,
+    pub node_security_group_ids: ValueList<Value<String>>,
+    pub extra_rule: ValueList<ExtraRuleConfig>,
+}
+
+/// One `extra_rule` block as Terraform sends it. Ports are Terraform
+/// numbers, which need not be whole: the core says so with the attribute.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ExtraRuleConfig {
+    pub direction: Value<String>,
+    pub protocol: Value<String>,
+    pub from_port: Value<f64>,
+    pub to_port: Value<f64>,
+    pub cidr_blocks: ValueList<Value<String>>,
+    pub ipv6_cidr_blocks: ValueList<Value<String>>,
+    pub security_group_ids: ValueList<Value<String>>,
+    #[serde(rename = "self")]
+    pub self_: Value<bool>,
+    pub description: Value<String>,
+}
+
+impl RuleArgsConfig {
+    pub fn to_input(&self) -> FirewallInput {
+        FirewallInput {
+            rule_sets: maybe_list(&self.rule_sets),
+            ingress_cidr_blocks: maybe_list(&self.ingress_cidr_blocks),
+            ingress_ipv6_cidr_blocks: maybe_list(&self.ingress_ipv6_cidr_blocks),
+            egress_cidr_blocks: maybe_list(&self.egress_cidr_blocks),
+            egress_ipv6_cidr_blocks: maybe_list(&self.egress_ipv6_cidr_blocks),
+            ssh_cidr_blocks: maybe_list(&self.ssh_cidr_blocks),
+            node_security_group_ids: maybe_list(&self.node_security_group_ids),
+            extra_rules: match &self.extra_rule {
+                Value::Value(blocks) => {
+                    Maybe::Known(blocks.iter().map(ExtraRuleConfig::to_input).collect())
+                }
+                Value::Null => Maybe::Absent,
+                Value::Unknown => Maybe::Unknown,
+            },
+        }
+    }
+
+    /// Fills the defaults of the optional CIDR arguments, as the schema
+    /// documents them, where the configuration leaves them out.
+    pub fn fill_defaults(&mut self) {
+        let ipv4_any = || {
+            known_list(
+                args::default_ingress_cidr_blocks()
+                    .iter()
+                    .map(|n| n.to_string()),
+            )
+        };
+        if self.ingress_cidr_blocks.is_null() {
+            self.ingress_cidr_blocks = ipv4_any();
+        }
+        if self.egress_cidr_blocks.is_null() {
+            self.egress_cidr_blocks = ipv4_any();
+        }
+        for list in [
+            &mut self.ingress_ipv6_cidr_blocks,
+            &mut self.egress_ipv6_cidr_blocks,
+        ] {
+            if list.is_null() {
+                *list = Value::Value(Vec::new());
+            }
+        }
+    }
+}
+
+impl ExtraRuleConfig {
+    fn to_input(&self) -> ExtraRuleInput {
+        ExtraRuleInput {
+            direction: maybe(&self.direction),
+            protocol: maybe(&self.protocol),
+            from_port: maybe(&self.from_port),
+            to_port: maybe(&self.to_port),
+            cidr_blocks: maybe_list(&self.cidr_blocks),
+            ipv6_cidr_blocks: maybe_list(&self.ipv6_cidr_blocks),
+            security_group_ids: maybe_list(&self.security_group_ids),
+            self_: maybe(&self.self_),
+            description: maybe(&self.description),
+        }
+    }
+}
+
+/// Schema of the rule arguments.
+pub fn argument_attributes() -> Vec<(&'static str, Attribute)> {
+    let sets = RuleSetName::valid_names().replace('"', "`");
+    vec![
+        (
+            "rule_sets",
+            required(
+                string_list(),
+                &format!(
+                    "The documented Cumulocity rule sets this firewall holds: any of {sets}. See the \
+                     rule-set table in the provider documentation for the ports of each."
+                ),
+            ),
+        ),
+        (
+            "ingress_cidr_blocks",
+            optional_with_default(
+                string_list(),
+                "IPv4 CIDR blocks that may reach the inbound ports of `external`, `opcua` and \
+                 `smartrule-apama`. Defaults to `[\"0.0.0.0/0\"]`, the seed's \"any\".",
+            ),
+        ),
+        (
+            "ingress_ipv6_cidr_blocks",
+            optional_with_default(
+                string_list(),
+                "IPv6 CIDR blocks that may reach the same inbound ports. Defaults to `[]`.",
+            ),
+        ),
+        (
+            "egress_cidr_blocks",
+            optional_with_default(
+                string_list(),
+                "IPv4 CIDR blocks the outbound ports of `outbound`, `dns`, `ntp`, `opcua` and \
+                 `smartrule-apama` may reach. Defaults to `[\"0.0.0.0/0\"]`.",
+            ),
+        ),
+        (
+            "egress_ipv6_cidr_blocks",
+            optional_with_default(
+                string_list(),
+                "IPv6 CIDR blocks the same outbound ports may reach. Defaults to `[]`.",
+            ),
+        ),
+        (
+            "ssh_cidr_blocks",
+            optional(
+                string_list(),
+                "IPv4 or IPv6 CIDR blocks allowed to reach TCP/22. Required when `rule_sets` includes \
+                 `ssh`, with no default, so that SSH is never opened to the world by accident; \
+                 `0.0.0.0/0` or `::/0` draws a warning.",
+            ),
+        ),
+        (
+            "node_security_group_ids",
+            optional(
+                string_list(),
+                "Security groups of other Cumulocity nodes. With `internal`, all traffic to and from \
+                 these groups (and the firewall's own group) is allowed: the seed's any-to-any between \
+                 nodes.",
+            ),
+        ),
+    ]
+}
+
+/// Schema of the repeatable `extra_rule` block.
+pub fn extra_rule_block() -> NestedBlock {
+    NestedBlock::List(block(
+        "A rule the documented rule sets do not cover, for integrations that need more ports. \
+         Each peer (CIDR block, group or `self`) becomes one rule.",
+        vec![
+            ("direction", required(AttributeType::String, "`ingress` or `egress`.")),
+            (
+                "protocol",
+                required(AttributeType::String, "`tcp`, `udp`, `icmp`, `icmpv6` or `all`."),
+            ),
+            (
+                "from_port",
+                optional(
+                    AttributeType::Number,
+                    "First port (0–65535) for `tcp` and `udp`; the ICMP type (-1 for any) for `icmp` \
+                     and `icmpv6`; must be omitted for `all`.",
+                ),
+            ),
+            (
+                "to_port",
+                optional(
+                    AttributeType::Number,
+                    "Last port (0–65535, at least `from_port`) for `tcp` and `udp`; the ICMP code \
+                     (-1 for any) for `icmp` and `icmpv6`; must be omitted for `all`.",
+                ),
+            ),
+            ("cidr_blocks", optional(string_list(), "IPv4 CIDR blocks.")),
+            ("ipv6_cidr_blocks", optional(string_list(), "IPv6 CIDR blocks.")),
+            ("security_group_ids", optional(string_list(), "Ids of peer security groups.")),
+            ("self", optional(AttributeType::Bool, "Whether the firewall's own group is a peer.")),
+            (
+                "description",
+                optional(
+                    AttributeType::String,
+                    "Rule description: up to 255 characters from letters, digits, spaces and \
+                     `._-:/()#,@[]+=&;{}!$*`.",
+                ),
+            ),
+        ],
+        vec![],
+    ))
+}
+
+/// One element of the computed `rules` list.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RuleObject {
+    pub rule_sets: Vec<String>,
+    pub direction: String,
+    pub protocol: String,
+    pub from_port: i64,
+    pub to_port: i64,
+    pub cidr_ipv4: Value<String>,
+    pub cidr_ipv6: Value<String>,
+    pub referenced_security_group_id: Value<String>,
+    #[serde(rename = "self")]
+    pub self_: bool,
+    pub description: Value<String>,
+}
+
+impl RuleObject {
+    pub fn from_rule(rule: &Rule) -> RuleObject {
+        let key = &rule.key;
+        let (mut v4, mut v6, mut group, mut self_) = (None, None, None, false);
+        match &key.peer {
+            Peer::Ipv4(net) => v4 = Some(net.to_string()),
+            Peer::Ipv6(net) => v6 = Some(net.to_string()),
+            Peer::SecurityGroup(id) => group = Some(id.clone()),
+            Peer::SelfGroup => self_ = true,
+        }
+        RuleObject {
+            rule_sets: rule.rule_sets.iter().map(|s| s.to_string()).collect(),
+            direction: key.direction.to_string(),
+            protocol: key.protocol.to_string(),
+            from_port: i64::from(key.from_port),
+            to_port: i64::from(key.to_port),
+            cidr_ipv4: optional_value(v4),
+            cidr_ipv6: optional_value(v6),
+            referenced_security_group_id: optional_value(group),
+            self_,
+            description: optional_value(rule.description.clone()),
+        }
+    }
+}
+
+/// The object type of one `rules` element.
+pub fn rule_object_type() -> AttributeType {
+    let fields: HashMap<String, AttributeType> = [
+        ("rule_sets", string_list()),
+        ("direction", AttributeType::String),
+        ("protocol", AttributeType::String),
+        ("from_port", AttributeType::Number),
+        ("to_port", AttributeType::Number),
+        ("cidr_ipv4", AttributeType::String),
+        ("cidr_ipv6", AttributeType::String),
+        ("referenced_security_group_id", AttributeType::String),
+        ("self", AttributeType::Bool),
+        ("description", AttributeType::String),
+    ]
+    .into_iter()
+    .map(|(name, t)| (name.to_string(), t))
+    .collect();
+    AttributeType::Object(fields)
+}
+
+pub fn rules_attribute(what: &str) -> Attribute {
+    computed(
+        AttributeType::List(Box::new(rule_object_type())),
+        &format!(
+            "{what}, one per AWS security group rule, in a stable order (ingress first, then by \
+             protocol, ports and peer). Each has `rule_sets` (the documented sets that ask for it; \
+             empty for an `extra_rule`), `direction`, `protocol`, `from_port` and `to_port` (-1 where \
+             the protocol has no ports), exactly one of `cidr_ipv4`, `cidr_ipv6`, \
+             `referenced_security_group_id` or `self`, and `description`."
+        ),
+    )
+}

@@ -76,10 +76,16 @@ pub fn provider_schema() -> Schema {
                 "AWS access key id. Overrides the default credential chain together with `secret_key`.",
             )),
         ),
-        ("secret_key", sensitive(optional(AttributeType::String, "AWS secret access key."))),
+        (
+            "secret_key",
+            sensitive(optional(AttributeType::String, "AWS secret access key.")),
+        ),
         (
             "token",
-            sensitive(optional(AttributeType::String, "Session token for temporary credentials.")),
+            sensitive(optional(
+                AttributeType::String,
+                "Session token for temporary credentials.",
+            )),
         ),
         (
             "max_retries",
@@ -107,13 +113,19 @@ pub fn provider_schema() -> Schema {
                 vec![
                     (
                         "role_arn",
-                        optional(AttributeType::String, "ARN of the role, `arn:aws:iam::<account>:role/<name>`."),
+                        optional(
+                            AttributeType::String,
+                            "ARN of the role, `arn:aws:iam::<account>:role/<name>`.",
+                        ),
                     ),
                     (
                         "session_name",
                         optional(AttributeType::String, "Session name (2–64 characters of `\\w+=,.@-`)."),
                     ),
-                    ("external_id", optional(AttributeType::String, "External id the role's trust policy asks for.")),
+                    (
+                        "external_id",
+                        optional(AttributeType::String, "External id the role's trust policy asks for."),
+                    ),
                 ],
                 vec![],
             )),
@@ -123,8 +135,14 @@ pub fn provider_schema() -> Schema {
             NestedBlock::Optional(block(
                 "Custom service endpoints, for an AWS emulator, LocalStack or VPC endpoints.",
                 vec![
-                    ("ec2", optional(AttributeType::String, "EC2 endpoint URL, e.g. `http://127.0.0.1:5000`.")),
-                    ("elbv2", optional(AttributeType::String, "Elastic Load Balancing v2 endpoint URL.")),
+                    (
+                        "ec2",
+                        optional(AttributeType::String, "EC2 endpoint URL, e.g. `http://127.0.0.1:5000`."),
+                    ),
+                    (
+                        "elbv2",
+                        optional(AttributeType::String, "Elastic Load Balancing v2 endpoint URL."),
+                    ),
                 ],
                 vec![],
             )),
@@ -236,9 +254,7 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
             error(
                 diags,
                 "Invalid region",
-                format!(
-                    "\"{region}\" is not an AWS Region name; Regions look like \"eu-central-1\"."
-                ),
+                format!("\"{region}\" is not an AWS Region name; Regions look like \"eu-central-1\"."),
                 AttributePath::new("region"),
             );
         }
@@ -256,12 +272,14 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
                 token: token.map(Secret),
             })
         }
-        (Some(_), None) if config.secret_key.is_null() => error(diags, 
+        (Some(_), None) if config.secret_key.is_null() => error(
+            diags,
             "secret_key is missing",
             "access_key and secret_key go together: set both, or neither to use the default credential chain.",
             AttributePath::new("secret_key"),
         ),
-        (None, Some(_)) if config.access_key.is_null() => error(diags, 
+        (None, Some(_)) if config.access_key.is_null() => error(
+            diags,
             "access_key is missing",
             "access_key and secret_key go together: set both, or neither to use the default credential chain.",
             AttributePath::new("access_key"),
@@ -269,14 +287,7 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
         _ => {}
     }
 
-    if let Some(n) = whole_in(
-        diags,
-        &config.max_retries,
-        "max_retries",
-        0,
-        100,
-        &mut complete,
-    ) {
+    if let Some(n) = whole_in(diags, &config.max_retries, "max_retries", 0, 100, &mut complete) {
         settings.max_retries = n as u32;
     }
     if let Some(n) = whole_in(
@@ -310,7 +321,7 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
         };
         if let Some(arn) = &role_arn {
             if !is_role_arn(arn) {
-                error(diags, 
+                error(diags,
                     "Invalid role_arn",
                     format!("\"{arn}\" is not an IAM role ARN; role ARNs look like \"arn:aws:iam::123456789012:role/deployer\"."),
                     path.clone().attribute("role_arn"),
@@ -323,9 +334,7 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
                     error(
                         diags,
                         "Invalid session_name",
-                        format!(
-                            "\"{name}\" must be 2 to 64 characters of letters, digits and =,.@_-"
-                        ),
+                        format!("\"{name}\" must be 2 to 64 characters of letters, digits and =,.@_-"),
                         path.clone().attribute("session_name"),
                     );
                 }
@@ -418,12 +427,7 @@ fn whole_in(
         Value::Value(v) => match whole_number_in(*v, min, max) {
             Ok(n) => Some(n),
             Err(detail) => {
-                error(
-                    diags,
-                    format!("Invalid {name}"),
-                    detail,
-                    AttributePath::new(name),
-                );
+                error(diags, format!("Invalid {name}"), detail, AttributePath::new(name));
                 None
             }
         },
@@ -439,14 +443,10 @@ fn whole_in(
 fn is_region_name(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
     parts.len() >= 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
         && parts
-            .last()
-            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_role_arn(arn: &str) -> bool {
@@ -487,22 +487,10 @@ mod tests {
 
     #[test]
     fn region_names() {
-        for ok in [
-            "eu-central-1",
-            "us-gov-west-1",
-            "ap-southeast-4",
-            "il-central-1",
-        ] {
+        for ok in ["eu-central-1", "us-gov-west-1", "ap-southeast-4", "il-central-1"] {
             assert!(is_region_name(ok), "{ok}");
         }
-        for bad in [
-            "",
-            "eu-central",
-            "EU-CENTRAL-1",
-            "eu_central_1",
-            "eu--1",
-            "frankfurt",
-        ] {
+        for bad in ["", "eu-central", "EU-CENTRAL-1", "eu_central_1", "eu--1", "frankfurt"] {
             assert!(!is_region_name(bad), "{bad}");
         }
     }
@@ -510,9 +498,7 @@ mod tests {
     #[test]
     fn role_arns() {
         assert!(is_role_arn("arn:aws:iam::123456789012:role/deployer"));
-        assert!(is_role_arn(
-            "arn:aws-us-gov:iam::123456789012:role/path/deployer"
-        ));
+        assert!(is_role_arn("arn:aws-us-gov:iam::123456789012:role/path/deployer"));
         for bad in [
             "",
             "arn:aws:iam::12345:role/x",
@@ -571,11 +557,7 @@ mod tests {
         };
         let mut diags = Diagnostics::default();
         assert!(decode(&mut diags, &config).is_none());
-        let paths: Vec<String> = diags
-            .errors
-            .iter()
-            .map(|d| d.attribute.to_string())
-            .collect();
+        let paths: Vec<String> = diags.errors.iter().map(|d| d.attribute.to_string()).collect();
         for expected in [
             "region",
             "secret_key",

@@ -53,11 +53,6 @@ pub fn plain_diagnostic(summary: String, detail: String, attribute: AttributePat
 }
 
 /// An error about one attribute, without a backtrace.
-pub fn error(
-    diags: &mut Diagnostics,
-    summary: impl Into<String>,
-    detail: impl Into<String>,
-    attribute: AttributePath,
-) {
+pub fn error(diags: &mut Diagnostics, summary: impl Into<String>, detail: impl Into<String>, attribute: AttributePath) {
     diags.add_error(plain_diagnostic(summary.into(), detail.into(), attribute));
 }

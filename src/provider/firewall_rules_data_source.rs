@@ -8,9 +8,7 @@ use tf_provider::value::{Value, ValueEmpty, ValueList};
 use tf_provider::{DataSource, Diagnostics};
 
 use super::diagnostics::{error, report, Report};
-use super::rule_args::{
-    argument_attributes, extra_rule_block, rules_attribute, RuleArgsConfig, RuleObject,
-};
+use super::rule_args::{argument_attributes, extra_rule_block, rules_attribute, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed};
 use super::SharedSettings;
 use crate::rules::{self, expand::count, Direction};
@@ -35,23 +33,14 @@ impl DataSource for FirewallRulesDataSource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let mut attributes = argument_attributes();
-        attributes.push((
-            "rules",
-            rules_attribute("The rules these arguments expand to"),
-        ));
+        attributes.push(("rules", rules_attribute("The rules these arguments expand to")));
         attributes.push((
             "ingress_rule_count",
-            computed(
-                AttributeType::Number,
-                "How many of `rules` are ingress rules.",
-            ),
+            computed(AttributeType::Number, "How many of `rules` are ingress rules."),
         ));
         attributes.push((
             "egress_rule_count",
-            computed(
-                AttributeType::Number,
-                "How many of `rules` are egress rules.",
-            ),
+            computed(AttributeType::Number, "How many of `rules` are egress rules."),
         ));
         Some(Schema {
             version: 1,
@@ -96,11 +85,7 @@ impl DataSource for FirewallRulesDataSource {
             .read()
             .map(|s| s.max_rules_per_direction)
             .unwrap_or(rules::DEFAULT_MAX_RULES_PER_DIRECTION);
-        report(
-            diags,
-            &rules::check_quota(&expanded, max),
-            Report::Everything,
-        );
+        report(diags, &rules::check_quota(&expanded, max), Report::Everything);
         if !diags.errors.is_empty() {
             return None;
         }

@@ -67,10 +67,7 @@ impl Provider for CumulocityProvider {
         Some(())
     }
 
-    fn get_data_sources(
-        &self,
-        _diags: &mut Diagnostics,
-    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+    fn get_data_sources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         let mut sources: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
         sources.insert(
             "firewall_rules".to_string(),

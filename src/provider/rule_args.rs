@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Attribute, AttributeType, NestedBlock};
 use tf_provider::value::{Value, ValueList};
 
-use super::schema_builder::{
-    block, computed, optional, optional_with_default, required, string_list,
-};
+use super::schema_builder::{block, computed, optional, optional_with_default, required, string_list};
 use super::values::{known_list, maybe, maybe_list, optional as optional_value};
 use crate::rules::{args, ExtraRuleInput, FirewallInput, Maybe, Peer, Rule, RuleSetName};
 
@@ -56,9 +54,7 @@ impl RuleArgsConfig {
             ssh_cidr_blocks: maybe_list(&self.ssh_cidr_blocks),
             node_security_group_ids: maybe_list(&self.node_security_group_ids),
             extra_rules: match &self.extra_rule {
-                Value::Value(blocks) => {
-                    Maybe::Known(blocks.iter().map(ExtraRuleConfig::to_input).collect())
-                }
+                Value::Value(blocks) => Maybe::Known(blocks.iter().map(ExtraRuleConfig::to_input).collect()),
                 Value::Null => Maybe::Absent,
                 Value::Unknown => Maybe::Unknown,
             },
@@ -68,23 +64,14 @@ impl RuleArgsConfig {
     /// Fills the defaults of the optional CIDR arguments, as the schema
     /// documents them, where the configuration leaves them out.
     pub fn fill_defaults(&mut self) {
-        let ipv4_any = || {
-            known_list(
-                args::default_ingress_cidr_blocks()
-                    .iter()
-                    .map(|n| n.to_string()),
-            )
-        };
+        let ipv4_any = || known_list(args::default_ingress_cidr_blocks().iter().map(|n| n.to_string()));
         if self.ingress_cidr_blocks.is_null() {
             self.ingress_cidr_blocks = ipv4_any();
         }
         if self.egress_cidr_blocks.is_null() {
             self.egress_cidr_blocks = ipv4_any();
         }
-        for list in [
-            &mut self.ingress_ipv6_cidr_blocks,
-            &mut self.egress_ipv6_cidr_blocks,
-        ] {
+        for list in [&mut self.ingress_ipv6_cidr_blocks, &mut self.egress_ipv6_cidr_blocks] {
             if list.is_null() {
                 *list = Value::Value(Vec::new());
             }
@@ -202,8 +189,14 @@ pub fn extra_rule_block() -> NestedBlock {
             ),
             ("cidr_blocks", optional(string_list(), "IPv4 CIDR blocks.")),
             ("ipv6_cidr_blocks", optional(string_list(), "IPv6 CIDR blocks.")),
-            ("security_group_ids", optional(string_list(), "Ids of peer security groups.")),
-            ("self", optional(AttributeType::Bool, "Whether the firewall's own group is a peer.")),
+            (
+                "security_group_ids",
+                optional(string_list(), "Ids of peer security groups."),
+            ),
+            (
+                "self",
+                optional(AttributeType::Bool, "Whether the firewall's own group is a peer."),
+            ),
             (
                 "description",
                 optional(

@@ -6,9 +6,7 @@
 
 use std::collections::HashMap;
 
-use tf_provider::schema::{
-    Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock,
-};
+use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock};
 
 pub fn string_list() -> AttributeType {
     AttributeType::List(Box::new(AttributeType::String))
@@ -18,11 +16,7 @@ pub fn string_map() -> AttributeType {
     AttributeType::Map(Box::new(AttributeType::String))
 }
 
-fn attribute(
-    attr_type: AttributeType,
-    constraint: AttributeConstraint,
-    description: &str,
-) -> Attribute {
+fn attribute(attr_type: AttributeType, constraint: AttributeConstraint, description: &str) -> Attribute {
     Attribute {
         attr_type,
         description: Description::markdown(description),
@@ -42,11 +36,7 @@ pub fn optional(attr_type: AttributeType, description: &str) -> Attribute {
 
 /// Optional in configuration; the provider fills in a default when absent.
 pub fn optional_with_default(attr_type: AttributeType, description: &str) -> Attribute {
-    attribute(
-        attr_type,
-        AttributeConstraint::OptionalComputed,
-        description,
-    )
+    attribute(attr_type, AttributeConstraint::OptionalComputed, description)
 }
 
 pub fn computed(attr_type: AttributeType, description: &str) -> Attribute {
@@ -58,11 +48,7 @@ pub fn sensitive(mut attr: Attribute) -> Attribute {
     attr
 }
 
-pub fn block(
-    description: &str,
-    attributes: Vec<(&str, Attribute)>,
-    blocks: Vec<(&str, NestedBlock)>,
-) -> Block {
+pub fn block(description: &str, attributes: Vec<(&str, Attribute)>, blocks: Vec<(&str, NestedBlock)>) -> Block {
     Block {
         version: 1,
         attributes: to_map(attributes),
@@ -73,8 +59,5 @@ pub fn block(
 }
 
 fn to_map<T>(items: Vec<(&str, T)>) -> HashMap<String, T> {
-    items
-        .into_iter()
-        .map(|(name, item)| (name.to_string(), item))
-        .collect()
+    items.into_iter().map(|(name, item)| (name.to_string(), item)).collect()
 }

@@ -107,12 +107,7 @@ pub struct CatalogRule {
     pub service: &'static str,
 }
 
-const fn tcp(
-    direction: Direction,
-    port: i32,
-    peers: PeerSource,
-    service: &'static str,
-) -> CatalogRule {
+const fn tcp(direction: Direction, port: i32, peers: PeerSource, service: &'static str) -> CatalogRule {
     CatalogRule {
         direction,
         protocol: Protocol::Tcp,
@@ -123,12 +118,7 @@ const fn tcp(
     }
 }
 
-const fn udp(
-    direction: Direction,
-    port: i32,
-    peers: PeerSource,
-    service: &'static str,
-) -> CatalogRule {
+const fn udp(direction: Direction, port: i32, peers: PeerSource, service: &'static str) -> CatalogRule {
     CatalogRule {
         direction,
         protocol: Protocol::Udp,
@@ -214,27 +204,9 @@ mod tests {
         ("ntp", Egress, Protocol::Udp, 123, "NTP"),
         ("opcua", Ingress, Protocol::Tcp, 6670, "opcua agent"),
         ("opcua", Egress, Protocol::Tcp, 80, "opcua agent"),
-        (
-            "smartrule-apama",
-            Ingress,
-            Protocol::Tcp,
-            8334,
-            "Smartrule-apama agent",
-        ),
-        (
-            "smartrule-apama",
-            Egress,
-            Protocol::Tcp,
-            80,
-            "Smartrule-apama agent",
-        ),
-        (
-            "ssh",
-            Ingress,
-            Protocol::Tcp,
-            22,
-            "SSH (for management purposes)",
-        ),
+        ("smartrule-apama", Ingress, Protocol::Tcp, 8334, "Smartrule-apama agent"),
+        ("smartrule-apama", Egress, Protocol::Tcp, 80, "Smartrule-apama agent"),
+        ("ssh", Ingress, Protocol::Tcp, 22, "SSH (for management purposes)"),
         (
             "internal",
             Ingress,
@@ -262,10 +234,7 @@ mod tests {
                     && r.to_port == port
                     && r.service == service
             });
-            assert!(
-                found,
-                "{set} must hold {direction} {protocol}/{port} ({service})"
-            );
+            assert!(found, "{set} must hold {direction} {protocol}/{port} ({service})");
         }
     }
 

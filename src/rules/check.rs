@@ -32,19 +32,15 @@ pub fn check(input: &FirewallInput) -> Checked {
     let ingress_v4 = walk.cidr_list("ingress_cidr_blocks", &input.ingress_cidr_blocks, |t| {
         values::parse_ipv4_cidr(t, "ingress_ipv6_cidr_blocks")
     });
-    let ingress_v6 = walk.cidr_list(
-        "ingress_ipv6_cidr_blocks",
-        &input.ingress_ipv6_cidr_blocks,
-        |t| values::parse_ipv6_cidr(t, "ingress_cidr_blocks"),
-    );
+    let ingress_v6 = walk.cidr_list("ingress_ipv6_cidr_blocks", &input.ingress_ipv6_cidr_blocks, |t| {
+        values::parse_ipv6_cidr(t, "ingress_cidr_blocks")
+    });
     let egress_v4 = walk.cidr_list("egress_cidr_blocks", &input.egress_cidr_blocks, |t| {
         values::parse_ipv4_cidr(t, "egress_ipv6_cidr_blocks")
     });
-    let egress_v6 = walk.cidr_list(
-        "egress_ipv6_cidr_blocks",
-        &input.egress_ipv6_cidr_blocks,
-        |t| values::parse_ipv6_cidr(t, "egress_cidr_blocks"),
-    );
+    let egress_v6 = walk.cidr_list("egress_ipv6_cidr_blocks", &input.egress_ipv6_cidr_blocks, |t| {
+        values::parse_ipv6_cidr(t, "egress_cidr_blocks")
+    });
     let ssh = walk.cidr_list("ssh_cidr_blocks", &input.ssh_cidr_blocks, |t| {
         values::parse_cidr(t, Family::Either, "")
     });
@@ -103,10 +99,7 @@ pub fn check_quota(rules: &[super::model::Rule], max_per_direction: usize) -> Ve
     let mut problems = Problems::default();
     for direction in Direction::ALL {
         for (family, counts_for) in [
-            (
-                "IPv4",
-                (|p: &Peer| !matches!(p, Peer::Ipv6(_))) as fn(&Peer) -> bool,
-            ),
+            ("IPv4", (|p: &Peer| !matches!(p, Peer::Ipv6(_))) as fn(&Peer) -> bool),
             ("IPv6", |p: &Peer| !matches!(p, Peer::Ipv4(_))),
         ] {
             let counted: Vec<_> = rules
@@ -194,7 +187,10 @@ impl Walk {
     }
 
     /// Parses every known element; an error names the element's index.
-    /// The result is `Known` only when the list and all its elements are.
+    /// The result is `Known` only when the list and all its elements are
+    /// known and valid: a list missing an invalid element would shift the
+    /// indices of later findings and prompt false ones ("rule_sets is
+    /// empty", "extra_rule has no peer"), so it is treated as not known.
     fn list<T>(
         &mut self,
         path: &AttrPath,
@@ -216,16 +212,19 @@ impl Walk {
                 Maybe::Known(text) => match parse(text) {
                     Ok(v) => parsed.push(v),
                     Err(detail) => {
-                        self.problems
-                            .error(path.index(i), invalid_value_summary(path), detail)
+                        self.problems.error(path.index(i), invalid_value_summary(path), detail);
+                        all_known = false;
                     }
                 },
                 Maybe::Unknown => all_known = false,
-                Maybe::Absent => self.problems.error(
-                    path.index(i),
-                    format!("Null element in {path}"),
-                    "Every element of this list must have a value.",
-                ),
+                Maybe::Absent => {
+                    self.problems.error(
+                        path.index(i),
+                        format!("Null element in {path}"),
+                        "Every element of this list must have a value.",
+                    );
+                    all_known = false;
+                }
             }
         }
         if all_known {
@@ -275,11 +274,9 @@ impl Walk {
         let cidr_v4 = self.list(&path.then("cidr_blocks"), &block.cidr_blocks, |t| {
             values::parse_ipv4_cidr(t, "ipv6_cidr_blocks")
         });
-        let cidr_v6 = self.list(
-            &path.then("ipv6_cidr_blocks"),
-            &block.ipv6_cidr_blocks,
-            |t| values::parse_ipv6_cidr(t, "cidr_blocks"),
-        );
+        let cidr_v6 = self.list(&path.then("ipv6_cidr_blocks"), &block.ipv6_cidr_blocks, |t| {
+            values::parse_ipv6_cidr(t, "cidr_blocks")
+        });
         let groups = self.list(
             &path.then("security_group_ids"),
             &block.security_group_ids,
@@ -295,13 +292,12 @@ impl Walk {
         };
         let description = match &block.description {
             Maybe::Known(text) => match values::check_description(text) {
-                Ok(()) => Some(Some(text.clone())),
+                // AWS reads an empty description back as none: keep them
+                // the same here, or the rule would differ on every plan.
+                Ok(()) => Some((!text.is_empty()).then(|| text.clone())),
                 Err(detail) => {
-                    self.problems.error(
-                        path.then("description"),
-                        "Invalid rule description",
-                        detail,
-                    );
+                    self.problems
+                        .error(path.then("description"), "Invalid rule description", detail);
                     None
                 }
             },
@@ -319,12 +315,15 @@ impl Walk {
             protocol: protocol?,
             from_port: ports?.0,
             to_port: ports?.1,
-            cidr_blocks: cidr_v4.known().cloned()?,
-            ipv6_cidr_blocks: cidr_v6.known().cloned()?,
-            security_group_ids: groups
+            cidr_blocks: cidr_v4
                 .known()
                 .cloned()
-                .or_else(|| groups.is_absent().then(Vec::new))?,
+                .or_else(|| cidr_v4.is_absent().then(Vec::new))?,
+            ipv6_cidr_blocks: cidr_v6
+                .known()
+                .cloned()
+                .or_else(|| cidr_v6.is_absent().then(Vec::new))?,
+            security_group_ids: groups.known().cloned().or_else(|| groups.is_absent().then(Vec::new))?,
             self_: self_?,
             description: description?,
         })
@@ -341,8 +340,7 @@ impl Walk {
         groups: &Maybe<Vec<String>>,
         self_: Option<bool>,
     ) {
-        let any_unknown =
-            cidr_v4.is_unknown() || cidr_v6.is_unknown() || groups.is_unknown() || self_.is_none();
+        let any_unknown = cidr_v4.is_unknown() || cidr_v6.is_unknown() || groups.is_unknown() || self_.is_none();
         let has_peer = cidr_v4.known().is_some_and(|v| !v.is_empty())
             || cidr_v6.known().is_some_and(|v| !v.is_empty())
             || groups.known().is_some_and(|v| !v.is_empty())
@@ -407,12 +405,7 @@ impl Walk {
 
     /// `(from_port, to_port)` in AWS's convention: -1 where the protocol has
     /// no ports (all) or where ICMP means "any type / any code".
-    fn ports(
-        &mut self,
-        path: &AttrPath,
-        protocol: Protocol,
-        block: &ExtraRuleInput,
-    ) -> Option<(i32, i32)> {
+    fn ports(&mut self, path: &AttrPath, protocol: Protocol, block: &ExtraRuleInput) -> Option<(i32, i32)> {
         let from_path = path.then("from_port");
         let to_path = path.then("to_port");
         if block.from_port.is_unknown() || block.to_port.is_unknown() {
@@ -452,10 +445,8 @@ impl Walk {
             Protocol::Icmp | Protocol::Icmpv6 => {
                 // ICMP: from_port is the type, to_port the code; -1 or
                 // omitted means any.
-                let icmp_type =
-                    self.port_number(&from_path, Some(from.unwrap_or(-1.0)), -1, 255, protocol)?;
-                let icmp_code =
-                    self.port_number(&to_path, Some(to.unwrap_or(-1.0)), -1, 255, protocol)?;
+                let icmp_type = self.port_number(&from_path, Some(from.unwrap_or(-1.0)), -1, 255, protocol)?;
+                let icmp_code = self.port_number(&to_path, Some(to.unwrap_or(-1.0)), -1, 255, protocol)?;
                 if icmp_type == -1 && icmp_code != -1 {
                     self.problems.error(
                         to_path,
@@ -481,39 +472,26 @@ impl Walk {
             self.problems.error(
                 path.clone(),
                 format!("Missing {}", last_name(path)),
-                format!("protocol \"{protocol}\" needs from_port and to_port (0 to 65535; the same number for one port)."),
+                format!(
+                    "protocol \"{protocol}\" needs from_port and to_port (0 to 65535; the same number for one port)."
+                ),
             );
             return None;
         };
         match values::whole_number_in(value, min, max) {
             Ok(n) => Some(n),
             Err(detail) => {
-                let what = if protocol.is_icmp() {
-                    " (ICMP type or code)"
-                } else {
-                    ""
-                };
-                self.problems.error(
-                    path.clone(),
-                    format!("Invalid {}{what}", last_name(path)),
-                    detail,
-                );
+                let what = if protocol.is_icmp() { " (ICMP type or code)" } else { "" };
+                self.problems
+                    .error(path.clone(), format!("Invalid {}{what}", last_name(path)), detail);
                 None
             }
         }
     }
 
     /// Checks that need the chosen rule sets.
-    fn cross_check(
-        &mut self,
-        input: &FirewallInput,
-        sets: &BTreeSet<RuleSetName>,
-        ssh: &Maybe<Vec<IpNet>>,
-    ) {
-        let uses = |source: PeerSource| {
-            sets.iter()
-                .any(|s| s.rules().iter().any(|r| r.peers == source))
-        };
+    fn cross_check(&mut self, input: &FirewallInput, sets: &BTreeSet<RuleSetName>, ssh: &Maybe<Vec<IpNet>>) {
+        let uses = |source: PeerSource| sets.iter().any(|s| s.rules().iter().any(|r| r.peers == source));
 
         for (source, v4_name, v4, v6_name, v6, side) in [
             (
@@ -607,12 +585,7 @@ impl Walk {
             );
         }
 
-        if !uses(PeerSource::Nodes)
-            && input
-                .node_security_group_ids
-                .known()
-                .is_some_and(|l| !l.is_empty())
-        {
+        if !uses(PeerSource::Nodes) && input.node_security_group_ids.known().is_some_and(|l| !l.is_empty()) {
             self.problems.warning(
                 AttrPath::attr("node_security_group_ids"),
                 "node_security_group_ids is not used",
@@ -622,10 +595,7 @@ impl Walk {
         }
 
         if sets.is_empty()
-            && input
-                .extra_rules
-                .known()
-                .is_none_or(|blocks| blocks.is_empty())
+            && input.extra_rules.known().is_none_or(|blocks| blocks.is_empty())
             && !input.extra_rules.is_unknown()
         {
             self.problems.error(
@@ -671,12 +641,21 @@ impl Walk {
                             names.join(", ")
                         ),
                     );
-                } else if let Some(first) = seen.get(&key) {
-                    self.problems.error(
-                        path.clone(),
-                        format!("{path} is a duplicate"),
-                        format!("The rule \"{key}\" is already created by extra_rule[{first}]; remove one of them."),
-                    );
+                } else if let Some(&first) = seen.get(&key) {
+                    let (summary, detail) = if first == i {
+                        (
+                            format!("{path} lists a peer twice"),
+                            format!("The rule \"{key}\" appears twice in this block; list each peer once."),
+                        )
+                    } else {
+                        (
+                            format!("{path} is a duplicate"),
+                            format!(
+                                "The rule \"{key}\" is already created by extra_rule[{first}]; remove one of them."
+                            ),
+                        )
+                    };
+                    self.problems.error(path.clone(), summary, detail);
                 } else {
                     seen.insert(key, i);
                 }

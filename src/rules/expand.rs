@@ -35,12 +35,8 @@ pub fn expand(args: &FirewallArgs) -> Vec<Rule> {
 /// The peers a catalogue rule gets from the arguments.
 fn catalog_peers(args: &FirewallArgs, rule: &CatalogRule) -> Vec<Peer> {
     match rule.peers {
-        PeerSource::IngressBlocks => {
-            cidr_peers(&args.ingress_cidr_blocks, &args.ingress_ipv6_cidr_blocks)
-        }
-        PeerSource::EgressBlocks => {
-            cidr_peers(&args.egress_cidr_blocks, &args.egress_ipv6_cidr_blocks)
-        }
+        PeerSource::IngressBlocks => cidr_peers(&args.ingress_cidr_blocks, &args.ingress_ipv6_cidr_blocks),
+        PeerSource::EgressBlocks => cidr_peers(&args.egress_cidr_blocks, &args.egress_ipv6_cidr_blocks),
         PeerSource::SshBlocks => args
             .ssh_cidr_blocks
             .iter()
@@ -50,12 +46,7 @@ fn catalog_peers(args: &FirewallArgs, rule: &CatalogRule) -> Vec<Peer> {
             })
             .collect(),
         PeerSource::Nodes => std::iter::once(Peer::SelfGroup)
-            .chain(
-                args.node_security_group_ids
-                    .iter()
-                    .cloned()
-                    .map(Peer::SecurityGroup),
-            )
+            .chain(args.node_security_group_ids.iter().cloned().map(Peer::SecurityGroup))
             .collect(),
     }
 }
@@ -70,13 +61,7 @@ fn cidr_peers(v4: &[ipnet::Ipv4Net], v6: &[ipnet::Ipv6Net]) -> Vec<Peer> {
 /// The peers of an `extra_rule` block, in the block's own order.
 pub fn extra_peers(extra: &ExtraRule) -> Vec<Peer> {
     let mut peers = cidr_peers(&extra.cidr_blocks, &extra.ipv6_cidr_blocks);
-    peers.extend(
-        extra
-            .security_group_ids
-            .iter()
-            .cloned()
-            .map(Peer::SecurityGroup),
-    );
+    peers.extend(extra.security_group_ids.iter().cloned().map(Peer::SecurityGroup));
     if extra.self_ {
         peers.push(Peer::SelfGroup);
     }
@@ -144,8 +129,7 @@ impl RuleAccumulator {
             .into_iter()
             .map(|(key, pending)| Rule {
                 key,
-                description: (!pending.descriptions.is_empty())
-                    .then(|| pending.descriptions.join(", ")),
+                description: (!pending.descriptions.is_empty()).then(|| pending.descriptions.join(", ")),
                 rule_sets: pending.rule_sets,
             })
             .collect()
@@ -154,8 +138,5 @@ impl RuleAccumulator {
 
 /// How many rules of each direction a rule list holds.
 pub fn count(rules: &[Rule], direction: Direction) -> usize {
-    rules
-        .iter()
-        .filter(|r| r.key.direction == direction)
-        .count()
+    rules.iter().filter(|r| r.key.direction == direction).count()
 }

@@ -72,12 +72,7 @@ impl Problems {
         self.push(Severity::Error, path, summary.into(), detail.into());
     }
 
-    pub fn warning(
-        &mut self,
-        path: AttrPath,
-        summary: impl Into<String>,
-        detail: impl Into<String>,
-    ) {
+    pub fn warning(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Severity::Warning, path, summary.into(), detail.into());
     }
 

@@ -46,15 +46,13 @@ pub fn parse_cidr(text: &str, family: Family, other_list: &str) -> Result<IpNet,
 
 fn not_a_block(text: &str) -> String {
     match text.parse::<IpAddr>() {
-        Ok(IpAddr::V4(_)) => format!(
-            "\"{text}\" is an address, not a CIDR block; for this one host write \"{text}/32\"."
-        ),
-        Ok(IpAddr::V6(_)) => format!(
-            "\"{text}\" is an address, not a CIDR block; for this one host write \"{text}/128\"."
-        ),
-        Err(_) => format!(
-            "\"{text}\" is not a CIDR block; write it like \"10.0.0.0/16\" or \"2001:db8::/32\"."
-        ),
+        Ok(IpAddr::V4(_)) => {
+            format!("\"{text}\" is an address, not a CIDR block; for this one host write \"{text}/32\".")
+        }
+        Ok(IpAddr::V6(_)) => {
+            format!("\"{text}\" is an address, not a CIDR block; for this one host write \"{text}/128\".")
+        }
+        Err(_) => format!("\"{text}\" is not a CIDR block; write it like \"10.0.0.0/16\" or \"2001:db8::/32\"."),
     }
 }
 
@@ -80,9 +78,7 @@ pub fn is_whole_internet(net: &IpNet) -> bool {
 /// Security group ids are `sg-` and 8 (older) or 17 lowercase hex digits.
 pub fn parse_security_group_id(text: &str) -> Result<String, String> {
     let hex = text.strip_prefix("sg-").unwrap_or("");
-    let hex_ok = hex
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let hex_ok = hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     if hex_ok && (hex.len() == 8 || hex.len() == 17) {
         Ok(text.to_string())
     } else {
@@ -121,9 +117,7 @@ pub fn whole_number_in(value: f64, min: i32, max: i32) -> Result<i32, String> {
         return Err(format!("{value} is not a whole number."));
     }
     if value < f64::from(min) || value > f64::from(max) {
-        return Err(format!(
-            "{value} is out of range: it must be from {min} to {max}."
-        ));
+        return Err(format!("{value} is out of range: it must be from {min} to {max}."));
     }
     // In range and whole, so the conversion is exact.
     Ok(value as i32)
@@ -135,14 +129,8 @@ mod tests {
 
     #[test]
     fn cidr_accepts_network_addresses_of_its_family() {
-        assert_eq!(
-            parse_ipv4_cidr("10.0.0.0/8", "x").unwrap().to_string(),
-            "10.0.0.0/8"
-        );
-        assert_eq!(
-            parse_ipv4_cidr("0.0.0.0/0", "x").unwrap().to_string(),
-            "0.0.0.0/0"
-        );
+        assert_eq!(parse_ipv4_cidr("10.0.0.0/8", "x").unwrap().to_string(), "10.0.0.0/8");
+        assert_eq!(parse_ipv4_cidr("0.0.0.0/0", "x").unwrap().to_string(), "0.0.0.0/0");
         assert_eq!(
             parse_ipv6_cidr("2001:DB8::/32", "x").unwrap().to_string(),
             "2001:db8::/32"
@@ -173,12 +161,8 @@ mod tests {
 
     #[test]
     fn bare_addresses_and_garbage_are_explained() {
-        assert!(parse_ipv4_cidr("10.0.0.1", "x")
-            .unwrap_err()
-            .contains("10.0.0.1/32"));
-        assert!(parse_ipv6_cidr("2001:db8::1", "x")
-            .unwrap_err()
-            .contains("/128"));
+        assert!(parse_ipv4_cidr("10.0.0.1", "x").unwrap_err().contains("10.0.0.1/32"));
+        assert!(parse_ipv6_cidr("2001:db8::1", "x").unwrap_err().contains("/128"));
         for bad in [
             "",
             "10.0.0.0/33",
@@ -212,9 +196,7 @@ mod tests {
     fn descriptions() {
         assert!(check_description("MQTT/TLS from partners (ticket #12)").is_ok());
         assert!(check_description(&"a".repeat(255)).is_ok());
-        assert!(check_description(&"a".repeat(256))
-            .unwrap_err()
-            .contains("256"));
+        assert!(check_description(&"a".repeat(256)).unwrap_err().contains("256"));
         assert!(check_description("über").unwrap_err().contains("'ü'"));
         assert!(check_description("a\"b").is_err());
     }
@@ -222,12 +204,8 @@ mod tests {
     #[test]
     fn whole_numbers() {
         assert_eq!(whole_number_in(443.0, 0, 65535), Ok(443));
-        assert!(whole_number_in(1.5, 0, 65535)
-            .unwrap_err()
-            .contains("whole"));
-        assert!(whole_number_in(65536.0, 0, 65535)
-            .unwrap_err()
-            .contains("0 to 65535"));
+        assert!(whole_number_in(1.5, 0, 65535).unwrap_err().contains("whole"));
+        assert!(whole_number_in(65536.0, 0, 65535).unwrap_err().contains("0 to 65535"));
         assert!(whole_number_in(-1.0, 0, 65535).is_err());
         assert!(whole_number_in(f64::NAN, 0, 65535).is_err());
         assert!(whole_number_in(f64::INFINITY, 0, 65535).is_err());

@@ -38,6 +38,7 @@ pub struct ExtraRuleConfig {
     pub cidr_blocks: ValueList<Value<String>>,
     pub ipv6_cidr_blocks: ValueList<Value<String>>,
     pub security_group_ids: ValueList<Value<String>>,
+    pub prefix_list_ids: ValueList<Value<String>>,
     #[serde(rename = "self")]
     pub self_: Value<bool>,
     pub description: Value<String>,
@@ -89,6 +90,7 @@ impl ExtraRuleConfig {
             cidr_blocks: maybe_list(&self.cidr_blocks),
             ipv6_cidr_blocks: maybe_list(&self.ipv6_cidr_blocks),
             security_group_ids: maybe_list(&self.security_group_ids),
+            prefix_list_ids: maybe_list(&self.prefix_list_ids),
             self_: maybe(&self.self_),
             description: maybe(&self.description),
         }
@@ -221,6 +223,7 @@ pub struct RuleObject {
     pub cidr_ipv4: Value<String>,
     pub cidr_ipv6: Value<String>,
     pub referenced_security_group_id: Value<String>,
+    pub prefix_list_id: Value<String>,
     #[serde(rename = "self")]
     pub self_: bool,
     pub description: Value<String>,
@@ -229,11 +232,12 @@ pub struct RuleObject {
 impl RuleObject {
     pub fn from_rule(rule: &Rule) -> RuleObject {
         let key = &rule.key;
-        let (mut v4, mut v6, mut group, mut self_) = (None, None, None, false);
+        let (mut v4, mut v6, mut group, mut prefix_list, mut self_) = (None, None, None, None, false);
         match &key.peer {
             Peer::Ipv4(net) => v4 = Some(net.to_string()),
             Peer::Ipv6(net) => v6 = Some(net.to_string()),
             Peer::SecurityGroup(id) => group = Some(id.clone()),
+            Peer::PrefixList(id) => prefix_list = Some(id.clone()),
             Peer::SelfGroup => self_ = true,
         }
         RuleObject {
@@ -245,6 +249,7 @@ impl RuleObject {
             cidr_ipv4: optional_value(v4),
             cidr_ipv6: optional_value(v6),
             referenced_security_group_id: optional_value(group),
+            prefix_list_id: optional_value(prefix_list),
             self_,
             description: optional_value(rule.description.clone()),
         }
@@ -262,6 +267,7 @@ pub fn rule_object_type() -> AttributeType {
         ("cidr_ipv4", AttributeType::String),
         ("cidr_ipv6", AttributeType::String),
         ("referenced_security_group_id", AttributeType::String),
+        ("prefix_list_id", AttributeType::String),
         ("self", AttributeType::Bool),
         ("description", AttributeType::String),
     ]
@@ -279,7 +285,7 @@ pub fn rules_attribute(what: &str) -> Attribute {
              protocol, ports and peer). Each has `rule_sets` (the documented sets that ask for it; \
              empty for an `extra_rule`), `direction`, `protocol`, `from_port` and `to_port` (-1 where \
              the protocol has no ports), exactly one of `cidr_ipv4`, `cidr_ipv6`, \
-             `referenced_security_group_id` or `self`, and `description`."
+             `referenced_security_group_id`, `prefix_list_id` or `self`, and `description`."
         ),
     )
 }

@@ -34,6 +34,7 @@ pub struct ExtraRule {
     pub cidr_blocks: Vec<Ipv4Net>,
     pub ipv6_cidr_blocks: Vec<Ipv6Net>,
     pub security_group_ids: Vec<String>,
+    pub prefix_list_ids: Vec<String>,
     pub self_: bool,
     pub description: Option<String>,
 }

@@ -282,6 +282,11 @@ impl Walk {
             &block.security_group_ids,
             values::parse_security_group_id,
         );
+        let prefix_lists = self.list(
+            &path.then("prefix_list_ids"),
+            &block.prefix_list_ids,
+            values::parse_prefix_list_id,
+        );
         let self_ = match &block.self_ {
             Maybe::Known(v) => Some(*v),
             Maybe::Absent => Some(false),
@@ -308,22 +313,18 @@ impl Walk {
             }
         };
 
-        self.check_peers(path, protocol, &cidr_v4, &cidr_v6, &groups, self_);
+        let other_peers = [&groups, &prefix_lists];
+        self.check_peers(path, protocol, &cidr_v4, &cidr_v6, &other_peers, self_);
 
         Some(ExtraRule {
             direction: direction?,
             protocol: protocol?,
             from_port: ports?.0,
             to_port: ports?.1,
-            cidr_blocks: cidr_v4
-                .known()
-                .cloned()
-                .or_else(|| cidr_v4.is_absent().then(Vec::new))?,
-            ipv6_cidr_blocks: cidr_v6
-                .known()
-                .cloned()
-                .or_else(|| cidr_v6.is_absent().then(Vec::new))?,
-            security_group_ids: groups.known().cloned().or_else(|| groups.is_absent().then(Vec::new))?,
+            cidr_blocks: known_or_empty(&cidr_v4)?,
+            ipv6_cidr_blocks: known_or_empty(&cidr_v6)?,
+            security_group_ids: known_or_empty(&groups)?,
+            prefix_list_ids: known_or_empty(&prefix_lists)?,
             self_: self_?,
             description: description?,
         })
@@ -337,20 +338,23 @@ impl Walk {
         protocol: Option<Protocol>,
         cidr_v4: &Maybe<Vec<ipnet::Ipv4Net>>,
         cidr_v6: &Maybe<Vec<ipnet::Ipv6Net>>,
-        groups: &Maybe<Vec<String>>,
+        other_peers: &[&Maybe<Vec<String>>],
         self_: Option<bool>,
     ) {
-        let any_unknown = cidr_v4.is_unknown() || cidr_v6.is_unknown() || groups.is_unknown() || self_.is_none();
+        let any_unknown = cidr_v4.is_unknown()
+            || cidr_v6.is_unknown()
+            || other_peers.iter().any(|p| p.is_unknown())
+            || self_.is_none();
         let has_peer = cidr_v4.known().is_some_and(|v| !v.is_empty())
             || cidr_v6.known().is_some_and(|v| !v.is_empty())
-            || groups.known().is_some_and(|v| !v.is_empty())
+            || other_peers.iter().any(|p| p.known().is_some_and(|v| !v.is_empty()))
             || self_ == Some(true);
         if !has_peer && !any_unknown {
             self.problems.error(
                 path.clone(),
                 format!("{path} has no peer"),
-                "Each extra_rule needs at least one of cidr_blocks, ipv6_cidr_blocks, security_group_ids \
-                 or self = true: the source of an ingress rule or the destination of an egress rule.",
+                "Each extra_rule needs at least one of cidr_blocks, ipv6_cidr_blocks, security_group_ids, \
+                 prefix_list_ids or self = true: the source of an ingress rule or the destination of an egress rule.",
             );
         }
         if protocol == Some(Protocol::Icmp) && cidr_v6.known().is_some_and(|v| !v.is_empty()) {
@@ -415,7 +419,9 @@ impl Walk {
         let from = block.from_port.known().copied();
         let to = block.to_port.known().copied();
         match protocol {
-            Protocol::All => {
+            // Protocols other than TCP, UDP and ICMP carry no ports for AWS.
+            // (Configuration names only "all"; numbers come from AWS reads.)
+            Protocol::All | Protocol::Number(_) => {
                 for (p, v) in [(&from_path, from), (&to_path, to)] {
                     if v.is_some() {
                         self.problems.error(
@@ -664,6 +670,14 @@ impl Walk {
     }
 }
 
+fn known_or_empty<T: Clone>(list: &Maybe<Vec<T>>) -> Option<Vec<T>> {
+    match list {
+        Maybe::Known(items) => Some(items.clone()),
+        Maybe::Absent => Some(Vec::new()),
+        Maybe::Unknown => None,
+    }
+}
+
 fn known_len(list: &MaybeList<String>, default_len: usize) -> Option<usize> {
     match list {
         Maybe::Absent => Some(default_len),
@@ -688,6 +702,7 @@ fn invalid_value_summary(path: &AttrPath) -> String {
     match last_name(path) {
         "rule_sets" => "Unknown rule set".to_string(),
         "node_security_group_ids" | "security_group_ids" => "Invalid security group id".to_string(),
+        "prefix_list_ids" => "Invalid prefix list id".to_string(),
         name => format!("Invalid CIDR block in {name}"),
     }
 }

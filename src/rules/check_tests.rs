@@ -203,6 +203,7 @@ fn valid_input_yields_the_parsed_args_and_no_problems() {
                 cidr_blocks: Vec::new(),
                 ipv6_cidr_blocks: Vec::new(),
                 security_group_ids: vec!["sg-0fedcba9876543210".to_string()],
+                prefix_list_ids: Vec::new(),
                 self_: false,
                 description: Some("LwM2M (ticket #12)".to_string()),
             }],
@@ -1531,6 +1532,7 @@ fn extra_rules_count_and_are_named_in_the_breakdown() {
             cidr_blocks: v4_blocks(1),
             ipv6_cidr_blocks: Vec::new(),
             security_group_ids: Vec::new(),
+            prefix_list_ids: Vec::new(),
             self_: false,
             description: None,
         }],
@@ -1625,6 +1627,7 @@ fn any_extra_rule() -> impl Strategy<Value = ExtraRuleInput> {
                 cidr_blocks: cidr,
                 ipv6_cidr_blocks: cidr6,
                 security_group_ids: groups,
+                prefix_list_ids: Maybe::Absent,
                 self_,
                 description,
             },
@@ -1688,6 +1691,7 @@ fn render(args: &FirewallArgs) -> FirewallInput {
                     cidr_blocks: strings(&e.cidr_blocks),
                     ipv6_cidr_blocks: strings(&e.ipv6_cidr_blocks),
                     security_group_ids: strings(&e.security_group_ids),
+                    prefix_list_ids: strings(&e.prefix_list_ids),
                     self_: Maybe::Known(e.self_),
                     description: e.description.clone().map_or(Maybe::Absent, Maybe::Known),
                 })
@@ -1834,5 +1838,30 @@ fn a_peer_listed_twice_in_one_block_is_named_as_such() {
         "extra_rule[0]",
         &["lists a peer twice"],
         &["appears twice in this block"],
+    );
+}
+
+#[test]
+fn prefix_lists_are_peers_and_their_ids_are_checked() {
+    let checked = check(&extras(vec![ExtraRuleInput {
+        cidr_blocks: Maybe::Absent,
+        prefix_list_ids: list(&["pl-0123456789abcdef0"]),
+        ..tcp_block(443.0, 443.0)
+    }]));
+    assert_eq!(
+        assert_clean(&checked).extra_rules[0].prefix_list_ids,
+        vec!["pl-0123456789abcdef0"]
+    );
+
+    let checked = check(&extras(vec![ExtraRuleInput {
+        cidr_blocks: Maybe::Absent,
+        prefix_list_ids: list(&["pl-zz"]),
+        ..tcp_block(443.0, 443.0)
+    }]));
+    assert_single_error(
+        &checked,
+        "extra_rule[0].prefix_list_ids[0]",
+        &["Invalid prefix list id"],
+        &["pl-0123456789abcdef0"],
     );
 }

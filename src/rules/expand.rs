@@ -61,6 +61,7 @@ fn cidr_peers(v4: &[ipnet::Ipv4Net], v6: &[ipnet::Ipv6Net]) -> Vec<Peer> {
 /// The peers of an `extra_rule` block, in the block's own order.
 pub fn extra_peers(extra: &ExtraRule) -> Vec<Peer> {
     let mut peers = cidr_peers(&extra.cidr_blocks, &extra.ipv6_cidr_blocks);
+    peers.extend(extra.prefix_list_ids.iter().cloned().map(Peer::PrefixList));
     peers.extend(extra.security_group_ids.iter().cloned().map(Peer::SecurityGroup));
     if extra.self_ {
         peers.push(Peer::SelfGroup);

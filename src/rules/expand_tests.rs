@@ -111,6 +111,7 @@ fn extra(direction: Direction, protocol: Protocol, ports: (i32, i32)) -> ExtraRu
         cidr_blocks: Vec::new(),
         ipv6_cidr_blocks: Vec::new(),
         security_group_ids: Vec::new(),
+        prefix_list_ids: Vec::new(),
         self_: false,
         description: None,
     }
@@ -884,6 +885,7 @@ fn extra_rule() -> impl Strategy<Value = ExtraRule> {
                     cidr_blocks: v4,
                     ipv6_cidr_blocks: v6,
                     security_group_ids: groups,
+                    prefix_list_ids: Vec::new(),
                     self_: self_ || !has_peer,
                     description,
                 }
@@ -1054,4 +1056,32 @@ proptest! {
     fn expand_is_deterministic(args in firewall_args()) {
         prop_assert_eq!(expand(&args), expand(&args.clone()));
     }
+}
+
+#[test]
+fn prefix_list_peers_sort_between_ipv6_blocks_and_groups() {
+    let args = FirewallArgs {
+        extra_rules: vec![ExtraRule {
+            direction: Direction::Egress,
+            protocol: Protocol::Tcp,
+            from_port: 443,
+            to_port: 443,
+            cidr_blocks: Vec::new(),
+            ipv6_cidr_blocks: vec!["::/0".parse().unwrap()],
+            security_group_ids: vec!["sg-0123456789abcdef0".to_string()],
+            prefix_list_ids: vec!["pl-0123456789abcdef0".to_string()],
+            self_: false,
+            description: None,
+        }],
+        ..FirewallArgs::default()
+    };
+    let peers: Vec<Peer> = expand(&args).into_iter().map(|r| r.key.peer).collect();
+    assert_eq!(
+        peers,
+        vec![
+            Peer::Ipv6("::/0".parse().unwrap()),
+            Peer::PrefixList("pl-0123456789abcdef0".to_string()),
+            Peer::SecurityGroup("sg-0123456789abcdef0".to_string()),
+        ]
+    );
 }

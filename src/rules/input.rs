@@ -58,6 +58,7 @@ pub struct ExtraRuleInput {
     pub cidr_blocks: MaybeList<String>,
     pub ipv6_cidr_blocks: MaybeList<String>,
     pub security_group_ids: MaybeList<String>,
+    pub prefix_list_ids: MaybeList<String>,
     pub self_: Maybe<bool>,
     pub description: Maybe<String>,
 }

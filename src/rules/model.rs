@@ -40,7 +40,10 @@ impl fmt::Display for Direction {
     }
 }
 
-/// The IP protocols a rule may name. `All` is AWS's `-1`.
+/// The IP protocols of a rule. `All` is AWS's `-1`. `Number` holds any
+/// other IP protocol (ESP is 50, say): configuration cannot name one, but a
+/// rule added outside Terraform can, and it must still be seen to be
+/// revoked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Protocol {
     Tcp,
@@ -48,6 +51,7 @@ pub enum Protocol {
     Icmp,
     Icmpv6,
     All,
+    Number(u8),
 }
 
 impl Protocol {
@@ -59,18 +63,21 @@ impl Protocol {
         Protocol::All,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    /// The name configuration uses; `None` for a bare protocol number.
+    pub fn name(self) -> Option<&'static str> {
         match self {
-            Protocol::Tcp => "tcp",
-            Protocol::Udp => "udp",
-            Protocol::Icmp => "icmp",
-            Protocol::Icmpv6 => "icmpv6",
-            Protocol::All => "all",
+            Protocol::Tcp => Some("tcp"),
+            Protocol::Udp => Some("udp"),
+            Protocol::Icmp => Some("icmp"),
+            Protocol::Icmpv6 => Some("icmpv6"),
+            Protocol::All => Some("all"),
+            Protocol::Number(_) => None,
         }
     }
 
+    /// Parses the names configuration accepts.
     pub fn parse(text: &str) -> Option<Protocol> {
-        Protocol::ALL.into_iter().find(|p| p.as_str() == text)
+        Protocol::ALL.into_iter().find(|p| p.name() == Some(text))
     }
 
     /// TCP and UDP carry port numbers; ICMP carries a type and a code in the
@@ -86,18 +93,23 @@ impl Protocol {
 
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        match (self.name(), self) {
+            (Some(name), _) => f.write_str(name),
+            (None, Protocol::Number(n)) => write!(f, "{n}"),
+            (None, _) => unreachable!("only Protocol::Number has no name"),
+        }
     }
 }
 
 /// The one source (ingress) or destination (egress) of a rule.
 ///
-/// The variant order is the output order: IPv4 ranges, IPv6 ranges, other
-/// groups, then the group itself.
+/// The variant order is the output order: IPv4 ranges, IPv6 ranges,
+/// managed prefix lists, other groups, then the group itself.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Peer {
     Ipv4(Ipv4Net),
     Ipv6(Ipv6Net),
+    PrefixList(String),
     SecurityGroup(String),
     SelfGroup,
 }
@@ -107,7 +119,7 @@ impl fmt::Display for Peer {
         match self {
             Peer::Ipv4(net) => write!(f, "{net}"),
             Peer::Ipv6(net) => write!(f, "{net}"),
-            Peer::SecurityGroup(id) => f.write_str(id),
+            Peer::PrefixList(id) | Peer::SecurityGroup(id) => f.write_str(id),
             Peer::SelfGroup => f.write_str("self"),
         }
     }

@@ -77,13 +77,25 @@ pub fn is_whole_internet(net: &IpNet) -> bool {
 
 /// Security group ids are `sg-` and 8 (older) or 17 lowercase hex digits.
 pub fn parse_security_group_id(text: &str) -> Result<String, String> {
-    let hex = text.strip_prefix("sg-").unwrap_or("");
+    parse_ec2_id(text, "sg", "security group")
+}
+
+/// Managed prefix list ids are `pl-` and 8 or 17 lowercase hex digits.
+pub fn parse_prefix_list_id(text: &str) -> Result<String, String> {
+    parse_ec2_id(text, "pl", "managed prefix list")
+}
+
+fn parse_ec2_id(text: &str, prefix: &str, what: &str) -> Result<String, String> {
+    let hex = text
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .unwrap_or("");
     let hex_ok = hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     if hex_ok && (hex.len() == 8 || hex.len() == 17) {
         Ok(text.to_string())
     } else {
         Err(format!(
-            "\"{text}\" is not a security group id; ids look like \"sg-0123456789abcdef0\"."
+            "\"{text}\" is not a {what} id; ids look like \"{prefix}-0123456789abcdef0\"."
         ))
     }
 }
@@ -189,6 +201,18 @@ mod tests {
             "sgr-12345678",
         ] {
             assert!(parse_security_group_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn prefix_list_ids() {
+        assert!(parse_prefix_list_id("pl-0123456789abcdef0").is_ok());
+        assert!(parse_prefix_list_id("pl-6ea54007").is_ok());
+        for bad in ["pl-", "sg-0123456789abcdef0", "pl-XYZ", "pl0123456789abcdef0"] {
+            assert!(
+                parse_prefix_list_id(bad).unwrap_err().contains("managed prefix list"),
+                "{bad}"
+            );
         }
     }
 

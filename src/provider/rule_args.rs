@@ -196,6 +196,14 @@ pub fn extra_rule_block() -> NestedBlock {
                 optional(string_list(), "Ids of peer security groups."),
             ),
             (
+                "prefix_list_ids",
+                optional(
+                    string_list(),
+                    "Ids of managed prefix lists (`pl-...`): one rule stands for all of a list's \
+                     blocks, which keeps large sets of blocks under the rule quota.",
+                ),
+            ),
+            (
                 "self",
                 optional(AttributeType::Bool, "Whether the firewall's own group is a peer."),
             ),
@@ -288,4 +296,53 @@ pub fn rules_attribute(what: &str) -> Attribute {
              `referenced_security_group_id`, `prefix_list_id` or `self`, and `description`."
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde::Serialize;
+    use tf_provider::schema::NestedBlock;
+
+    use super::*;
+
+    /// The names a struct (de)serializes: a field the schema lacks would make
+    /// every configuration fail to decode, with an unhelpful message.
+    fn field_names<T: Serialize>(value: &T) -> BTreeSet<String> {
+        match serde_json::to_value(value).expect("serializes") {
+            serde_json::Value::Object(map) => map.keys().cloned().collect(),
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn extra_rule_struct_and_schema_name_the_same_attributes() {
+        let NestedBlock::List(block) = extra_rule_block() else {
+            panic!("extra_rule is a list block")
+        };
+        let schema: BTreeSet<String> = block.attributes.keys().cloned().collect();
+        assert_eq!(field_names(&ExtraRuleConfig::default()), schema);
+    }
+
+    #[test]
+    fn rule_object_struct_and_type_name_the_same_fields() {
+        let AttributeType::Object(fields) = rule_object_type() else {
+            panic!("rules elements are objects")
+        };
+        let rule = crate::rules::expand(&crate::rules::FirewallArgs {
+            rule_sets: [RuleSetName::Dns].into(),
+            egress_cidr_blocks: args::default_egress_cidr_blocks(),
+            ..Default::default()
+        });
+        let object = RuleObject::from_rule(&rule[0]);
+        assert_eq!(field_names(&object), fields.keys().cloned().collect());
+    }
+
+    #[test]
+    fn argument_struct_and_schema_name_the_same_attributes() {
+        let mut schema: BTreeSet<String> = argument_attributes().into_iter().map(|(n, _)| n.to_string()).collect();
+        schema.insert("extra_rule".to_string());
+        assert_eq!(field_names(&RuleArgsConfig::default()), schema);
+    }
 }

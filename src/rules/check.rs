@@ -574,7 +574,7 @@ impl Walk {
                     if values::is_whole_internet(net) {
                         self.problems.warning(
                             AttrPath::attr("ssh_cidr_blocks").index(i),
-                            "SSH open to the whole internet",
+                            format!("SSH open to the whole internet ({net})"),
                             format!(
                                 "\"{net}\" lets anyone try to log in on TCP/22. The seed keeps SSH for management \
                                  purposes: limit it to your management network or a bastion host."

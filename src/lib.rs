@@ -4,5 +4,6 @@
 //! Layers (data flows down, never up): `provider` is the Terraform glue,
 //! `rules` the pure domain.
 
+pub mod aws;
 pub mod provider;
 pub mod rules;

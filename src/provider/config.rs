@@ -5,7 +5,6 @@
 //! turns them into clients.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Block, NestedBlock, Schema};
@@ -14,6 +13,7 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::diagnostics::error;
 use super::schema_builder::{block, optional, sensitive, string_map};
+use crate::aws::{AssumeRole, AwsOptions, Secret, StaticCredentials};
 use crate::rules::values::whole_number_in;
 use crate::rules::DEFAULT_MAX_RULES_PER_DIRECTION;
 
@@ -168,62 +168,18 @@ pub fn provider_schema() -> Schema {
     }
 }
 
-/// A secret string: never printed, not even by `{:?}`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(**redacted**)")
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StaticCredentials {
-    pub access_key: String,
-    pub secret_key: Secret,
-    pub token: Option<Secret>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AssumeRole {
-    pub role_arn: String,
-    pub session_name: Option<String>,
-    pub external_id: Option<String>,
-}
-
 /// Everything the provider block decides, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderSettings {
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    pub credentials: Option<StaticCredentials>,
-    pub assume_role: Option<AssumeRole>,
-    pub ec2_endpoint: Option<String>,
-    pub elbv2_endpoint: Option<String>,
-    pub max_retries: u32,
+    pub aws: AwsOptions,
     pub max_rules_per_direction: usize,
     pub default_tags: BTreeMap<String, String>,
 }
 
-pub const DEFAULT_MAX_RETRIES: u32 = 25;
-
 impl Default for ProviderSettings {
     fn default() -> Self {
         ProviderSettings {
-            region: None,
-            profile: None,
-            credentials: None,
-            assume_role: None,
-            ec2_endpoint: None,
-            elbv2_endpoint: None,
-            max_retries: DEFAULT_MAX_RETRIES,
+            aws: AwsOptions::default(),
             max_rules_per_direction: DEFAULT_MAX_RULES_PER_DIRECTION,
             default_tags: BTreeMap::new(),
         }
@@ -248,8 +204,8 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
         }
     };
 
-    settings.region = known(&config.region);
-    if let Some(region) = &settings.region {
+    settings.aws.region = known(&config.region);
+    if let Some(region) = &settings.aws.region {
         if !is_region_name(region) {
             error(
                 diags,
@@ -259,17 +215,17 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
             );
         }
     }
-    settings.profile = known(&config.profile);
+    settings.aws.profile = known(&config.profile);
 
     let access_key = known(&config.access_key);
     let secret_key = known(&config.secret_key);
     let token = known(&config.token);
     match (access_key, secret_key) {
         (Some(access_key), Some(secret_key)) => {
-            settings.credentials = Some(StaticCredentials {
+            settings.aws.credentials = Some(StaticCredentials {
                 access_key,
-                secret_key: Secret(secret_key),
-                token: token.map(Secret),
+                secret_key: Secret::new(secret_key),
+                token: token.map(Secret::new),
             })
         }
         (Some(_), None) if config.secret_key.is_null() => error(
@@ -288,7 +244,7 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
     }
 
     if let Some(n) = whole_in(diags, &config.max_retries, "max_retries", 0, 100, &mut complete) {
-        settings.max_retries = n as u32;
+        settings.aws.max_retries = n as u32;
     }
     if let Some(n) = whole_in(
         diags,
@@ -354,7 +310,7 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
             }
             Value::Null => None,
         };
-        settings.assume_role = role_arn.map(|role_arn| AssumeRole {
+        settings.aws.assume_role = role_arn.map(|role_arn| AssumeRole {
             role_arn,
             session_name,
             external_id,
@@ -364,8 +320,8 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
     if let Some(endpoints) = single_block(&config.endpoints, &mut complete) {
         let path = AttributePath::new("endpoints").index(0);
         for (name, value, slot) in [
-            ("ec2", &endpoints.ec2, &mut settings.ec2_endpoint),
-            ("elbv2", &endpoints.elbv2, &mut settings.elbv2_endpoint),
+            ("ec2", &endpoints.ec2, &mut settings.aws.ec2_endpoint),
+            ("elbv2", &endpoints.elbv2, &mut settings.aws.elbv2_endpoint),
         ] {
             match value {
                 Value::Value(text) => match check_endpoint(text) {
@@ -523,8 +479,8 @@ mod tests {
     fn secrets_do_not_print() {
         let creds = StaticCredentials {
             access_key: "AKIAEXAMPLE".into(),
-            secret_key: Secret("wJalrXUtnFEMI".into()),
-            token: Some(Secret("FwoGZXIvYXdzE".into())),
+            secret_key: Secret::new("wJalrXUtnFEMI".into()),
+            token: Some(Secret::new("FwoGZXIvYXdzE".into())),
         };
         let printed = format!("{creds:?}");
         assert!(

@@ -56,3 +56,17 @@ pub fn plain_diagnostic(summary: String, detail: String, attribute: AttributePat
 pub fn error(diags: &mut Diagnostics, summary: impl Into<String>, detail: impl Into<String>, attribute: AttributePath) {
     diags.add_error(plain_diagnostic(summary.into(), detail.into(), attribute));
 }
+
+/// An AWS failure as a diagnostic: what failed, AWS's code and message.
+pub fn aws_error(diags: &mut Diagnostics, err: &crate::aws::AwsError) {
+    let summary = match err.kind {
+        crate::aws::ErrorKind::NoCredentials => "No AWS credentials".to_string(),
+        crate::aws::ErrorKind::Timeout => format!("{} timed out", err.action),
+        _ => format!("{} failed", err.action),
+    };
+    let detail = match &err.code {
+        Some(code) => format!("AWS answered {code}: {}", err.message),
+        None => err.message.clone(),
+    };
+    error(diags, summary, detail, AttributePath::root());
+}

@@ -10,7 +10,7 @@ use tf_provider::{DataSource, Diagnostics};
 use super::diagnostics::{error, report, Report};
 use super::rule_args::{argument_attributes, extra_rule_block, rules_attribute, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed};
-use super::SharedSettings;
+use super::state::Shared;
 use crate::rules::{self, expand::count, Direction};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -23,7 +23,7 @@ pub struct FirewallRulesState {
 }
 
 pub struct FirewallRulesDataSource {
-    pub settings: SharedSettings,
+    pub state: Shared,
 }
 
 #[async_trait]
@@ -80,11 +80,7 @@ impl DataSource for FirewallRulesDataSource {
             return None;
         };
         let expanded = rules::expand(&args);
-        let max = self
-            .settings
-            .read()
-            .map(|s| s.max_rules_per_direction)
-            .unwrap_or(rules::DEFAULT_MAX_RULES_PER_DIRECTION);
+        let max = self.state.settings().max_rules_per_direction;
         report(diags, &rules::check_quota(&expanded, max), Report::Everything);
         if !diags.errors.is_empty() {
             return None;

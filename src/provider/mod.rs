@@ -4,31 +4,30 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod firewall_resource;
 pub mod firewall_rules_data_source;
+pub mod firewall_schema;
 pub mod rule_args;
 pub mod schema_builder;
+pub mod state;
+pub mod timeouts;
 pub mod values;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
-use tf_provider::{Diagnostics, DynamicDataSource, Provider};
+use tf_provider::{Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use config::{ProviderConfig, ProviderSettings};
+use config::ProviderConfig;
+use state::Shared;
 
 /// The provider's name: resources are `cumulocity_<name>`.
 pub const PROVIDER_NAME: &str = "cumulocity";
 
-/// Settings from the provider block, shared with every resource and data
-/// source. Terraform creates those before it configures the provider, so
-/// they read the settings when they run, not when they are made.
-pub type SharedSettings = Arc<RwLock<ProviderSettings>>;
-
 #[derive(Default)]
 pub struct CumulocityProvider {
-    settings: SharedSettings,
+    state: Shared,
 }
 
 #[async_trait]
@@ -52,19 +51,19 @@ impl Provider for CumulocityProvider {
         config: Self::Config<'a>,
     ) -> Option<()> {
         let settings = config::decode(diags, &config)?;
-        match self.settings.write() {
-            Ok(mut shared) => *shared = settings,
-            Err(_) => {
-                diagnostics::error(
-                    diags,
-                    "Provider settings are unavailable",
-                    "A previous request failed while it held them; please report this bug.",
-                    tf_provider::AttributePath::root(),
-                );
-                return None;
-            }
-        }
+        self.state.configure(settings);
         Some(())
+    }
+
+    fn get_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        let mut resources: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
+        resources.insert(
+            "firewall".to_string(),
+            Box::new(firewall_resource::FirewallResource {
+                state: self.state.clone(),
+            }),
+        );
+        Some(resources)
     }
 
     fn get_data_sources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
@@ -72,7 +71,7 @@ impl Provider for CumulocityProvider {
         sources.insert(
             "firewall_rules".to_string(),
             Box::new(firewall_rules_data_source::FirewallRulesDataSource {
-                settings: self.settings.clone(),
+                state: self.state.clone(),
             }),
         );
         Some(sources)

@@ -12,7 +12,7 @@ use tf_provider::value::{Value, ValueList};
 
 use super::schema_builder::{block, computed, optional, optional_with_default, required, string_list};
 use super::values::{known_list, maybe, maybe_list, optional as optional_value};
-use crate::rules::{args, ExtraRuleInput, FirewallInput, Maybe, Peer, Rule, RuleSetName};
+use crate::rules::{args, Direction, ExtraRuleInput, FirewallInput, Maybe, Peer, Protocol, Rule, RuleKey, RuleSetName};
 
 /// The rule arguments as Terraform sends them.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -264,6 +264,38 @@ impl RuleObject {
     }
 }
 
+impl RuleObject {
+    /// The rule this object describes; `None` if it was not written by
+    /// `from_rule` (a hand-edited state, say).
+    pub fn to_rule(&self) -> Option<Rule> {
+        let protocol = Protocol::parse(&self.protocol).or_else(|| self.protocol.parse().ok().map(Protocol::Number))?;
+        let peer = if let Some(net) = self.cidr_ipv4.as_ref_option() {
+            Peer::Ipv4(net.parse().ok()?)
+        } else if let Some(net) = self.cidr_ipv6.as_ref_option() {
+            Peer::Ipv6(net.parse().ok()?)
+        } else if let Some(id) = self.prefix_list_id.as_ref_option() {
+            Peer::PrefixList(id.clone())
+        } else if let Some(id) = self.referenced_security_group_id.as_ref_option() {
+            Peer::SecurityGroup(id.clone())
+        } else if self.self_ {
+            Peer::SelfGroup
+        } else {
+            return None;
+        };
+        Some(Rule {
+            key: RuleKey {
+                direction: Direction::parse(&self.direction)?,
+                protocol,
+                from_port: i32::try_from(self.from_port).ok()?,
+                to_port: i32::try_from(self.to_port).ok()?,
+                peer,
+            },
+            description: self.description.as_ref_option().cloned(),
+            rule_sets: self.rule_sets.iter().filter_map(|s| RuleSetName::parse(s)).collect(),
+        })
+    }
+}
+
 /// The object type of one `rules` element.
 pub fn rule_object_type() -> AttributeType {
     let fields: HashMap<String, AttributeType> = [
@@ -337,6 +369,46 @@ mod tests {
         });
         let object = RuleObject::from_rule(&rule[0]);
         assert_eq!(field_names(&object), fields.keys().cloned().collect());
+    }
+
+    #[test]
+    fn rule_objects_convert_back_to_the_same_rule() {
+        let rules = crate::rules::expand(&crate::rules::FirewallArgs {
+            rule_sets: RuleSetName::ALL.into_iter().collect(),
+            ingress_cidr_blocks: args::default_ingress_cidr_blocks(),
+            ingress_ipv6_cidr_blocks: vec!["2001:db8::/32".parse().unwrap()],
+            egress_cidr_blocks: args::default_egress_cidr_blocks(),
+            ssh_cidr_blocks: vec!["10.0.0.0/8".parse().unwrap()],
+            node_security_group_ids: vec!["sg-0123456789abcdef0".into()],
+            extra_rules: vec![crate::rules::ExtraRule {
+                direction: Direction::Egress,
+                protocol: Protocol::Icmp,
+                from_port: 8,
+                to_port: 0,
+                cidr_blocks: vec![],
+                ipv6_cidr_blocks: vec![],
+                security_group_ids: vec![],
+                prefix_list_ids: vec!["pl-0123456789abcdef0".into()],
+                self_: false,
+                description: None,
+            }],
+            ..Default::default()
+        });
+        for rule in rules {
+            assert_eq!(RuleObject::from_rule(&rule).to_rule().as_ref(), Some(&rule));
+        }
+        let number = Rule {
+            key: RuleKey {
+                direction: Direction::Ingress,
+                protocol: Protocol::Number(50),
+                from_port: -1,
+                to_port: -1,
+                peer: Peer::SelfGroup,
+            },
+            description: None,
+            rule_sets: Default::default(),
+        };
+        assert_eq!(RuleObject::from_rule(&number).to_rule(), Some(number));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod catalog;
 pub mod check;
+pub mod diff;
 pub mod expand;
 pub mod input;
 pub mod model;
@@ -13,6 +14,7 @@ pub mod values;
 pub use args::{ExtraRule, FirewallArgs};
 pub use catalog::RuleSetName;
 pub use check::{check, check_quota, Checked, DEFAULT_MAX_RULES_PER_DIRECTION};
+pub use diff::{diff, AppliedRule, RuleChanges};
 pub use expand::expand;
 pub use input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 pub use model::{Direction, Peer, Protocol, Rule, RuleKey};

@@ -1,0 +1,83 @@
+//! AWS clients from the provider's options: the default credential chain
+//! (environment, shared files and profile, SSO, container and instance
+//! metadata) unless static credentials are given, an optional role to
+//! assume, per-service endpoints and the SDK's standard retry with backoff.
+
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+
+use super::error::AwsError;
+use super::options::AwsOptions;
+
+/// The clients of one provider configuration, built once and shared.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub ec2: aws_sdk_ec2::Client,
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub region: String,
+}
+
+pub async fn connect(options: &AwsOptions) -> Result<Clients, AwsError> {
+    let config = sdk_config(options).await;
+    let Some(region) = config.region().map(|r| r.to_string()) else {
+        return Err(AwsError::other(
+            "Configuring AWS",
+            "no AWS Region is set. Set region in the provider block, or AWS_REGION, or a region in the \
+             shared config file's profile.",
+        ));
+    };
+    let mut ec2 = aws_sdk_ec2::config::Builder::from(&config);
+    if let Some(url) = &options.ec2_endpoint {
+        ec2 = ec2.endpoint_url(url);
+    }
+    let mut elbv2 = aws_sdk_elasticloadbalancingv2::config::Builder::from(&config);
+    if let Some(url) = &options.elbv2_endpoint {
+        elbv2 = elbv2.endpoint_url(url);
+    }
+    Ok(Clients {
+        ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
+        elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
+        region,
+    })
+}
+
+async fn sdk_config(options: &AwsOptions) -> SdkConfig {
+    // max_retries counts retries; the SDK counts attempts.
+    let retry = RetryConfig::standard().with_max_attempts(options.max_retries.saturating_add(1));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry);
+    if let Some(region) = &options.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(creds) = &options.credentials {
+        loader = loader.credentials_provider(Credentials::new(
+            creds.access_key.clone(),
+            creds.secret_key.expose().to_string(),
+            creds.token.as_ref().map(|t| t.expose().to_string()),
+            None,
+            "cumulocity-provider-block",
+        ));
+    }
+    let config = loader.load().await;
+    let Some(role) = &options.assume_role else {
+        return config;
+    };
+    let mut assume = AssumeRoleProvider::builder(role.role_arn.clone()).session_name(
+        role.session_name
+            .clone()
+            .unwrap_or_else(|| "terraform-provider-cumulocity".to_string()),
+    );
+    if let Some(id) = &role.external_id {
+        assume = assume.external_id(id.clone());
+    }
+    let provider = assume.configure(&config).build().await;
+    config
+        .into_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build()
+}

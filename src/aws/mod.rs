@@ -1,0 +1,14 @@
+//! The only code that talks to AWS (EC2 and Elastic Load Balancing v2).
+//! Knows nothing of Terraform: it takes rules from `rules` and options, and
+//! returns what AWS holds.
+
+pub mod clients;
+pub mod convert;
+pub mod error;
+pub mod options;
+pub mod security_groups;
+
+pub use clients::{connect, Clients};
+pub use error::{AwsError, ErrorKind};
+pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
+pub use security_groups::{Failure, Group, GroupSpec, SecurityGroups};

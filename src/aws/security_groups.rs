@@ -1,0 +1,633 @@
+//! Security groups and their rules: the only code that calls EC2 for them.
+//!
+//! Every operation reads back what it did with one DescribeSecurityGroupRules
+//! and reports the rules AWS really holds: rule ids come from that read,
+//! never from an Authorize response. An operation that fails after the group
+//! exists says so (`Failure::group`), with the rules the group holds then, so
+//! the caller can record it instead of orphaning it.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::types::{
+    Filter, IpPermission, IpRange, ResourceType, SecurityGroupRuleRequest, SecurityGroupRuleUpdate, Tag,
+    TagSpecification,
+};
+use tokio::time::Instant;
+
+use super::clients::Clients;
+use super::convert::{applied_rule, ip_permission, ip_protocol};
+use super::error::{AwsError, ErrorKind};
+use crate::rules::{diff, AppliedRule, Direction, Peer, Protocol, Rule, RuleChanges, RuleKey};
+
+/// A group to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupSpec {
+    pub name: String,
+    pub description: String,
+    /// `None`: the Region's default VPC.
+    pub vpc_id: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A group as AWS describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub id: String,
+    pub arn: String,
+    pub owner_id: String,
+    pub name: String,
+    pub description: String,
+    pub vpc_id: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An operation that failed part-way: the error, and what exists now.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub error: AwsError,
+    /// The group, if it exists (a failed create may have made it).
+    pub group: Option<Group>,
+    /// The rules the group holds after the failure, when they could be read.
+    pub rules: Option<Vec<AppliedRule>>,
+}
+
+impl Failure {
+    fn before_any_change(error: AwsError) -> Failure {
+        Failure {
+            error,
+            group: None,
+            rules: None,
+        }
+    }
+}
+
+/// Right after CreateSecurityGroup, EC2 may not know the new group yet
+/// (eventual consistency); these codes are then retried by the SDK's own
+/// retry strategy, with its backoff, like throttling.
+const NOT_VISIBLE_YET: &[&str] = &["InvalidGroup.NotFound", "InvalidSecurityGroupID.NotFound"];
+
+/// A configuration override that makes the SDK retry `codes` for one call.
+fn retrying<E>(codes: &'static [&'static str]) -> aws_sdk_ec2::config::Builder
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    aws_sdk_ec2::config::Builder::default()
+        .retry_classifier(AwsErrorCodeClassifier::<E>::builder().transient_errors(codes).build())
+}
+
+/// Runs one AWS call with a deadline; a call still running then is
+/// abandoned (the SDK's own retries included) and reported as a timeout.
+async fn within<T, E, R>(
+    deadline: Instant,
+    action: &'static str,
+    call: impl Future<Output = Result<T, SdkError<E, R>>>,
+) -> Result<T, AwsError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    match tokio::time::timeout_at(deadline, call).await {
+        Ok(result) => result.map_err(|err| AwsError::from_sdk(action, err)),
+        Err(_) => Err(AwsError::timeout(action, "the operation's timeout ran out")),
+    }
+}
+
+pub struct SecurityGroups<'c> {
+    clients: &'c Clients,
+}
+
+impl<'c> SecurityGroups<'c> {
+    pub fn new(clients: &'c Clients) -> Self {
+        SecurityGroups { clients }
+    }
+
+    /// Creates a group holding exactly `desired`: CreateSecurityGroup (tags
+    /// included), the default allow-all egress rule revoked unless it is
+    /// wanted, one Authorize call per direction, one read-back.
+    pub async fn create(
+        &self,
+        spec: &GroupSpec,
+        desired: &[Rule],
+        deadline: Instant,
+    ) -> Result<(Group, Vec<AppliedRule>), Failure> {
+        let ec2 = &self.clients.ec2;
+        let tags = spec
+            .tags
+            .iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect::<Vec<_>>();
+        let mut request = ec2
+            .create_security_group()
+            .group_name(&spec.name)
+            .description(&spec.description)
+            .set_vpc_id(spec.vpc_id.clone());
+        if !tags.is_empty() {
+            request = request.tag_specifications(
+                TagSpecification::builder()
+                    .resource_type(ResourceType::SecurityGroup)
+                    .set_tags(Some(tags))
+                    .build(),
+            );
+        }
+        let created = within(deadline, "CreateSecurityGroup", request.send())
+            .await
+            .map_err(Failure::before_any_change)?;
+        let Some(id) = created.group_id().map(str::to_string) else {
+            return Err(Failure::before_any_change(AwsError::other(
+                "CreateSecurityGroup",
+                "the response named no group id",
+            )));
+        };
+        let mut group = Group {
+            arn: created.security_group_arn().map(str::to_string).unwrap_or_default(),
+            id,
+            owner_id: String::new(),
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            vpc_id: spec.vpc_id.clone(),
+            tags: spec.tags.clone(),
+        };
+        match self.fill_new_group(&group.id, desired, deadline).await {
+            Ok((rules, owner)) => {
+                self.complete_identity(&mut group, owner, deadline)
+                    .await
+                    .map_err(|error| Failure {
+                        error,
+                        group: Some(group.clone()),
+                        rules: Some(rules.clone()),
+                    })?;
+                Ok((group, rules))
+            }
+            Err(error) => {
+                let rules = self.rules_after_failure(&group.id).await;
+                Err(Failure {
+                    error,
+                    group: Some(group),
+                    rules,
+                })
+            }
+        }
+    }
+
+    async fn fill_new_group(
+        &self,
+        id: &str,
+        desired: &[Rule],
+        deadline: Instant,
+    ) -> Result<(Vec<AppliedRule>, Option<String>), AwsError> {
+        let ec2 = &self.clients.ec2;
+        let keep_default_egress = desired.iter().any(|r| is_default_egress(&r.key));
+        if !keep_default_egress {
+            use aws_sdk_ec2::operation::revoke_security_group_egress::RevokeSecurityGroupEgressError as E;
+            let call = ec2
+                .revoke_security_group_egress()
+                .group_id(id)
+                .ip_permissions(default_egress_permission())
+                .customize()
+                .config_override(retrying::<E>(NOT_VISIBLE_YET))
+                .send();
+            within(deadline, "RevokeSecurityGroupEgress (the default allow-all rule)", call).await?;
+        }
+        let to_add: Vec<Rule> = desired
+            .iter()
+            .filter(|r| !(keep_default_egress && is_default_egress(&r.key)))
+            .cloned()
+            .collect();
+        self.authorize(id, &to_add, deadline).await?;
+        let (mut rules, owner) = self.read_rules(id, deadline).await?;
+        // Anything else AWS put there (a default IPv6 allow-all egress rule,
+        // say) or a description to fix: one more round, only when needed.
+        let rest = diff(desired, &rules);
+        if !rest.is_empty() {
+            rules = self.apply_changes(id, &rest, deadline).await?;
+        }
+        Ok((rules, owner))
+    }
+
+    /// Fills the owner and ARN, which older EC2 APIs and emulators do not
+    /// return on create; costs a call only when the rules did not name the
+    /// owner.
+    async fn complete_identity(
+        &self,
+        group: &mut Group,
+        owner: Option<String>,
+        deadline: Instant,
+    ) -> Result<(), AwsError> {
+        group.owner_id = match owner {
+            Some(owner) => owner,
+            None => match self.describe_group(&group.id, deadline).await? {
+                Some(described) => described.owner_id,
+                None => {
+                    return Err(AwsError::other(
+                        "DescribeSecurityGroups",
+                        "the new group is not visible",
+                    ))
+                }
+            },
+        };
+        if group.arn.is_empty() {
+            group.arn = group_arn(&self.clients.region, &group.owner_id, &group.id);
+        }
+        Ok(())
+    }
+
+    /// The group and its rules; `None` when the group does not exist.
+    pub async fn read(&self, id: &str, deadline: Instant) -> Result<Option<(Group, Vec<AppliedRule>)>, AwsError> {
+        let Some(group) = self.describe_group(id, deadline).await? else {
+            return Ok(None);
+        };
+        let (rules, _) = self.read_rules(id, deadline).await?;
+        Ok(Some((group, rules)))
+    }
+
+    async fn describe_group(&self, id: &str, deadline: Instant) -> Result<Option<Group>, AwsError> {
+        let call = self.clients.ec2.describe_security_groups().group_ids(id).send();
+        let output = match within(deadline, "DescribeSecurityGroups", call).await {
+            Ok(output) => output,
+            Err(err) if err.is(ErrorKind::NotFound) => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        let Some(sg) = output.security_groups().iter().find(|g| g.group_id() == Some(id)) else {
+            return Ok(None);
+        };
+        let owner_id = sg.owner_id().unwrap_or_default().to_string();
+        Ok(Some(Group {
+            id: id.to_string(),
+            arn: sg
+                .security_group_arn()
+                .map(str::to_string)
+                .unwrap_or_else(|| group_arn(&self.clients.region, &owner_id, id)),
+            owner_id,
+            name: sg.group_name().unwrap_or_default().to_string(),
+            description: sg.description().unwrap_or_default().to_string(),
+            vpc_id: sg.vpc_id().map(str::to_string),
+            tags: sg
+                .tags()
+                .iter()
+                .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+                .collect(),
+        }))
+    }
+
+    /// All rules of one group, sorted by key, and the group's owner.
+    async fn read_rules(&self, id: &str, deadline: Instant) -> Result<(Vec<AppliedRule>, Option<String>), AwsError> {
+        let action = "DescribeSecurityGroupRules";
+        let mut pages = self
+            .clients
+            .ec2
+            .describe_security_group_rules()
+            .filters(Filter::builder().name("group-id").values(id).build())
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut rules = Vec::new();
+        let mut owner = None;
+        loop {
+            let page = match tokio::time::timeout_at(deadline, pages.next()).await {
+                Err(_) => return Err(AwsError::timeout(action, "the operation's timeout ran out")),
+                Ok(None) => break,
+                Ok(Some(page)) => page.map_err(|err| AwsError::from_sdk(action, err))?,
+            };
+            for described in page.security_group_rules() {
+                if described.group_id() != Some(id) {
+                    continue;
+                }
+                owner = owner.or_else(|| described.group_owner_id().map(str::to_string));
+                rules.push(
+                    applied_rule(described, id).map_err(|what| {
+                        AwsError::other(action, format!("could not understand a rule of {id}: {what}"))
+                    })?,
+                );
+            }
+        }
+        rules.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+        Ok((rules, owner))
+    }
+
+    /// Best effort after a failure: what the group holds now, if readable.
+    async fn rules_after_failure(&self, id: &str) -> Option<Vec<AppliedRule>> {
+        let deadline = Instant::now() + std::time::Duration::from_secs(30);
+        self.read_rules(id, deadline).await.ok().map(|(rules, _)| rules)
+    }
+
+    /// Applies `changes`, in the order that never leaves a desired rule
+    /// missing: descriptions first, then new rules, then stale ones revoked.
+    /// Returns the rules the group holds afterwards.
+    pub async fn apply_changes(
+        &self,
+        id: &str,
+        changes: &RuleChanges,
+        deadline: Instant,
+    ) -> Result<Vec<AppliedRule>, AwsError> {
+        if !changes.describe.is_empty() {
+            self.update_descriptions(id, &changes.describe, deadline).await?;
+        }
+        let new_rules: Vec<Rule> = changes.authorize.values().flatten().cloned().collect();
+        self.authorize(id, &new_rules, deadline).await?;
+        self.revoke(id, changes, deadline).await?;
+        Ok(self.read_rules(id, deadline).await?.0)
+    }
+
+    /// Like `apply_changes`, and on failure reports what the group holds.
+    pub async fn update(
+        &self,
+        id: &str,
+        changes: &RuleChanges,
+        deadline: Instant,
+    ) -> Result<Vec<AppliedRule>, Failure> {
+        match self.apply_changes(id, changes, deadline).await {
+            Ok(rules) => Ok(rules),
+            Err(error) => Err(Failure {
+                error,
+                group: None,
+                rules: self.rules_after_failure(id).await,
+            }),
+        }
+    }
+
+    /// One Authorize call per direction that has rules.
+    async fn authorize(&self, id: &str, rules: &[Rule], deadline: Instant) -> Result<(), AwsError> {
+        let ec2 = &self.clients.ec2;
+        let permissions = |direction: Direction| -> Vec<IpPermission> {
+            rules
+                .iter()
+                .filter(|r| r.key.direction == direction)
+                .map(|r| ip_permission(r, id))
+                .collect()
+        };
+        let ingress = permissions(Direction::Ingress);
+        if !ingress.is_empty() {
+            use aws_sdk_ec2::operation::authorize_security_group_ingress::AuthorizeSecurityGroupIngressError as E;
+            let call = ec2
+                .authorize_security_group_ingress()
+                .group_id(id)
+                .set_ip_permissions(Some(ingress))
+                .customize()
+                .config_override(retrying::<E>(NOT_VISIBLE_YET))
+                .send();
+            within(deadline, "AuthorizeSecurityGroupIngress", call).await?;
+        }
+        let egress = permissions(Direction::Egress);
+        if !egress.is_empty() {
+            use aws_sdk_ec2::operation::authorize_security_group_egress::AuthorizeSecurityGroupEgressError as E;
+            let call = ec2
+                .authorize_security_group_egress()
+                .group_id(id)
+                .set_ip_permissions(Some(egress))
+                .customize()
+                .config_override(retrying::<E>(NOT_VISIBLE_YET))
+                .send();
+            within(deadline, "AuthorizeSecurityGroupEgress", call).await?;
+        }
+        Ok(())
+    }
+
+    /// Revokes by rule id, one call per direction. A rule already gone is
+    /// what was wanted.
+    async fn revoke(&self, id: &str, changes: &RuleChanges, deadline: Instant) -> Result<(), AwsError> {
+        let ec2 = &self.clients.ec2;
+        let ids = |direction: Direction| changes.revoke.get(&direction).filter(|ids| !ids.is_empty()).cloned();
+        if let Some(ids) = ids(Direction::Ingress) {
+            let call = ec2
+                .revoke_security_group_ingress()
+                .group_id(id)
+                .set_security_group_rule_ids(Some(ids))
+                .send();
+            ignore_not_found(within(deadline, "RevokeSecurityGroupIngress", call).await)?;
+        }
+        if let Some(ids) = ids(Direction::Egress) {
+            let call = ec2
+                .revoke_security_group_egress()
+                .group_id(id)
+                .set_security_group_rule_ids(Some(ids))
+                .send();
+            ignore_not_found(within(deadline, "RevokeSecurityGroupEgress", call).await)?;
+        }
+        Ok(())
+    }
+
+    /// Changes descriptions in place (one ModifySecurityGroupRules call):
+    /// the rules keep their ids and never stop applying.
+    async fn update_descriptions(&self, id: &str, rules: &[(String, Rule)], deadline: Instant) -> Result<(), AwsError> {
+        let updates = rules
+            .iter()
+            .map(|(rule_id, rule)| {
+                SecurityGroupRuleUpdate::builder()
+                    .security_group_rule_id(rule_id)
+                    .security_group_rule(rule_request(rule, id))
+                    .build()
+            })
+            .collect::<Vec<_>>();
+        let call = self
+            .clients
+            .ec2
+            .modify_security_group_rules()
+            .group_id(id)
+            .set_security_group_rules(Some(updates))
+            .send();
+        within(deadline, "ModifySecurityGroupRules", call).await?;
+        Ok(())
+    }
+
+    /// Brings the group's tags from `old` to `new`: CreateTags for what is
+    /// new or changed, DeleteTags for what went; no call when equal.
+    pub async fn update_tags(
+        &self,
+        id: &str,
+        old: &BTreeMap<String, String>,
+        new: &BTreeMap<String, String>,
+        deadline: Instant,
+    ) -> Result<(), AwsError> {
+        let ec2 = &self.clients.ec2;
+        let set: Vec<Tag> = new
+            .iter()
+            .filter(|(k, v)| old.get(*k) != Some(*v))
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect();
+        let gone: Vec<Tag> = old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .map(|k| Tag::builder().key(k).build())
+            .collect();
+        if !set.is_empty() {
+            within(
+                deadline,
+                "CreateTags",
+                ec2.create_tags().resources(id).set_tags(Some(set)).send(),
+            )
+            .await?;
+        }
+        if !gone.is_empty() {
+            within(
+                deadline,
+                "DeleteTags",
+                ec2.delete_tags().resources(id).set_tags(Some(gone)).send(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the group, first revoking `revoke_first` (its rules, when
+    /// `revoke_rules_on_delete` asks for it). While something still uses the
+    /// group, DeleteSecurityGroup is retried until the deadline; then the
+    /// error names what uses it.
+    pub async fn delete(&self, id: &str, revoke_first: &[AppliedRule], deadline: Instant) -> Result<(), AwsError> {
+        if !revoke_first.is_empty() {
+            let mut changes = RuleChanges::default();
+            for applied in revoke_first {
+                changes
+                    .revoke
+                    .entry(applied.rule.key.direction)
+                    .or_default()
+                    .push(applied.id.clone());
+            }
+            match self.revoke(id, &changes, deadline).await {
+                Err(err) if err.is(ErrorKind::NotFound) => return Ok(()),
+                other => other?,
+            }
+        }
+        use aws_sdk_ec2::operation::delete_security_group::DeleteSecurityGroupError as E;
+        let last_error = loop {
+            let call = self
+                .clients
+                .ec2
+                .delete_security_group()
+                .group_id(id)
+                .customize()
+                .config_override(retrying::<E>(&["DependencyViolation"]))
+                .send();
+            match within(deadline, "DeleteSecurityGroup", call).await {
+                Ok(_) => return Ok(()),
+                Err(err) if err.is(ErrorKind::NotFound) => return Ok(()),
+                Err(err) if err.is(ErrorKind::DependencyViolation) && Instant::now() < deadline => {
+                    // The SDK's retries ran out before the deadline: pause
+                    // and go on trying until the delete timeout.
+                    let pause = std::time::Duration::from_secs(5).min(deadline - Instant::now());
+                    tokio::time::sleep(pause).await;
+                }
+                Err(err) if err.is(ErrorKind::DependencyViolation) || err.is(ErrorKind::Timeout) => break err,
+                Err(err) => return Err(err),
+            }
+        };
+        let users = self.users_of(id).await;
+        let mut message = format!(
+            "security group {id} is still in use and could not be deleted before the delete timeout ({}).",
+            last_error.message
+        );
+        if users.is_empty() {
+            message.push_str(" No network interface or security group rule using it was found; it may be in use in another account or VPC peering.");
+        } else {
+            message.push_str(" Still using it: ");
+            message.push_str(&users.join("; "));
+            message.push_str(
+                ". Detach or delete these, or remove their rules that reference this group, then destroy again.",
+            );
+        }
+        Err(AwsError {
+            action: "DeleteSecurityGroup",
+            kind: ErrorKind::DependencyViolation,
+            code: last_error.code,
+            message,
+        })
+    }
+
+    /// Network interfaces and groups that use or reference `id`, for a
+    /// DependencyViolation message. Best effort: failures are left out.
+    async fn users_of(&self, id: &str) -> Vec<String> {
+        let ec2 = &self.clients.ec2;
+        let mut users = Vec::new();
+        let deadline = Instant::now() + std::time::Duration::from_secs(30);
+        let call = ec2
+            .describe_network_interfaces()
+            .filters(Filter::builder().name("group-id").values(id).build())
+            .send();
+        if let Ok(output) = within(deadline, "DescribeNetworkInterfaces", call).await {
+            for eni in output.network_interfaces() {
+                let mut text = format!("network interface {}", eni.network_interface_id().unwrap_or("?"));
+                if let Some(instance) = eni.attachment().and_then(|a| a.instance_id()) {
+                    text.push_str(&format!(" (attached to {instance})"));
+                } else if let Some(description) = eni.description().filter(|d| !d.is_empty()) {
+                    text.push_str(&format!(" ({description})"));
+                }
+                users.push(text);
+            }
+        }
+        for (filter, direction) in [
+            ("ip-permission.group-id", "inbound"),
+            ("egress.ip-permission.group-id", "outbound"),
+        ] {
+            let call = ec2
+                .describe_security_groups()
+                .filters(Filter::builder().name(filter).values(id).build())
+                .send();
+            if let Ok(output) = within(deadline, "DescribeSecurityGroups", call).await {
+                for group in output.security_groups() {
+                    if group.group_id() != Some(id) {
+                        users.push(format!(
+                            "an {direction} rule of security group {} ({})",
+                            group.group_id().unwrap_or("?"),
+                            group.group_name().unwrap_or("?")
+                        ));
+                    }
+                }
+            }
+        }
+        users
+    }
+}
+
+fn ignore_not_found<T>(result: Result<T, AwsError>) -> Result<(), AwsError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(err) if err.is(ErrorKind::NotFound) && err.code.as_deref() != Some("InvalidGroup.NotFound") => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// The allow-all egress rule AWS adds to every new VPC group.
+fn is_default_egress(key: &RuleKey) -> bool {
+    key.direction == Direction::Egress
+        && key.protocol == Protocol::All
+        && matches!(&key.peer, Peer::Ipv4(net) if net.prefix_len() == 0)
+}
+
+fn default_egress_permission() -> IpPermission {
+    IpPermission::builder()
+        .ip_protocol("-1")
+        .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+        .build()
+}
+
+/// A rule as ModifySecurityGroupRules takes it.
+fn rule_request(rule: &Rule, own_group_id: &str) -> SecurityGroupRuleRequest {
+    let key = &rule.key;
+    let mut request = SecurityGroupRuleRequest::builder()
+        .ip_protocol(ip_protocol(key.protocol))
+        .from_port(key.from_port)
+        .to_port(key.to_port)
+        .set_description(rule.description.clone());
+    request = match &key.peer {
+        Peer::Ipv4(net) => request.cidr_ipv4(net.to_string()),
+        Peer::Ipv6(net) => request.cidr_ipv6(net.to_string()),
+        Peer::PrefixList(list) => request.prefix_list_id(list),
+        Peer::SecurityGroup(group) => request.referenced_group_id(group),
+        Peer::SelfGroup => request.referenced_group_id(own_group_id),
+    };
+    request.build()
+}
+
+/// `arn:<partition>:ec2:<region>:<account>:security-group/<id>`.
+pub fn group_arn(region: &str, owner_id: &str, id: &str) -> String {
+    let partition = if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    };
+    format!("arn:{partition}:ec2:{region}:{owner_id}:security-group/{id}")
+}

@@ -1,0 +1,463 @@
+//! `resource "cumulocity_firewall"`: the Terraform lifecycle of one security
+//! group holding the rules of the chosen rule sets.
+//!
+//! Plans show every rule (ids unknown only for new ones). Apply changes only
+//! what differs, through the `aws` layer. Nothing is ever orphaned: if a
+//! step fails once the group exists, the group goes into the state with the
+//! rules it really holds, so Terraform taints it or the next apply
+//! converges.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use tf_provider::schema::Schema;
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+use tokio::time::Instant;
+
+use super::diagnostics::{attribute_path, aws_error, error, report, Report};
+use super::firewall_schema::{argument_problems, firewall_schema, FirewallState, ManagedRuleObject, TagMap};
+use super::rule_args::{RuleArgsConfig, RuleObject};
+use super::state::Shared;
+use super::timeouts;
+use crate::aws::{Group, GroupSpec, SecurityGroups};
+use crate::rules::{self, diff::annotate, diff::with_known_ids, AppliedRule, Rule, RuleSetName};
+
+pub struct FirewallResource {
+    pub state: Shared,
+}
+
+#[async_trait]
+impl Resource for FirewallResource {
+    type State<'a> = FirewallState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(firewall_schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        let checked = rules::check(&config.args.to_input());
+        report(diags, &checked.problems, Report::ErrorsOnly);
+        report_own_problems(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let Value::Value(id) = state.id.clone() else {
+            return Some((state, private));
+        };
+        let clients = match self.state.clients().await {
+            Ok(clients) => clients,
+            Err(err) => {
+                aws_error(diags, &err);
+                return Some((state, private));
+            }
+        };
+        let deadline = Instant::now() + timeouts::durations(&state.timeouts).0;
+        match SecurityGroups::new(clients).read(&id, deadline).await {
+            // Deleted outside Terraform: dropping it from the state makes
+            // the next plan create it again.
+            Ok(None) => None,
+            Ok(Some((group, applied))) => {
+                let default_tags = self.state.settings().default_tags;
+                Some((refreshed(state, &group, applied, &default_tags), private))
+            }
+            Err(err) => {
+                aws_error(diags, &err);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let mut state = proposed;
+        let desired = self.checked_rules(diags, &state.args);
+        state.args.fill_defaults();
+        state.id = Value::Unknown;
+        state.arn = Value::Unknown;
+        state.owner_id = Value::Unknown;
+        if state.name.is_null() {
+            // Chosen at create: from name_prefix, or "terraform-...".
+            state.name = Value::Unknown;
+        }
+        if state.description.is_null() {
+            state.description = match &desired {
+                Some(_) => Value::Value(default_description(&state.args)),
+                None => Value::Unknown,
+            };
+        }
+        if state.vpc_id.is_null() {
+            state.vpc_id = Value::Unknown;
+        }
+        if state.revoke_rules_on_delete.is_null() {
+            state.revoke_rules_on_delete = Value::Value(false);
+        }
+        state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
+        state.rules = match desired {
+            Some(desired) => Value::Value(rule_objects(with_known_ids(&desired, &[]))),
+            None => Value::Unknown,
+        };
+        Some((state, ValueEmpty::default()))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut state = proposed;
+        let desired = self.checked_rules(diags, &state.args);
+        state.args.fill_defaults();
+        if state.revoke_rules_on_delete.is_null() {
+            state.revoke_rules_on_delete = Value::Value(false);
+        }
+        state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
+        state.rules = match desired {
+            Some(desired) => Value::Value(rule_objects(with_known_ids(&desired, &applied_rules(&prior)))),
+            None => Value::Unknown,
+        };
+        // AWS cannot rename a group, move it or change its description.
+        let mut replace = Vec::new();
+        for (name, configured, before) in [
+            ("name", &config.name, &prior.name),
+            ("description", &config.description, &prior.description),
+            ("vpc_id", &config.vpc_id, &prior.vpc_id),
+        ] {
+            if !configured.is_null() && configured != before {
+                replace.push(AttributePath::new(name));
+            }
+        }
+        if config.name_prefix != prior.name_prefix {
+            replace.push(AttributePath::new("name_prefix"));
+        }
+        Some((state, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let desired = self.checked_rules(diags, &planned.args)?;
+        let clients = self.clients(diags).await?;
+        let spec = GroupSpec {
+            name: match &planned.name {
+                Value::Value(name) => name.clone(),
+                _ => unique_name(planned.name_prefix.as_ref_option().map_or("terraform-", |p| p.as_str())),
+            },
+            description: planned
+                .description
+                .as_ref_option()
+                .cloned()
+                .unwrap_or_else(|| default_description(&planned.args)),
+            vpc_id: planned.vpc_id.as_ref_option().cloned(),
+            tags: known_tags(&planned.tags_all),
+        };
+        let deadline = Instant::now() + timeouts::durations(&planned.timeouts).0;
+        let default_tags = self.state.settings().default_tags;
+        match SecurityGroups::new(clients).create(&spec, &desired, deadline).await {
+            Ok((group, applied)) => Some((refreshed(planned, &group, applied, &default_tags), private)),
+            Err(failure) => {
+                aws_error(diags, &failure.error);
+                let group = failure.group?;
+                error(
+                    diags,
+                    "Security group created, but not completely",
+                    format!(
+                        "{} exists and is saved in the state with the rules it holds; Terraform marks it \
+                         tainted and replaces it on the next apply.",
+                        group.id
+                    ),
+                    AttributePath::root(),
+                );
+                Some((
+                    refreshed(planned, &group, failure.rules.unwrap_or_default(), &default_tags),
+                    private,
+                ))
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let desired = self.checked_rules(diags, &planned.args)?;
+        let clients = self.clients(diags).await?;
+        let Value::Value(id) = prior.id.clone() else {
+            error(
+                diags,
+                "The state has no group id",
+                "Remove the resource from the state and import it.",
+                AttributePath::new("id"),
+            );
+            return None;
+        };
+        let groups = SecurityGroups::new(clients);
+        let deadline = Instant::now() + timeouts::durations(&planned.timeouts).0;
+        let before = applied_rules(&prior);
+        let changes = rules::diff(&desired, &before);
+        let mut state = planned;
+        let applied = if changes.is_empty() {
+            before
+        } else {
+            match groups.update(&id, &changes, deadline).await {
+                Ok(applied) => applied,
+                Err(failure) => {
+                    aws_error(diags, &failure.error);
+                    // The state records what the group holds now; the next
+                    // plan shows what is still to do.
+                    state.tags_all = prior.tags_all.clone();
+                    state.rules = Value::Value(annotated_objects(failure.rules.unwrap_or(before), &desired));
+                    return Some((state, private));
+                }
+            }
+        };
+        let (old_tags, new_tags) = (known_tags(&prior.tags_all), known_tags(&state.tags_all));
+        if old_tags != new_tags {
+            if let Err(err) = groups.update_tags(&id, &old_tags, &new_tags, deadline).await {
+                aws_error(diags, &err);
+                state.tags_all = prior.tags_all.clone();
+            }
+        }
+        state.rules = Value::Value(annotated_objects(applied, &desired));
+        Some((state, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let Value::Value(id) = &state.id else {
+            return Some(());
+        };
+        let clients = self.clients(diags).await?;
+        let revoke_first = match state.revoke_rules_on_delete {
+            Value::Value(true) => applied_rules(&state),
+            _ => Vec::new(),
+        };
+        let deadline = Instant::now() + timeouts::durations(&state.timeouts).1;
+        match SecurityGroups::new(clients).delete(id, &revoke_first, deadline).await {
+            Ok(()) => Some(()),
+            Err(err) => {
+                aws_error(diags, &err);
+                None
+            }
+        }
+    }
+}
+
+impl FirewallResource {
+    /// The desired rules, with every problem reported; `None` while values
+    /// are unknown or wrong.
+    fn checked_rules(&self, diags: &mut Diagnostics, args: &RuleArgsConfig) -> Option<Vec<Rule>> {
+        let checked = rules::check(&args.to_input());
+        report(diags, &checked.problems, Report::Everything);
+        let desired = rules::expand(&checked.args?);
+        let max = self.state.settings().max_rules_per_direction;
+        let quota = rules::check_quota(&desired, max);
+        report(diags, &quota, Report::Everything);
+        quota.is_empty().then_some(desired)
+    }
+
+    async fn clients(&self, diags: &mut Diagnostics) -> Option<&crate::aws::Clients> {
+        match self.state.clients().await {
+            Ok(clients) => Some(clients),
+            Err(err) => {
+                aws_error(diags, &err);
+                None
+            }
+        }
+    }
+}
+
+fn report_own_problems(diags: &mut Diagnostics, config: &FirewallState) {
+    for (path, summary, detail) in argument_problems(config) {
+        error(diags, summary, detail, attribute_path(&path));
+    }
+    for (path, detail) in timeouts::problems(&config.timeouts) {
+        error(diags, "Invalid timeout", detail, attribute_path(&path));
+    }
+}
+
+/// The state after AWS told us what the group is and holds.
+fn refreshed(
+    mut state: FirewallState,
+    group: &Group,
+    mut applied: Vec<AppliedRule>,
+    default_tags: &BTreeMap<String, String>,
+) -> FirewallState {
+    if let Some(desired) = valid_rules(&state.args) {
+        annotate(&mut applied, &desired);
+    }
+    state.id = Value::Value(group.id.clone());
+    state.arn = Value::Value(group.arn.clone());
+    state.owner_id = Value::Value(group.owner_id.clone());
+    state.name = Value::Value(group.name.clone());
+    state.description = Value::Value(group.description.clone());
+    state.vpc_id = group.vpc_id.clone().map_or(Value::Null, Value::Value);
+    state.tags = own_tags(&group.tags, default_tags, &state.tags);
+    state.tags_all = tag_map(&group.tags);
+    if state.revoke_rules_on_delete.is_null() || state.revoke_rules_on_delete.is_unknown() {
+        state.revoke_rules_on_delete = Value::Value(false);
+    }
+    state.args.fill_defaults();
+    state.rules = Value::Value(rule_objects(
+        applied.into_iter().map(|a| (Some(a.id), a.rule)).collect(),
+    ));
+    state
+}
+
+/// The rules the arguments stand for, without reporting anything.
+fn valid_rules(args: &RuleArgsConfig) -> Option<Vec<Rule>> {
+    rules::check(&args.to_input()).args.map(|a| rules::expand(&a))
+}
+
+fn annotated_objects(mut applied: Vec<AppliedRule>, desired: &[Rule]) -> Vec<ManagedRuleObject> {
+    annotate(&mut applied, desired);
+    rule_objects(applied.into_iter().map(|a| (Some(a.id), a.rule)).collect())
+}
+
+fn rule_objects(rules: Vec<(Option<String>, Rule)>) -> Vec<ManagedRuleObject> {
+    rules
+        .into_iter()
+        .map(|(id, rule)| ManagedRuleObject {
+            id: id.map_or(Value::Unknown, Value::Value),
+            rule: RuleObject::from_rule(&rule),
+        })
+        .collect()
+}
+
+/// The rules a state records, with their ids.
+fn applied_rules(state: &FirewallState) -> Vec<AppliedRule> {
+    let Value::Value(objects) = &state.rules else {
+        return Vec::new();
+    };
+    objects
+        .iter()
+        .filter_map(|object| {
+            Some(AppliedRule {
+                id: object.id.as_ref_option()?.clone(),
+                rule: object.rule.to_rule()?,
+            })
+        })
+        .collect()
+}
+
+fn default_description(args: &RuleArgsConfig) -> String {
+    let sets: Vec<String> = match &args.rule_sets {
+        Value::Value(names) => names
+            .iter()
+            .filter_map(|n| n.as_ref_option().and_then(|n| RuleSetName::parse(n)))
+            .map(|s| s.to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    if sets.is_empty() {
+        "Cumulocity firewall (extra rules only). Managed by Terraform.".to_string()
+    } else {
+        format!("Cumulocity firewall: {}. Managed by Terraform.", sets.join(", "))
+    }
+}
+
+/// A unique group name: the prefix, then the time and a counter, so that
+/// names sort by creation like the AWS provider's.
+fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{prefix}{nanos}{:04}", COUNTER.fetch_add(1, Ordering::Relaxed) % 10_000)
+}
+
+fn tag_map(tags: &BTreeMap<String, String>) -> TagMap {
+    Value::Value(tags.iter().map(|(k, v)| (k.clone(), Value::Value(v.clone()))).collect())
+}
+
+fn known_tags(tags: &TagMap) -> BTreeMap<String, String> {
+    match tags {
+        Value::Value(map) => map
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_ref_option()?.clone())))
+            .collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// `default_tags` overlaid by `tags`; unknown while `tags` is.
+fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &TagMap) -> TagMap {
+    let mut merged: BTreeMap<String, Value<String>> = default_tags
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+        .collect();
+    match tags {
+        Value::Unknown => return Value::Unknown,
+        Value::Value(own) => {
+            if own.values().any(Value::is_unknown) {
+                return Value::Unknown;
+            }
+            merged.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())))
+        }
+        Value::Null => {}
+    }
+    Value::Value(merged)
+}
+
+/// The group's tags that belong in `tags`: all but those that only repeat
+/// a default tag. A key the configuration sets itself stays, even when its
+/// value equals the default, or the plan would never settle.
+fn own_tags(actual: &BTreeMap<String, String>, default_tags: &BTreeMap<String, String>, prior: &TagMap) -> TagMap {
+    let configured = |k: &String| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
+    let own: BTreeMap<String, Value<String>> = actual
+        .iter()
+        .filter(|(k, v)| configured(k) || default_tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+        .collect();
+    if own.is_empty() && prior.is_null() {
+        Value::Null
+    } else {
+        Value::Value(own)
+    }
+}

@@ -1,0 +1,251 @@
+//! `resource "cumulocity_firewall"`: its state as Terraform sends it, its
+//! schema, and the checks of the arguments it adds to the rule arguments.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueList};
+
+use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
+use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
+use super::timeouts::{timeouts_block, TimeoutsConfig};
+use crate::rules::values::check_description;
+use crate::rules::AttrPath;
+
+pub type TagMap = Value<BTreeMap<String, Value<String>>>;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct FirewallState {
+    #[serde(flatten)]
+    pub args: RuleArgsConfig,
+    pub id: Value<String>,
+    pub arn: Value<String>,
+    pub owner_id: Value<String>,
+    pub name: Value<String>,
+    pub name_prefix: Value<String>,
+    pub description: Value<String>,
+    pub vpc_id: Value<String>,
+    pub tags: TagMap,
+    pub tags_all: TagMap,
+    pub revoke_rules_on_delete: Value<bool>,
+    pub timeouts: ValueList<TimeoutsConfig>,
+    pub rules: ValueList<ManagedRuleObject>,
+}
+
+/// One element of the resource's `rules`: the data source's rule object
+/// plus the `sgr-` id AWS gave the rule.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ManagedRuleObject {
+    pub id: Value<String>,
+    #[serde(flatten)]
+    pub rule: RuleObject,
+}
+
+pub fn firewall_schema() -> Schema {
+    let mut attributes = argument_attributes();
+    attributes.extend([
+        (
+            "id",
+            computed(AttributeType::String, "The security group's id, `sg-...`."),
+        ),
+        ("arn", computed(AttributeType::String, "The security group's ARN.")),
+        (
+            "owner_id",
+            computed(AttributeType::String, "The AWS account that owns the group."),
+        ),
+        (
+            "name",
+            optional_with_default(
+                AttributeType::String,
+                "The group's name, unique in its VPC; changing it creates a new group. Conflicts with \
+                 `name_prefix`; when both are absent a unique name starting with `terraform-` is chosen.",
+            ),
+        ),
+        (
+            "name_prefix",
+            optional(
+                AttributeType::String,
+                "A prefix for a unique name the provider chooses. Changing it creates a new group.",
+            ),
+        ),
+        (
+            "description",
+            optional_with_default(
+                AttributeType::String,
+                "The group's description. AWS cannot change it, so changing it creates a new group. \
+                 Defaults to a sentence naming the rule sets at creation, and keeps that sentence when \
+                 the rule sets change later.",
+            ),
+        ),
+        (
+            "vpc_id",
+            optional_with_default(
+                AttributeType::String,
+                "The VPC of the group; the Region's default VPC when absent. Changing it creates a new group.",
+            ),
+        ),
+        ("tags", optional(string_map(), "Tags of the group.")),
+        (
+            "tags_all",
+            computed(
+                string_map(),
+                "The group's tags: the provider's `default_tags` merged with `tags`.",
+            ),
+        ),
+        (
+            "revoke_rules_on_delete",
+            optional_with_default(
+                AttributeType::Bool,
+                "Revoke the group's rules before deleting it, which breaks reference cycles between \
+                 groups (each referencing the other). Default `false`.",
+            ),
+        ),
+        (
+            "rules",
+            computed(
+                AttributeType::List(Box::new(rule_object_with_id())),
+                "The rules the group holds, one per AWS security group rule, in a stable order: each \
+                 with its `id` (`sgr-...`) and the fields of `data.cumulocity_firewall_rules`'s `rules`. \
+                 The resource owns every rule of its group: a rule added outside Terraform shows as a \
+                 change in the next plan and is revoked by apply.",
+            ),
+        ),
+    ]);
+    Schema {
+        version: 1,
+        block: block(
+            "An AWS security group holding exactly the rules of the documented Cumulocity rule sets \
+             you choose, plus any `extra_rule`. Plans show every rule before apply; apply changes only \
+             what differs, by rule id; drift made outside Terraform shows in the next plan.",
+            attributes,
+            vec![("extra_rule", extra_rule_block()), ("timeouts", timeouts_block())],
+        ),
+    }
+}
+
+fn rule_object_with_id() -> AttributeType {
+    match rule_object_type() {
+        AttributeType::Object(mut fields) => {
+            fields.insert("id".to_string(), AttributeType::String);
+            AttributeType::Object(fields)
+        }
+        other => other,
+    }
+}
+
+/// Checks of the resource's own arguments: (path, summary, detail).
+pub fn argument_problems(state: &FirewallState) -> Vec<(AttrPath, String, String)> {
+    let mut problems = Vec::new();
+    if let (Value::Value(_), Value::Value(_)) = (&state.name, &state.name_prefix) {
+        problems.push((
+            AttrPath::attr("name_prefix"),
+            "Conflicting name and name_prefix".to_string(),
+            "Set name for a fixed name, or name_prefix for a unique name the provider chooses; not both.".to_string(),
+        ));
+    }
+    for (attr, value, max) in [("name", &state.name, 255), ("name_prefix", &state.name_prefix, 100)] {
+        if let Value::Value(text) = value {
+            if let Err(detail) = check_group_name(text, max) {
+                problems.push((AttrPath::attr(attr), format!("Invalid {attr}"), detail));
+            }
+        }
+    }
+    if let Value::Value(text) = &state.description {
+        if let Err(detail) = check_description(text) {
+            problems.push((AttrPath::attr("description"), "Invalid description".to_string(), detail));
+        }
+    }
+    if let Value::Value(vpc) = &state.vpc_id {
+        if !is_vpc_id(vpc) {
+            problems.push((
+                AttrPath::attr("vpc_id"),
+                "Invalid vpc_id".to_string(),
+                format!("\"{vpc}\" is not a VPC id; ids look like \"vpc-0123456789abcdef0\"."),
+            ));
+        }
+    }
+    if let Value::Value(tags) = &state.tags {
+        for key in tags.keys() {
+            if let Err(detail) = check_tag_key(key) {
+                problems.push((AttrPath::attr("tags"), "Invalid tag key".to_string(), detail));
+            }
+        }
+    }
+    problems
+}
+
+fn check_group_name(name: &str, max: usize) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("The name is empty.".to_string());
+    }
+    if name.len() > max {
+        return Err(format!(
+            "The name has {} characters; at most {max} are allowed.",
+            name.len()
+        ));
+    }
+    if name.starts_with("sg-") {
+        return Err(format!(
+            "\"{name}\" starts with \"sg-\", which AWS reserves for group ids."
+        ));
+    }
+    check_description(name).map_err(|detail| detail.replace("description", "name"))
+}
+
+fn is_vpc_id(text: &str) -> bool {
+    let hex = text.strip_prefix("vpc-").unwrap_or("");
+    (hex.len() == 8 || hex.len() == 17) && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn check_tag_key(key: &str) -> Result<(), String> {
+    if key.is_empty() || key.chars().count() > 128 {
+        return Err(format!("Tag key \"{key}\" must have 1 to 128 characters."));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Err(format!("Tag key \"{key}\" starts with \"aws:\", which AWS reserves."));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn state_struct_and_schema_name_the_same_attributes() {
+        let schema = firewall_schema();
+        let mut names: BTreeSet<String> = schema.block.attributes.keys().cloned().collect();
+        names.extend(schema.block.blocks.keys().cloned());
+        let fields: BTreeSet<String> = match serde_json::to_value(FirewallState::default()).unwrap() {
+            serde_json::Value::Object(map) => map.keys().cloned().collect(),
+            _ => unreachable!(),
+        };
+        assert_eq!(fields, names);
+    }
+
+    #[test]
+    fn names_and_ids() {
+        assert!(check_group_name("c8y-edge", 255).is_ok());
+        assert!(check_group_name("sg-edge", 255).unwrap_err().contains("reserves"));
+        assert!(check_group_name("", 255).is_err());
+        assert!(check_group_name("edge\u{e9}", 255).unwrap_err().contains("name"));
+        assert!(is_vpc_id("vpc-0123456789abcdef0") && is_vpc_id("vpc-12345678"));
+        assert!(!is_vpc_id("vpc-xyz") && !is_vpc_id("sg-12345678"));
+        assert!(check_tag_key("aws:cloudformation").is_err() && check_tag_key("env").is_ok());
+    }
+
+    #[test]
+    fn name_and_prefix_conflict() {
+        let state = FirewallState {
+            name: Value::Value("a".into()),
+            name_prefix: Value::Value("b".into()),
+            ..Default::default()
+        };
+        let problems = argument_problems(&state);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0.to_string(), "name_prefix");
+    }
+}

@@ -1,0 +1,49 @@
+//! What the provider block decides, shared by every resource and data
+//! source of one provider configuration.
+//!
+//! Terraform creates resources and data sources before it configures the
+//! provider, so they hold this shared state and read it when they run. AWS
+//! clients are built on first use, once, so that a plan with only the data
+//! source never looks for credentials.
+
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::OnceCell;
+
+use super::config::ProviderSettings;
+use crate::aws::{connect, AwsError, Clients};
+
+#[derive(Default)]
+pub struct ProviderState {
+    settings: RwLock<ProviderSettings>,
+    clients: OnceCell<Result<Clients, AwsError>>,
+}
+
+pub type Shared = Arc<ProviderState>;
+
+impl ProviderState {
+    pub fn settings(&self) -> ProviderSettings {
+        // A poisoned lock still holds the last settings written; they are
+        // plain data, so reading them is safe.
+        match self.settings.read() {
+            Ok(settings) => settings.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn configure(&self, settings: ProviderSettings) {
+        match self.settings.write() {
+            Ok(mut shared) => *shared = settings,
+            Err(poisoned) => *poisoned.into_inner() = settings,
+        }
+    }
+
+    pub async fn clients(&self) -> Result<&Clients, AwsError> {
+        let options = self.settings().aws;
+        self.clients
+            .get_or_init(|| async move { connect(&options).await })
+            .await
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}

@@ -1,0 +1,180 @@
+//! Desired rules vs the rules a group holds -> the changes that make AWS
+//! match, and nothing more.
+//!
+//! A rule is matched by its `RuleKey` (direction, protocol, ports, peer):
+//! a kept rule keeps its `sgr-` id; a rule whose description alone differs is
+//! updated in place rather than revoked and authorized again, so that it
+//! never disappears, not even for a moment.
+
+use std::collections::BTreeMap;
+
+use super::model::{Direction, Rule, RuleKey};
+
+/// A rule a security group holds, with the id AWS gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedRule {
+    pub id: String,
+    pub rule: Rule,
+}
+
+/// What to change on one group.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleChanges {
+    /// Rule ids to revoke, by direction.
+    pub revoke: BTreeMap<Direction, Vec<String>>,
+    /// Rules to authorize, by direction.
+    pub authorize: BTreeMap<Direction, Vec<Rule>>,
+    /// Rules to keep whose description must change: (id, rule as desired).
+    pub describe: Vec<(String, Rule)>,
+}
+
+impl RuleChanges {
+    pub fn is_empty(&self) -> bool {
+        self.revoke.values().all(Vec::is_empty)
+            && self.authorize.values().all(Vec::is_empty)
+            && self.describe.is_empty()
+    }
+}
+
+pub fn diff(desired: &[Rule], actual: &[AppliedRule]) -> RuleChanges {
+    let actual_by_key: BTreeMap<&RuleKey, &AppliedRule> = actual.iter().map(|a| (&a.rule.key, a)).collect();
+    let desired_by_key: BTreeMap<&RuleKey, &Rule> = desired.iter().map(|d| (&d.key, d)).collect();
+    let mut changes = RuleChanges::default();
+    for rule in desired {
+        match actual_by_key.get(&rule.key) {
+            None => changes
+                .authorize
+                .entry(rule.key.direction)
+                .or_default()
+                .push(rule.clone()),
+            Some(applied) if applied.rule.description != rule.description => {
+                changes.describe.push((applied.id.clone(), rule.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    for applied in actual {
+        if !desired_by_key.contains_key(&applied.rule.key) {
+            changes
+                .revoke
+                .entry(applied.rule.key.direction)
+                .or_default()
+                .push(applied.id.clone());
+        }
+    }
+    changes
+}
+
+/// The desired rules with the ids of the rules already in place: `None` for
+/// a rule that does not exist yet. Used at plan time, so that a plan shows
+/// exactly which rules keep their ids and which are new.
+pub fn with_known_ids(desired: &[Rule], actual: &[AppliedRule]) -> Vec<(Option<String>, Rule)> {
+    let ids: BTreeMap<&RuleKey, &str> = actual.iter().map(|a| (&a.rule.key, a.id.as_str())).collect();
+    desired
+        .iter()
+        .map(|rule| (ids.get(&rule.key).map(|id| id.to_string()), rule.clone()))
+        .collect()
+}
+
+/// Copies the rule sets of the desired rules onto the rules AWS holds, so
+/// that a read shows which documented set each rule stands for. A rule no
+/// set asks for keeps an empty `rule_sets`.
+pub fn annotate(actual: &mut [AppliedRule], desired: &[Rule]) {
+    let sets: BTreeMap<&RuleKey, &Rule> = desired.iter().map(|d| (&d.key, d)).collect();
+    for applied in actual.iter_mut() {
+        applied.rule.rule_sets = sets
+            .get(&applied.rule.key)
+            .map(|d| d.rule_sets.clone())
+            .unwrap_or_default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::model::{Peer, Protocol};
+    use crate::rules::RuleSetName;
+
+    fn rule(direction: Direction, port: i32, cidr: &str, description: &str) -> Rule {
+        Rule {
+            key: RuleKey {
+                direction,
+                protocol: Protocol::Tcp,
+                from_port: port,
+                to_port: port,
+                peer: Peer::Ipv4(cidr.parse().unwrap()),
+            },
+            description: Some(description.to_string()),
+            rule_sets: [RuleSetName::External].into(),
+        }
+    }
+
+    fn applied(id: &str, mut rule: Rule) -> AppliedRule {
+        rule.rule_sets.clear();
+        AppliedRule {
+            id: id.to_string(),
+            rule,
+        }
+    }
+
+    #[test]
+    fn nothing_to_do_when_aws_matches() {
+        let desired = vec![rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS")];
+        let actual = vec![applied("sgr-1", desired[0].clone())];
+        assert!(diff(&desired, &actual).is_empty());
+    }
+
+    #[test]
+    fn new_rules_are_authorized_and_stale_ones_revoked_by_id_per_direction() {
+        let desired = vec![
+            rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS"),
+            rule(Direction::Egress, 25, "0.0.0.0/0", "SMTP"),
+        ];
+        let actual = vec![
+            applied("sgr-in", rule(Direction::Ingress, 80, "0.0.0.0/0", "HTTP")),
+            applied("sgr-out", rule(Direction::Egress, 80, "0.0.0.0/0", "HTTP")),
+            applied("sgr-keep", rule(Direction::Egress, 25, "0.0.0.0/0", "SMTP")),
+        ];
+        let changes = diff(&desired, &actual);
+        assert_eq!(changes.revoke[&Direction::Ingress], vec!["sgr-in"]);
+        assert_eq!(changes.revoke[&Direction::Egress], vec!["sgr-out"]);
+        assert_eq!(changes.authorize[&Direction::Ingress], vec![desired[0].clone()]);
+        assert!(!changes.authorize.contains_key(&Direction::Egress));
+        assert!(changes.describe.is_empty());
+    }
+
+    #[test]
+    fn a_changed_description_is_updated_in_place() {
+        let desired = vec![rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS")];
+        let actual = vec![applied("sgr-1", rule(Direction::Ingress, 443, "0.0.0.0/0", "web"))];
+        let changes = diff(&desired, &actual);
+        assert_eq!(changes.describe, vec![("sgr-1".to_string(), desired[0].clone())]);
+        assert!(changes.revoke.is_empty() && changes.authorize.is_empty());
+    }
+
+    #[test]
+    fn known_ids_are_kept_and_new_rules_have_none() {
+        let desired = vec![
+            rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS"),
+            rule(Direction::Ingress, 8883, "0.0.0.0/0", "MQTT/TLS"),
+        ];
+        let actual = vec![applied("sgr-1", desired[0].clone())];
+        let ids: Vec<Option<String>> = with_known_ids(&desired, &actual)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids, vec![Some("sgr-1".to_string()), None]);
+    }
+
+    #[test]
+    fn annotate_copies_rule_sets_and_leaves_strangers_empty() {
+        let desired = vec![rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS")];
+        let mut actual = vec![
+            applied("sgr-1", desired[0].clone()),
+            applied("sgr-2", rule(Direction::Ingress, 22, "0.0.0.0/0", "ssh by hand")),
+        ];
+        annotate(&mut actual, &desired);
+        assert_eq!(actual[0].rule.rule_sets, desired[0].rule_sets);
+        assert!(actual[1].rule.rule_sets.is_empty());
+    }
+}

@@ -22,7 +22,8 @@ pub struct Clients {
 
 pub async fn connect(options: &AwsOptions) -> Result<Clients, AwsError> {
     let config = sdk_config(options).await;
-    let Some(region) = config.region().map(|r| r.to_string()) else {
+    // An empty AWS_REGION counts as none: the SDK would take it as a name.
+    let Some(region) = config.region().map(|r| r.to_string()).filter(|r| !r.is_empty()) else {
         return Err(AwsError::other(
             "Configuring AWS",
             "no AWS Region is set. Set region in the provider block, or AWS_REGION, or a region in the \

@@ -207,19 +207,23 @@ impl<'c> SecurityGroups<'c> {
         Ok((rules, owner))
     }
 
-    /// Fills the owner and ARN, which older EC2 APIs and emulators do not
-    /// return on create; costs a call only when the rules did not name the
-    /// owner.
+    /// Fills the owner, VPC and ARN, which CreateSecurityGroup does not
+    /// always return; costs a call only when the rules did not name the
+    /// owner or the group went into the default VPC.
     async fn complete_identity(
         &self,
         group: &mut Group,
         owner: Option<String>,
         deadline: Instant,
     ) -> Result<(), AwsError> {
-        group.owner_id = match owner {
-            Some(owner) => owner,
-            None => match self.describe_group(&group.id, deadline).await? {
-                Some(described) => described.owner_id,
+        match (owner, &group.vpc_id) {
+            (Some(owner), Some(_)) => group.owner_id = owner,
+            // The default VPC's id, or an owner no rule named: ask.
+            _ => match self.describe_group(&group.id, deadline).await? {
+                Some(described) => {
+                    group.owner_id = described.owner_id;
+                    group.vpc_id = described.vpc_id;
+                }
                 None => {
                     return Err(AwsError::other(
                         "DescribeSecurityGroups",
@@ -227,7 +231,7 @@ impl<'c> SecurityGroups<'c> {
                     ))
                 }
             },
-        };
+        }
         if group.arn.is_empty() {
             group.arn = group_arn(&self.clients.region, &group.owner_id, &group.id);
         }

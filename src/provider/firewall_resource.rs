@@ -83,11 +83,11 @@ impl Resource for FirewallResource {
         &self,
         diags: &mut Diagnostics,
         proposed: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let mut state = proposed;
-        let desired = self.checked_rules(diags, &state.args);
+        let desired = self.checked_rules(diags, &config.args, Report::Everything);
         state.args.fill_defaults();
         state.id = Value::Unknown;
         state.arn = Value::Unknown;
@@ -126,7 +126,7 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let mut state = proposed;
-        let desired = self.checked_rules(diags, &state.args);
+        let desired = self.checked_rules(diags, &config.args, Report::Everything);
         state.args.fill_defaults();
         if state.revoke_rules_on_delete.is_null() {
             state.revoke_rules_on_delete = Value::Value(false);
@@ -167,11 +167,11 @@ impl Resource for FirewallResource {
         &self,
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let desired = self.checked_rules(diags, &planned.args)?;
+        let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
         let clients = self.clients(diags).await?;
         let spec = GroupSpec {
             name: match &planned.name {
@@ -216,11 +216,11 @@ impl Resource for FirewallResource {
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let desired = self.checked_rules(diags, &planned.args)?;
+        let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
         let clients = self.clients(diags).await?;
         let Value::Value(id) = prior.id.clone() else {
             error(
@@ -291,13 +291,17 @@ impl Resource for FirewallResource {
 impl FirewallResource {
     /// The desired rules, with every problem reported; `None` while values
     /// are unknown or wrong.
-    fn checked_rules(&self, diags: &mut Diagnostics, args: &RuleArgsConfig) -> Option<Vec<Rule>> {
-        let checked = rules::check(&args.to_input());
-        report(diags, &checked.problems, Report::Everything);
+    ///
+    /// Always give the configuration's arguments, never a planned state's:
+    /// a planned state holds the defaults filled in, and an argument the
+    /// user never wrote must not draw "is not used" warnings.
+    fn checked_rules(&self, diags: &mut Diagnostics, config: &RuleArgsConfig, which: Report) -> Option<Vec<Rule>> {
+        let checked = rules::check(&config.to_input());
+        report(diags, &checked.problems, which);
         let desired = rules::expand(&checked.args?);
         let max = self.state.settings().max_rules_per_direction;
         let quota = rules::check_quota(&desired, max);
-        report(diags, &quota, Report::Everything);
+        report(diags, &quota, which);
         quota.is_empty().then_some(desired)
     }
 

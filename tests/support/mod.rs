@@ -43,6 +43,8 @@
 // Each integration test crate uses only part of this module.
 #![allow(dead_code)]
 
+pub mod emulator;
+
 use std::env;
 use std::fmt;
 use std::fs;

@@ -1,0 +1,746 @@
+//! A real AWS emulator (moto) for acceptance tests.
+//!
+//! One moto server per test binary, started on first use and shared by every
+//! test in it:
+//!
+//! ```ignore
+//! mod support;
+//! use support::emulator::emulator;
+//!
+//! #[test]
+//! fn creates_a_group() {
+//!     if !support::acceptance_enabled() {
+//!         eprintln!("skipped: set TF_ACC=1");
+//!         return;
+//!     }
+//!     let emu = emulator();
+//!     let region = emu.unique_region(); // this test's private slice of moto
+//!     let vpc = emu.create_vpc(region, "10.0.0.0/16");
+//!     let ws = support::Workspace::new(&format!(
+//!         "{}\nresource \"cumulocity_firewall\" \"x\" {{ name = \"x\"\n vpc_id = \"{vpc}\" }}",
+//!         emu.hcl_prelude(region)
+//!     ));
+//!     ws.apply_ok();
+//!     assert_eq!(emu.all_group_ids(region).len(), 3); // the two VPCs' defaults + ours
+//! }
+//! ```
+//!
+//! # Process
+//!
+//! `scripts/emulator.py` (run by `<CARGO_MANIFEST_DIR>/.venv/bin/python`,
+//! created by `scripts/setup-tools`; nothing is taken from `PATH`) starts
+//! `moto.server.ThreadedMotoServer` on 127.0.0.1 with port 0, so the kernel
+//! picks a free port and there is no window in which another process could
+//! take it, and prints `MOTO_READY http://127.0.0.1:<port>` once the socket
+//! listens. Statics are never dropped, so this module cannot stop the server
+//! when the test binary ends; the launcher exits by itself within a second of
+//! its parent process going away (it polls `os.getppid()`), or on SIGTERM.
+//! Its stderr is kept (the last 64 KiB) and shown if it fails to start.
+//!
+//! # Isolation
+//!
+//! moto keeps state per account and region, and every test uses the same
+//! account, so each test takes its own region from [`Emulator::unique_region`]
+//! instead of resetting moto (a reset would wipe the state of tests running
+//! in parallel). [`Emulator::reset`] exists for binaries that run one test.
+//!
+//! # Clients
+//!
+//! [`Emulator::ec2`] and [`Emulator::elbv2`] build SDK clients from the
+//! service `Config` builders alone, not `aws_config::defaults(..)`: the
+//! latter still reads `AWS_*` variables and `~/.aws/config` for settings such
+//! as FIPS/dual-stack/retry mode even when credentials, region and endpoint
+//! are given. With the service builders the clients use exactly the static
+//! fake credentials, the region and the emulator's URL, and can never reach
+//! real AWS or IMDS.
+//!
+//! Tests are plain `#[test]` functions; the helpers block on a multi-thread
+//! Tokio runtime shared by the binary ([`Emulator::block_on`]). Do not call
+//! them from inside an async context.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::{Filter, SecurityGroupRule};
+
+/// The fake access key id every client and provider block uses (moto accepts
+/// any and maps unknown keys to account [`ACCOUNT_ID`]).
+pub const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+/// The fake secret access key that goes with [`ACCESS_KEY`].
+pub const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+/// The account moto puts everything in.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// How long the launcher may take to report that moto listens.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Real commercial-partition Regions, all of which moto 5.2.5 emulates (EC2
+/// and ELBv2, with availability zones and a default VPC). One per test.
+pub const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ap-east-1",
+    "ap-east-2",
+    "ca-central-1",
+    "ca-west-1",
+    "sa-east-1",
+    "af-south-1",
+    "me-south-1",
+    "me-central-1",
+    "il-central-1",
+    "mx-central-1",
+];
+
+/// The emulator shared by this test binary, started on first call. Panics
+/// (with the launcher's stderr) if moto cannot be started.
+pub fn emulator() -> &'static Emulator {
+    static EMULATOR: OnceLock<Emulator> = OnceLock::new();
+    EMULATOR.get_or_init(Emulator::start)
+}
+
+/// A running moto server. Get it with [`emulator`].
+pub struct Emulator {
+    port: u16,
+    /// Kept so the process is not reaped early; never waited for.
+    _child: Mutex<Child>,
+    startup: Duration,
+    runtime: tokio::runtime::Runtime,
+    next_region: AtomicUsize,
+}
+
+/// One request moto's recorder saw (see [`Emulator::recorded_calls`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedCall {
+    /// The SigV4 signing name from the `Authorization` header's credential
+    /// scope (`ec2`, `elasticloadbalancing`, ...), else the `Host` header.
+    pub service: String,
+    /// The Region from the credential scope; empty for unsigned requests.
+    pub region: String,
+    /// The Query-protocol `Action` (from the form body, else the query
+    /// string), else the `X-Amz-Target` operation, else `METHOD /path`.
+    pub action: String,
+    pub method: String,
+    pub url: String,
+}
+
+impl Emulator {
+    fn start() -> Emulator {
+        install_crypto_provider();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let python = root.join(".venv/bin/python");
+        let launcher = root.join("scripts/emulator.py");
+        assert!(
+            python.exists(),
+            "the AWS emulator needs {}: run `scripts/setup-tools` first",
+            python.display()
+        );
+        let started = Instant::now();
+        let mut child = Command::new(&python)
+            .arg(&launcher)
+            .arg("--port=0")
+            .current_dir(root)
+            .env("PYTHONUNBUFFERED", "1")
+            .env_remove("MOTO_PORT")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {} {}: {e}", python.display(), launcher.display()));
+
+        // Drain stderr for the whole life of the process (a full pipe would
+        // block moto), keeping the tail for error messages.
+        let stderr_tail = Arc::new(Mutex::new(String::new()));
+        {
+            let tail = Arc::clone(&stderr_tail);
+            let mut stderr = child.stderr.take().expect("piped stderr");
+            thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = stderr.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    let mut t = tail.lock().unwrap();
+                    t.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    if t.len() > 64 * 1024 {
+                        let cut = t.len() - 64 * 1024;
+                        let cut = (cut..t.len()).find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+                        t.drain(..cut);
+                    }
+                }
+            });
+        }
+        let (tx, rx) = mpsc::channel::<String>();
+        {
+            let stdout = child.stdout.take().expect("piped stdout");
+            thread::spawn(move || {
+                for line in BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if tx.send(line).is_err() {
+                        // Nobody listens any more; keep draining.
+                        continue;
+                    }
+                }
+            });
+        }
+
+        let fail = |child: &mut Child, why: String| -> ! {
+            let _ = child.kill();
+            let _ = child.wait();
+            thread::sleep(Duration::from_millis(200)); // let the stderr thread catch up
+            panic!(
+                "the AWS emulator (moto) did not start: {why}\ncommand: {} {} --port=0\n--- launcher stderr ---\n{}",
+                python.display(),
+                launcher.display(),
+                stderr_tail.lock().unwrap()
+            );
+        };
+
+        let port = loop {
+            let left = START_TIMEOUT.saturating_sub(started.elapsed());
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(url) = line.trim().strip_prefix("MOTO_READY ") {
+                        match url.rsplit(':').next().and_then(|p| p.parse::<u16>().ok()) {
+                            Some(port) => break port,
+                            None => fail(&mut child, format!("unreadable ready line {line:?}")),
+                        }
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    fail(&mut child, format!("no ready line within {START_TIMEOUT:?}"))
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = child.try_wait().ok().flatten();
+                    fail(&mut child, format!("the launcher exited early ({status:?})"))
+                }
+            }
+        };
+        // The launcher reports after the socket listens; check that it answers HTTP.
+        if let Err(e) = http_request(port, "GET", "/moto-api/data.json", b"") {
+            fail(&mut child, format!("port {port} does not answer: {e}"));
+        }
+        let startup = started.elapsed();
+        eprintln!("support: AWS emulator (moto) on http://127.0.0.1:{port}, ready after {startup:.2?}");
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("emulator-rt")
+            .enable_all()
+            .build()
+            .expect("build the emulator's Tokio runtime");
+
+        Emulator {
+            port,
+            _child: Mutex::new(child),
+            startup,
+            runtime,
+            next_region: AtomicUsize::new(0),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`: the endpoint of every service.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// From spawning the launcher to the first answered HTTP request.
+    pub fn startup_time(&self) -> Duration {
+        self.startup
+    }
+
+    /// A Region no other caller in this test binary gets: a test's private
+    /// slice of moto's state. Panics when [`REGIONS`] is used up.
+    pub fn unique_region(&self) -> &'static str {
+        let i = self.next_region.fetch_add(1, Ordering::SeqCst);
+        REGIONS.get(i).copied().unwrap_or_else(|| {
+            panic!(
+                "support::emulator: all {} Regions are taken: one test binary may call \
+                 unique_region() at most {} times; split the tests over more test files \
+                 (each has its own emulator) or add Regions moto knows to REGIONS",
+                REGIONS.len(),
+                REGIONS.len()
+            )
+        })
+    }
+
+    /// Wipes moto's state in every Region (POST `/moto-api/reset`). Only for
+    /// test binaries that do not run tests in parallel.
+    pub fn reset(&self) {
+        self.moto_api("POST", "/moto-api/reset");
+    }
+
+    /// Runs `fut` to completion on the shared runtime. Not from async code.
+    pub fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        self.runtime.block_on(fut)
+    }
+
+    /// An EC2 client for `region` on the emulator, with fake static credentials.
+    pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
+        use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
+        let config = aws_sdk_ec2::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "emulator"))
+            .endpoint_url(self.endpoint())
+            .build();
+        aws_sdk_ec2::Client::from_conf(config)
+    }
+
+    /// An Elastic Load Balancing v2 client for `region` on the emulator.
+    pub fn elbv2(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
+        use aws_sdk_elasticloadbalancingv2::config::{BehaviorVersion, Credentials, Region};
+        let config = aws_sdk_elasticloadbalancingv2::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "emulator"))
+            .endpoint_url(self.endpoint())
+            .build();
+        aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
+    }
+
+    /// The provider configuration pointing at the emulator, as HCL.
+    pub fn provider_block(&self, region: &str) -> String {
+        let url = self.endpoint();
+        format!(
+            "provider \"cumulocity\" {{\n  region     = \"{region}\"\n  access_key = \"{ACCESS_KEY}\"\n  \
+             secret_key = \"{SECRET_KEY}\"\n  endpoints {{\n    ec2   = \"{url}\"\n    elbv2 = \"{url}\"\n  }}\n}}\n"
+        )
+    }
+
+    /// `terraform { required_providers { cumulocity = ... } }` followed by
+    /// [`Self::provider_block`]: the start of a test's `main.tf`.
+    pub fn hcl_prelude(&self, region: &str) -> String {
+        format!(
+            "terraform {{\n  required_providers {{\n    cumulocity = {{ source = \"{}\" }}\n  }}\n}}\n\n{}",
+            super::PROVIDER_SOURCE,
+            self.provider_block(region)
+        )
+    }
+
+    /// Creates a VPC; returns its id.
+    pub fn create_vpc(&self, region: &str, cidr: &str) -> String {
+        let ec2 = self.ec2(region);
+        let out = self
+            .block_on(ec2.create_vpc().cidr_block(cidr).send())
+            .unwrap_or_else(|e| panic!("CreateVpc {cidr} in {region}: {}", fmt_err(&e)));
+        out.vpc()
+            .and_then(|v| v.vpc_id())
+            .expect("CreateVpc returns a VPC id")
+            .to_string()
+    }
+
+    /// The id of the Region's default VPC (moto creates one per Region).
+    pub fn default_vpc(&self, region: &str) -> String {
+        let ec2 = self.ec2(region);
+        let out = self
+            .block_on(
+                ec2.describe_vpcs()
+                    .filters(Filter::builder().name("is-default").values("true").build())
+                    .send(),
+            )
+            .unwrap_or_else(|e| panic!("DescribeVpcs in {region}: {}", fmt_err(&e)));
+        out.vpcs()
+            .first()
+            .and_then(|v| v.vpc_id())
+            .unwrap_or_else(|| panic!("no default VPC in {region}"))
+            .to_string()
+    }
+
+    /// Every rule of a group (ingress and egress), as DescribeSecurityGroupRules
+    /// with filter `group-id` returns them, all pages.
+    pub fn describe_rules(&self, region: &str, group_id: &str) -> Vec<SecurityGroupRule> {
+        let ec2 = self.ec2(region);
+        self.block_on(async {
+            let mut rules = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let out = ec2
+                    .describe_security_group_rules()
+                    .filters(Filter::builder().name("group-id").values(group_id).build())
+                    .set_next_token(token.clone())
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("DescribeSecurityGroupRules {group_id} in {region}: {}", fmt_err(&e)));
+                rules.extend(out.security_group_rules().iter().cloned());
+                token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+                if token.is_none() {
+                    break rules;
+                }
+            }
+        })
+    }
+
+    /// Whether DescribeSecurityGroups finds the group (false on
+    /// `InvalidGroup.NotFound`; other errors panic).
+    pub fn group_exists(&self, region: &str, id: &str) -> bool {
+        let ec2 = self.ec2(region);
+        match self.block_on(ec2.describe_security_groups().group_ids(id).send()) {
+            Ok(out) => out.security_groups().iter().any(|g| g.group_id() == Some(id)),
+            Err(e) if e.code() == Some("InvalidGroup.NotFound") => false,
+            Err(e) => panic!("DescribeSecurityGroups {id} in {region}: {}", fmt_err(&e)),
+        }
+    }
+
+    /// The ids of all security groups in the Region (the default groups of
+    /// every VPC included), sorted.
+    pub fn all_group_ids(&self, region: &str) -> Vec<String> {
+        let ec2 = self.ec2(region);
+        self.block_on(async {
+            let mut ids = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let out = ec2
+                    .describe_security_groups()
+                    .set_next_token(token.clone())
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("DescribeSecurityGroups in {region}: {}", fmt_err(&e)));
+                ids.extend(
+                    out.security_groups()
+                        .iter()
+                        .filter_map(|g| g.group_id())
+                        .map(str::to_string),
+                );
+                token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+                if token.is_none() {
+                    break;
+                }
+            }
+            ids.sort();
+            ids
+        })
+    }
+
+    // ---- request recording (for counting API calls) ----
+    //
+    // moto's recorder is one switch and one log for the whole server, so
+    // recordings from tests running in parallel mix; filter by Region
+    // (each test has its own) with `recorded_calls_in`.
+    //
+    // Format of GET /moto-api/recorder/download-recording (moto 5.2.5,
+    // moto/moto_api/_internal/recorder/models.py), verified against the SDK by
+    // tests/emulator_probe.rs: one JSON object per line, one line per request
+    // moto handled while recording (requests to /moto-api/recorder/* are not
+    // recorded; other /moto-api/* requests are, with Host 127.0.0.1:PORT and
+    // no Authorization):
+    //
+    //   {"headers": {"Host": "127.0.0.1:PORT",
+    //                "Content-Type": "application/x-www-form-urlencoded",
+    //                "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/eu-west-1/ec2/aws4_request, SignedHeaders=..., Signature=...",
+    //                "X-Amz-Date": ..., "User-Agent": ..., ...},
+    //    "method": "POST",
+    //    "url": "http://127.0.0.1:PORT/",
+    //    "body": "QWN0aW9uPURlc2NyaWJlU2VjdXJpdHlHcm91cHMmVmVyc2lvbj0yMDE2LTExLTE1Ji4uLg==",
+    //    "body_encoded": true}
+    //
+    // `body` is base64 when `body_encoded` is true (how moto stores the bytes
+    // the SDK sends), else plain text; for the EC2 and ELBv2 Query protocol
+    // it decodes to the form `Action=DescribeSecurityGroups&Version=2016-11-15&...`
+    // (ELBv2: `Version=2015-12-01`). The signing name in the credential scope
+    // is `ec2` for EC2 and `elasticloadbalancing` for ELBv2.
+
+    /// Starts recording every request moto handles.
+    pub fn start_recording(&self) {
+        self.moto_api("POST", "/moto-api/recorder/start-recording");
+    }
+
+    /// Stops recording; the log is kept.
+    pub fn stop_recording(&self) {
+        self.moto_api("POST", "/moto-api/recorder/stop-recording");
+    }
+
+    /// Empties the log (recording stays on or off).
+    pub fn reset_recording(&self) {
+        self.moto_api("POST", "/moto-api/recorder/reset-recording");
+    }
+
+    /// The raw log (see the format above).
+    pub fn recording_jsonl(&self) -> String {
+        self.moto_api("GET", "/moto-api/recorder/download-recording")
+    }
+
+    /// Every recorded request, oldest first.
+    pub fn recorded_calls(&self) -> Vec<RecordedCall> {
+        parse_recording(&self.recording_jsonl())
+    }
+
+    /// The recorded requests signed for `region`, oldest first.
+    pub fn recorded_calls_in(&self, region: &str) -> Vec<RecordedCall> {
+        self.recorded_calls()
+            .into_iter()
+            .filter(|c| c.region == region)
+            .collect()
+    }
+
+    /// `(service, action)` of every recorded request, oldest first, e.g.
+    /// `("ec2", "DescribeSecurityGroups")`, `("elasticloadbalancing",
+    /// "DescribeListeners")`.
+    pub fn recorded_actions(&self) -> Vec<(String, String)> {
+        self.recorded_calls()
+            .into_iter()
+            .map(|c| (c.service, c.action))
+            .collect()
+    }
+
+    /// How many times each action was recorded in `region`.
+    pub fn action_counts_in(&self, region: &str) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for c in self.recorded_calls_in(region) {
+            *counts.entry(c.action).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    fn moto_api(&self, method: &str, path: &str) -> String {
+        match http_request(self.port, method, path, b"") {
+            Ok((200, body)) => body,
+            Ok((status, body)) => panic!("{method} {path} on the emulator: HTTP {status}: {body}"),
+            Err(e) => panic!("{method} {path} on the emulator: {e}"),
+        }
+    }
+}
+
+/// An SDK error with its code and message, for panic messages.
+pub fn fmt_err<E>(e: &E) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error,
+{
+    format!(
+        "{} ({}: {})",
+        aws_sdk_ec2::error::DisplayErrorContext(e),
+        e.code().unwrap_or("no code"),
+        e.message().unwrap_or("no message")
+    )
+}
+
+/// The provider binary installs a process-wide rustls crypto provider; the
+/// test binary must too, because both rustls back ends (ring, aws-lc) are in
+/// the build and rustls will not pick one.
+fn install_crypto_provider() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        // Err means one is installed already, which is just as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// A minimal HTTP/1.0 exchange with the emulator (for `/moto-api/*`), so the
+/// helpers need no HTTP client crate. Returns status and body.
+fn http_request(port: u16, method: &str, path: &str, body: &[u8]) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(60)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(body)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, rest) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other(format!("malformed HTTP response: {text:?}")))?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("malformed status line: {head:?}")))?;
+    Ok((status, rest.to_string()))
+}
+
+/// Parses moto's recording (one JSON object per line; see the format above).
+pub fn parse_recording(jsonl: &str) -> Vec<RecordedCall> {
+    jsonl
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("recording line {line:?}: {e}"));
+            let header = |name: &str| -> Option<String> {
+                v["headers"].as_object().and_then(|h| {
+                    h.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                        .and_then(|(_, v)| v.as_str())
+                        .map(str::to_string)
+                })
+            };
+            let method = v["method"].as_str().unwrap_or("").to_string();
+            let url = v["url"].as_str().unwrap_or("").to_string();
+            let body_text = v["body"].as_str().unwrap_or("");
+            let body = if v["body_encoded"].as_bool() == Some(true) {
+                String::from_utf8_lossy(&base64_decode(body_text)).into_owned()
+            } else {
+                body_text.to_string()
+            };
+
+            // "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/ec2/aws4_request, ..."
+            let scope: Vec<String> = header("Authorization")
+                .and_then(|a| {
+                    a.split("Credential=")
+                        .nth(1)
+                        .map(|c| c.split([',', ' ']).next().unwrap_or("").to_string())
+                })
+                .map(|c| c.split('/').map(str::to_string).collect())
+                .unwrap_or_default();
+            let (region, service) = if scope.len() == 5 {
+                (scope[2].clone(), scope[3].clone())
+            } else {
+                (String::new(), header("Host").unwrap_or_default())
+            };
+
+            let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+            let action = form_value(&body, "Action")
+                .or_else(|| form_value(query, "Action"))
+                .or_else(|| header("X-Amz-Target").map(|t| t.rsplit('.').next().unwrap_or(&t).to_string()))
+                .unwrap_or_else(|| {
+                    let path = url
+                        .split("://")
+                        .nth(1)
+                        .map_or(url.as_str(), |r| r.find('/').map_or("/", |i| &r[i..]));
+                    format!("{method} {}", path.split('?').next().unwrap_or(path))
+                });
+            RecordedCall {
+                service,
+                region,
+                action,
+                method,
+                url,
+            }
+        })
+        .collect()
+}
+
+/// The (percent-decoded) value of `key` in an `application/x-www-form-urlencoded` string.
+fn form_value(form: &str, key: &str) -> Option<String> {
+    form.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == key).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Standard base64 (with or without padding); invalid characters are skipped.
+fn base64_decode(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => continue,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_base64_and_forms() {
+        assert_eq!(base64_decode("QWN0aW9uPURlc2NyaWJlVnBjcw=="), b"Action=DescribeVpcs");
+        assert_eq!(base64_decode("YQ"), b"a");
+        assert_eq!(
+            form_value("Version=1&Action=Describe%41b+c", "Action").as_deref(),
+            Some("DescribeAb c")
+        );
+        assert_eq!(form_value("Version=1", "Action"), None);
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn parses_a_recording() {
+        let jsonl = concat!(
+            r#"{"headers": {"Host": "127.0.0.1:5000", "Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/ec2/aws4_request, SignedHeaders=host, Signature=x"}, "method": "POST", "url": "http://127.0.0.1:5000/", "body": "QWN0aW9uPURlc2NyaWJlVnBjcyZWZXJzaW9uPTIwMTYtMTEtMTU=", "body_encoded": true}"#,
+            "\n",
+            r#"{"headers": {"Host": "127.0.0.1:5000"}, "method": "GET", "url": "http://127.0.0.1:5000/moto-api/data.json?x=1", "body": "", "body_encoded": false}"#,
+            "\n"
+        );
+        let calls = parse_recording(jsonl);
+        assert_eq!(
+            calls[0],
+            RecordedCall {
+                service: "ec2".into(),
+                region: "eu-west-1".into(),
+                action: "DescribeVpcs".into(),
+                method: "POST".into(),
+                url: "http://127.0.0.1:5000/".into(),
+            }
+        );
+        assert_eq!(calls[1].service, "127.0.0.1:5000");
+        assert_eq!(calls[1].region, "");
+        assert_eq!(calls[1].action, "GET /moto-api/data.json");
+    }
+}

@@ -1,5 +1,6 @@
-# The demo that `make demo` applies: the three roles of a Cumulocity
-# installation, expanded from the documented rule sets. No AWS call is made.
+# The demo that `make demo` applies against the AWS emulator: the three roles
+# of a Cumulocity installation, each a security group holding exactly the
+# documented rule sets it needs.
 terraform {
   required_providers {
     cumulocity = {
@@ -8,31 +9,66 @@ terraform {
   }
 }
 
-provider "cumulocity" {}
+variable "endpoint" {
+  description = "The AWS emulator's URL."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "The VPC the groups go into."
+  type        = string
+}
+
+provider "cumulocity" {
+  region     = "eu-central-1"
+  access_key = "AKIAIOSFODNN7EXAMPLE"
+  secret_key = "demo-secret-for-the-emulator"
+  endpoints {
+    ec2   = var.endpoint
+    elbv2 = var.endpoint
+  }
+  default_tags {
+    tags = { demo = "cumulocity-firewall" }
+  }
+}
 
 # The external load balancer's group: users and devices on the internet.
-data "cumulocity_firewall_rules" "edge" {
+resource "cumulocity_firewall" "edge" {
+  name                     = "c8y-edge"
+  vpc_id                   = var.vpc_id
   rule_sets                = ["external"]
   ingress_ipv6_cidr_blocks = ["::/0"]
 }
 
 # Core nodes: any-to-any between nodes, the internet for HTTP(S) and e-mail,
 # SSH from the management network only.
-data "cumulocity_firewall_rules" "node" {
+resource "cumulocity_firewall" "node" {
+  name            = "c8y-node"
+  vpc_id          = var.vpc_id
   rule_sets       = ["internal", "outbound", "ssh"]
   ssh_cidr_blocks = ["10.0.100.0/24"]
 }
 
-# The server-side agents.
-data "cumulocity_firewall_rules" "agents" {
+# The server-side agents, reachable from inside the VPC.
+resource "cumulocity_firewall" "agents" {
+  name                = "c8y-agents"
+  vpc_id              = var.vpc_id
   rule_sets           = ["opcua", "smartrule-apama"]
   ingress_cidr_blocks = ["10.0.0.0/16"]
 }
 
 output "firewalls" {
   value = {
-    edge   = data.cumulocity_firewall_rules.edge.rules
-    node   = data.cumulocity_firewall_rules.node.rules
-    agents = data.cumulocity_firewall_rules.agents.rules
+    edge   = cumulocity_firewall.edge.rules
+    node   = cumulocity_firewall.node.rules
+    agents = cumulocity_firewall.agents.rules
+  }
+}
+
+output "group_ids" {
+  value = {
+    edge   = cumulocity_firewall.edge.id
+    node   = cumulocity_firewall.node.id
+    agents = cumulocity_firewall.agents.id
   }
 }

@@ -1,0 +1,40 @@
+# The group of the external load balancer's targets: the seed's incoming
+# traffic, from anywhere over IPv4 and IPv6.
+resource "cumulocity_firewall" "edge" {
+  name                     = "c8y-edge"
+  vpc_id                   = "vpc-0123456789abcdef0"
+  rule_sets                = ["external"]
+  ingress_ipv6_cidr_blocks = ["::/0"]
+
+  tags = {
+    role = "edge"
+  }
+}
+
+# Core nodes: any-to-any with the other nodes, outbound HTTP(S) and SMTP, DNS
+# and NTP to outside servers, SSH from the management network only.
+resource "cumulocity_firewall" "node" {
+  name_prefix             = "c8y-node-"
+  vpc_id                  = "vpc-0123456789abcdef0"
+  rule_sets               = ["internal", "outbound", "dns", "ntp", "ssh"]
+  ssh_cidr_blocks         = ["10.0.100.0/24"]
+  node_security_group_ids = [cumulocity_firewall.edge.id]
+
+  # An integration that needs one more port.
+  extra_rule {
+    direction   = "egress"
+    protocol    = "tcp"
+    from_port   = 587
+    to_port     = 587
+    cidr_blocks = ["192.0.2.25/32"]
+    description = "SMTP submission to the mail relay"
+  }
+
+  timeouts {
+    delete = "20m"
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}

@@ -76,7 +76,11 @@ async fn sdk_config(options: &AwsOptions) -> SdkConfig {
     if let Some(id) = &role.external_id {
         assume = assume.external_id(id.clone());
     }
-    let provider = assume.configure(&config).build().await;
+    let sts_config = match &options.sts_endpoint {
+        Some(url) => config.to_builder().endpoint_url(url).build(),
+        None => config.clone(),
+    };
+    let provider = assume.configure(&sts_config).build().await;
     config
         .into_builder()
         .credentials_provider(SharedCredentialsProvider::new(provider))

@@ -48,6 +48,8 @@ pub struct AwsOptions {
     pub assume_role: Option<AssumeRole>,
     pub ec2_endpoint: Option<String>,
     pub elbv2_endpoint: Option<String>,
+    /// Where `assume_role` asks for credentials.
+    pub sts_endpoint: Option<String>,
     pub max_retries: u32,
 }
 
@@ -60,6 +62,7 @@ impl Default for AwsOptions {
             assume_role: None,
             ec2_endpoint: None,
             elbv2_endpoint: None,
+            sts_endpoint: None,
             max_retries: DEFAULT_MAX_RETRIES,
         }
     }

@@ -45,6 +45,7 @@ pub struct AssumeRoleConfig {
 pub struct EndpointsConfig {
     pub ec2: Value<String>,
     pub elbv2: Value<String>,
+    pub sts: Value<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -142,6 +143,10 @@ pub fn provider_schema() -> Schema {
                     (
                         "elbv2",
                         optional(AttributeType::String, "Elastic Load Balancing v2 endpoint URL."),
+                    ),
+                    (
+                        "sts",
+                        optional(AttributeType::String, "STS endpoint URL, used by `assume_role`."),
                     ),
                 ],
                 vec![],
@@ -322,6 +327,7 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
         for (name, value, slot) in [
             ("ec2", &endpoints.ec2, &mut settings.aws.ec2_endpoint),
             ("elbv2", &endpoints.elbv2, &mut settings.aws.elbv2_endpoint),
+            ("sts", &endpoints.sts, &mut settings.aws.sts_endpoint),
         ] {
             match value {
                 Value::Value(text) => match check_endpoint(text) {
@@ -508,6 +514,7 @@ mod tests {
             endpoints: Value::Value(vec![EndpointsConfig {
                 ec2: Value::Value("localhost:5000".into()),
                 elbv2: Value::Null,
+                sts: Value::Null,
             }]),
             ..Default::default()
         };
@@ -524,6 +531,47 @@ mod tests {
             assert!(
                 paths.iter().any(|p| p.contains(expected)),
                 "{expected} not in {paths:?}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// A block field the schema lacks makes every provider block fail to
+    /// decode; keep struct and schema in step.
+    #[test]
+    fn config_structs_and_schema_name_the_same_attributes() {
+        let names = |v: serde_json::Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
+        let block = provider_block();
+        let mut top: BTreeSet<String> = block.attributes.keys().cloned().collect();
+        top.extend(block.blocks.keys().cloned());
+        assert_eq!(names(serde_json::to_value(ProviderConfig::default()).unwrap()), top);
+        for (name, fields) in [
+            (
+                "endpoints",
+                names(serde_json::to_value(EndpointsConfig::default()).unwrap()),
+            ),
+            (
+                "assume_role",
+                names(serde_json::to_value(AssumeRoleConfig::default()).unwrap()),
+            ),
+            (
+                "default_tags",
+                names(serde_json::to_value(DefaultTagsConfig::default()).unwrap()),
+            ),
+        ] {
+            let NestedBlock::Optional(nested) = &block.blocks[name] else {
+                panic!("{name} is a block")
+            };
+            assert_eq!(
+                fields,
+                nested.attributes.keys().cloned().collect::<BTreeSet<_>>(),
+                "{name}"
             );
         }
     }

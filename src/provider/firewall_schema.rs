@@ -104,9 +104,10 @@ pub fn firewall_schema() -> Schema {
         (
             "rules",
             computed(
-                AttributeType::List(Box::new(rule_object_with_id())),
-                "The rules the group holds, one per AWS security group rule, in a stable order: each \
-                 with its `id` (`sgr-...`) and the fields of `data.cumulocity_firewall_rules`'s `rules`. \
+                AttributeType::Set(Box::new(rule_object_with_id())),
+                "The rules the group holds, one per AWS security group rule (a set, so a plan shows \
+                 each rule added or revoked as such): each with its `id` (`sgr-...`) and the fields of \
+                 `data.cumulocity_firewall_rules`'s `rules`. \
                  The resource owns every rule of its group: a rule added outside Terraform shows as a \
                  change in the next plan and is revoked by apply.",
             ),

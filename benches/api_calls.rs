@@ -8,6 +8,9 @@
 //! of one rule set on all N (`outbound` -> `dns`), and destroy. It prints a
 //! Markdown table and writes it to bench/RESULTS.md.
 
+// The harness's own unit tests are not compiled into a benchmark, which
+// leaves their imports unused here.
+#[allow(unused_imports)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -81,13 +84,24 @@ fn main() {
         for phase in &phases {
             let total: usize = phase.calls.values().sum();
             let per = total as f64 / n as f64;
-            let by_action =
-                phase.calls.iter().map(|(a, c)| format!("{a} {c}")).collect::<Vec<_>>().join(", ");
-            writeln!(table, "| {n} | {} | {total} | {per:.1} | {by_action} | {:.2} |", phase.name, phase.seconds)
-                .unwrap();
+            let by_action = phase
+                .calls
+                .iter()
+                .map(|(a, c)| format!("{a} {c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(
+                table,
+                "| {n} | {} | {total} | {per:.1} | {by_action} | {:.2} |",
+                phase.name, phase.seconds
+            )
+            .unwrap();
             if let Some((_, limit)) = TARGETS.iter().find(|(name, _)| *name == phase.name) {
                 if per > *limit {
-                    misses.push(format!("{} with {n} firewalls: {per:.1} calls per firewall, target {limit}", phase.name));
+                    misses.push(format!(
+                        "{} with {n} firewalls: {per:.1} calls per firewall, target {limit}",
+                        phase.name
+                    ));
                 }
             }
         }

@@ -216,6 +216,8 @@ impl<'c> SecurityGroups<'c> {
         owner: Option<String>,
         deadline: Instant,
     ) -> Result<(), AwsError> {
+        // CreateSecurityGroup's ARN names the owner when the rules do not.
+        let owner = owner.or_else(|| account_of_arn(&group.arn));
         match (owner, &group.vpc_id) {
             (Some(owner), Some(_)) => group.owner_id = owner,
             // The default VPC's id, or an owner no rule named: ask.
@@ -624,6 +626,12 @@ fn rule_request(rule: &Rule, own_group_id: &str) -> SecurityGroupRuleRequest {
     request.build()
 }
 
+/// The account of an ARN, `arn:<partition>:<service>:<region>:<account>:...`.
+fn account_of_arn(arn: &str) -> Option<String> {
+    let account = arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_string())
+}
+
 /// `arn:<partition>:ec2:<region>:<account>:security-group/<id>`.
 pub fn group_arn(region: &str, owner_id: &str, id: &str) -> String {
     let partition = if region.starts_with("cn-") {
@@ -634,4 +642,27 @@ pub fn group_arn(region: &str, owner_id: &str, id: &str) -> String {
         "aws"
     };
     format!("arn:{partition}:ec2:{region}:{owner_id}:security-group/{id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns() {
+        assert_eq!(
+            account_of_arn("arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1"),
+            Some("123456789012".to_string())
+        );
+        assert_eq!(account_of_arn(""), None);
+        assert_eq!(account_of_arn("arn:aws:ec2:eu-west-1::security-group/sg-1"), None);
+        assert_eq!(
+            group_arn("cn-north-1", "123456789012", "sg-1"),
+            "arn:aws-cn:ec2:cn-north-1:123456789012:security-group/sg-1"
+        );
+        assert_eq!(
+            group_arn("eu-west-1", "123456789012", "sg-1"),
+            "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1"
+        );
+    }
 }

@@ -173,6 +173,8 @@ impl Emulator {
             .current_dir(root)
             .env("PYTHONUNBUFFERED", "1")
             .env_remove("MOTO_PORT")
+            .env_remove("PYTHONPATH")
+            .env_remove("PYTHONHOME")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -242,8 +244,17 @@ impl Emulator {
                     fail(&mut child, format!("no ready line within {START_TIMEOUT:?}"))
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    let status = child.try_wait().ok().flatten();
-                    fail(&mut child, format!("the launcher exited early ({status:?})"))
+                    // stdout closed: the launcher is exiting; give it a moment for its status.
+                    let mut status = None;
+                    for _ in 0..20 {
+                        status = child.try_wait().ok().flatten();
+                        if status.is_some() {
+                            break;
+                        }
+                        thread::sleep(Duration::from_millis(100));
+                    }
+                    let status = status.map_or_else(|| "still running".to_string(), |s| s.to_string());
+                    fail(&mut child, format!("the launcher exited early ({status})"))
                 }
             }
         };
@@ -447,6 +458,34 @@ impl Emulator {
         })
     }
 
+    /// Requests an ACM certificate for `domain` in `region` and returns its
+    /// ARN, e.g. for a TLS listener (CreateListener with a certificate moto
+    /// does not know fails with `CertificateNotFound`). The crate has no ACM
+    /// SDK, so this is a raw JSON-protocol call; moto does not check
+    /// signatures, only reads service and Region from the credential scope.
+    pub fn acm_certificate(&self, region: &str, domain: &str) -> String {
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/20260101/{region}/acm/aws4_request, \
+             SignedHeaders=host;x-amz-date;x-amz-target, Signature=0"
+        );
+        let body = serde_json::json!({ "DomainName": domain }).to_string();
+        let headers = [
+            ("Authorization", auth.as_str()),
+            ("X-Amz-Date", "20260101T000000Z"),
+            ("X-Amz-Target", "CertificateManager.RequestCertificate"),
+            ("Content-Type", "application/x-amz-json-1.1"),
+        ];
+        let (status, text) = http_request_with(self.port, "POST", "/", &headers, body.as_bytes())
+            .unwrap_or_else(|e| panic!("ACM RequestCertificate on the emulator: {e}"));
+        assert!(status == 200, "ACM RequestCertificate: HTTP {status}: {text}");
+        let v: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("ACM RequestCertificate answer {text:?}: {e}"));
+        v["CertificateArn"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no CertificateArn in {text}"))
+            .to_string()
+    }
+
     // ---- request recording (for counting API calls) ----
     //
     // moto's recorder is one switch and one log for the whole server, so
@@ -563,12 +602,26 @@ fn install_crypto_provider() {
 /// A minimal HTTP/1.0 exchange with the emulator (for `/moto-api/*`), so the
 /// helpers need no HTTP client crate. Returns status and body.
 fn http_request(port: u16, method: &str, path: &str, body: &[u8]) -> std::io::Result<(u16, String)> {
+    http_request_with(port, method, path, &[], body)
+}
+
+fn http_request_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     stream.set_write_timeout(Some(Duration::from_secs(60)))?;
+    let mut head = format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
     write!(
         stream,
-        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{head}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     )?;
     stream.write_all(body)?;
@@ -681,7 +734,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Standard base64 (with or without padding); invalid characters are skipped.
-fn base64_decode(s: &str) -> Vec<u8> {
+pub fn base64_decode(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0u32);
     for c in s.bytes() {
@@ -706,18 +759,23 @@ fn base64_decode(s: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    // `super::` paths instead of a `use`: a target built with cfg(test) but
+    // without the test harness (benches/api_calls.rs, `harness = false`)
+    // drops the #[test] functions, and an import would then be unused.
 
     #[test]
     fn decodes_base64_and_forms() {
-        assert_eq!(base64_decode("QWN0aW9uPURlc2NyaWJlVnBjcw=="), b"Action=DescribeVpcs");
-        assert_eq!(base64_decode("YQ"), b"a");
         assert_eq!(
-            form_value("Version=1&Action=Describe%41b+c", "Action").as_deref(),
+            super::base64_decode("QWN0aW9uPURlc2NyaWJlVnBjcw=="),
+            b"Action=DescribeVpcs"
+        );
+        assert_eq!(super::base64_decode("YQ"), b"a");
+        assert_eq!(
+            super::form_value("Version=1&Action=Describe%41b+c", "Action").as_deref(),
             Some("DescribeAb c")
         );
-        assert_eq!(form_value("Version=1", "Action"), None);
-        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(super::form_value("Version=1", "Action"), None);
+        assert_eq!(super::percent_decode("100%"), "100%");
     }
 
     #[test]
@@ -728,10 +786,10 @@ mod tests {
             r#"{"headers": {"Host": "127.0.0.1:5000"}, "method": "GET", "url": "http://127.0.0.1:5000/moto-api/data.json?x=1", "body": "", "body_encoded": false}"#,
             "\n"
         );
-        let calls = parse_recording(jsonl);
+        let calls = super::parse_recording(jsonl);
         assert_eq!(
             calls[0],
-            RecordedCall {
+            super::RecordedCall {
                 service: "ec2".into(),
                 region: "eu-west-1".into(),
                 action: "DescribeVpcs".into(),

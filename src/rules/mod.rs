@@ -9,6 +9,7 @@ pub mod expand;
 pub mod input;
 pub mod model;
 pub mod problem;
+pub mod session;
 pub mod values;
 
 pub use args::{ExtraRule, FirewallArgs};

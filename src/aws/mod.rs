@@ -7,8 +7,10 @@ pub mod convert;
 pub mod error;
 pub mod options;
 pub mod security_groups;
+pub mod session_timeouts;
 
 pub use clients::{connect, Clients};
 pub use error::{AwsError, ErrorKind};
 pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
 pub use security_groups::{Failure, Group, GroupSpec, SecurityGroups};
+pub use session_timeouts::{Listener, SessionTimeouts};

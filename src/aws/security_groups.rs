@@ -80,7 +80,7 @@ where
 
 /// Runs one AWS call with a deadline; a call still running then is
 /// abandoned (the SDK's own retries included) and reported as a timeout.
-async fn within<T, E, R>(
+pub(super) async fn within<T, E, R>(
     deadline: Instant,
     action: &'static str,
     call: impl Future<Output = Result<T, SdkError<E, R>>>,
@@ -497,6 +497,9 @@ impl<'c> SecurityGroups<'c> {
             }
         }
         use aws_sdk_ec2::operation::delete_security_group::DeleteSecurityGroupError as E;
+        // AWS's last DependencyViolation: the deadline usually cuts off the
+        // call after a pause, and its Timeout says less than AWS did.
+        let mut in_use: Option<AwsError> = None;
         let last_error = loop {
             let call = self
                 .clients
@@ -513,9 +516,11 @@ impl<'c> SecurityGroups<'c> {
                     // The SDK's retries ran out before the deadline: pause
                     // and go on trying until the delete timeout.
                     let pause = std::time::Duration::from_secs(5).min(deadline - Instant::now());
+                    in_use = Some(err);
                     tokio::time::sleep(pause).await;
                 }
-                Err(err) if err.is(ErrorKind::DependencyViolation) || err.is(ErrorKind::Timeout) => break err,
+                Err(err) if err.is(ErrorKind::DependencyViolation) => break err,
+                Err(err) if err.is(ErrorKind::Timeout) => break in_use.unwrap_or(err),
                 Err(err) => return Err(err),
             }
         };

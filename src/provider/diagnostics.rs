@@ -70,3 +70,13 @@ pub fn aws_error(diags: &mut Diagnostics, err: &crate::aws::AwsError) {
     };
     error(diags, summary, detail, AttributePath::root());
 }
+
+/// A warning about one attribute, without a backtrace.
+pub fn warning(
+    diags: &mut Diagnostics,
+    summary: impl Into<String>,
+    detail: impl Into<String>,
+    attribute: AttributePath,
+) {
+    diags.add_warning(plain_diagnostic(summary.into(), detail.into(), attribute));
+}

@@ -20,6 +20,7 @@ use tokio::time::Instant;
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
 use super::firewall_schema::{argument_problems, firewall_schema, FirewallState, ManagedRuleObject, TagMap};
 use super::rule_args::{RuleArgsConfig, RuleObject};
+use super::session_timeouts;
 use super::state::Shared;
 use super::timeouts;
 use crate::aws::{Group, GroupSpec, SecurityGroups};
@@ -43,6 +44,7 @@ impl Resource for FirewallResource {
         let checked = rules::check(&config.args.to_input());
         report(diags, &checked.problems, Report::ErrorsOnly);
         report_own_problems(diags, &config);
+        session_timeouts::validate(diags, &config);
         Some(())
     }
 
@@ -70,7 +72,13 @@ impl Resource for FirewallResource {
             Ok(None) => None,
             Ok(Some((group, applied))) => {
                 let default_tags = self.state.settings().default_tags;
-                Some((refreshed(state, &group, applied, &default_tags), private))
+                let mut state = refreshed(state, &group, applied, &default_tags);
+                if let Err(err) =
+                    session_timeouts::read(clients, &self.state.listener_kinds, &mut state, deadline).await
+                {
+                    aws_error(diags, &err);
+                }
+                Some((state, private))
             }
             Err(err) => {
                 aws_error(diags, &err);
@@ -113,6 +121,7 @@ impl Resource for FirewallResource {
             Some(desired) => Value::Value(rule_objects(with_known_ids(&desired, &[]))),
             None => Value::Unknown,
         };
+        self.plan_session(diags, &config, &mut state).await;
         Some((state, ValueEmpty::default()))
     }
 
@@ -136,6 +145,7 @@ impl Resource for FirewallResource {
             Some(desired) => Value::Value(rule_objects(with_known_ids(&desired, &applied_rules(&prior)))),
             None => Value::Unknown,
         };
+        self.plan_session(diags, &config, &mut state).await;
         // AWS cannot rename a group, move it or change its description.
         let mut replace = Vec::new();
         for (name, configured, before) in [
@@ -189,7 +199,24 @@ impl Resource for FirewallResource {
         let deadline = Instant::now() + timeouts::durations(&planned.timeouts).0;
         let default_tags = self.state.settings().default_tags;
         match SecurityGroups::new(clients).create(&spec, &desired, deadline).await {
-            Ok((group, applied)) => Some((refreshed(planned, &group, applied, &default_tags), private)),
+            Ok((group, applied)) => {
+                let mut state = refreshed(planned, &group, applied, &default_tags);
+                let cache = &self.state.listener_kinds;
+                if let Err(err) = session_timeouts::apply(clients, cache, &mut state, None, deadline).await {
+                    aws_error(diags, &err);
+                    error(
+                        diags,
+                        "Security group created, session timeouts not set",
+                        format!(
+                            "{} exists and is saved in the state; Terraform marks it tainted.",
+                            group.id
+                        ),
+                        AttributePath::root(),
+                    );
+                    settle_session_values(&mut state);
+                }
+                Some((state, private))
+            }
             Err(failure) => {
                 aws_error(diags, &failure.error);
                 let group = failure.group?;
@@ -203,10 +230,9 @@ impl Resource for FirewallResource {
                     ),
                     AttributePath::root(),
                 );
-                Some((
-                    refreshed(planned, &group, failure.rules.unwrap_or_default(), &default_tags),
-                    private,
-                ))
+                let mut state = refreshed(planned, &group, failure.rules.unwrap_or_default(), &default_tags);
+                settle_session_values(&mut state);
+                Some((state, private))
             }
         }
     }
@@ -247,6 +273,9 @@ impl Resource for FirewallResource {
                     // plan shows what is still to do.
                     state.tags_all = prior.tags_all.clone();
                     state.rules = Value::Value(annotated_objects(failure.rules.unwrap_or(before), &desired));
+                    state.listener_timeouts = prior.listener_timeouts.clone();
+                    state.target_network_interface_timeouts = prior.target_network_interface_timeouts.clone();
+                    settle_session_values(&mut state);
                     return Some((state, private));
                 }
             }
@@ -259,6 +288,14 @@ impl Resource for FirewallResource {
             }
         }
         state.rules = Value::Value(annotated_objects(applied, &desired));
+        if let Err(err) =
+            session_timeouts::apply(clients, &self.state.listener_kinds, &mut state, Some(&prior), deadline).await
+        {
+            aws_error(diags, &err);
+            state.listener_timeouts = prior.listener_timeouts.clone();
+            state.target_network_interface_timeouts = prior.target_network_interface_timeouts.clone();
+            settle_session_values(&mut state);
+        }
         Some((state, private))
     }
 
@@ -278,13 +315,17 @@ impl Resource for FirewallResource {
             _ => Vec::new(),
         };
         let deadline = Instant::now() + timeouts::durations(&state.timeouts).1;
-        match SecurityGroups::new(clients).delete(id, &revoke_first, deadline).await {
-            Ok(()) => Some(()),
-            Err(err) => {
-                aws_error(diags, &err);
-                None
-            }
+        if let Err(err) = SecurityGroups::new(clients).delete(id, &revoke_first, deadline).await {
+            aws_error(diags, &err);
+            return None;
         }
+        // After the group is gone: a failure here keeps the resource in the
+        // state, and the next destroy finds the group gone and tries again.
+        if let Err(err) = session_timeouts::restore_defaults(clients, &state, deadline).await {
+            aws_error(diags, &err);
+            return None;
+        }
+        Some(())
     }
 }
 
@@ -303,6 +344,20 @@ impl FirewallResource {
         let quota = rules::check_quota(&desired, max);
         report(diags, &quota, which);
         quota.is_empty().then_some(desired)
+    }
+
+    /// The session-timeout part of a plan. Listener kinds come from AWS when
+    /// the provider can ask (one DescribeListeners and one
+    /// DescribeLoadBalancers, once per provider process), else from the ARNs.
+    async fn plan_session(&self, diags: &mut Diagnostics, config: &FirewallState, state: &mut FirewallState) {
+        if let Value::Value(arns) = &config.load_balancer_listener_arns {
+            let arns: Option<Vec<String>> = arns.iter().map(|a| a.as_ref_option().cloned()).collect();
+            if let (Some(arns), Ok(clients)) = (arns.filter(|a| !a.is_empty()), self.state.clients().await) {
+                let deadline = Instant::now() + std::time::Duration::from_secs(60);
+                session_timeouts::learn_kinds(clients, &self.state.listener_kinds, &arns, deadline).await;
+            }
+        }
+        session_timeouts::plan(diags, config, state, &self.state.listener_kinds);
     }
 
     async fn clients(&self, diags: &mut Diagnostics) -> Option<&crate::aws::Clients> {
@@ -351,6 +406,19 @@ fn refreshed(
         applied.into_iter().map(|a| (Some(a.id), a.rule)).collect(),
     ));
     state
+}
+
+/// After a failed apply, Terraform needs known values: what is not known is
+/// recorded as empty, and the next refresh reads what AWS holds.
+fn settle_session_values(state: &mut FirewallState) {
+    if let Value::Value(map) = &mut state.listener_timeouts {
+        map.retain(|_, v| !v.is_unknown());
+    } else {
+        state.listener_timeouts = Value::Value(BTreeMap::new());
+    }
+    if !matches!(state.target_network_interface_timeouts, Value::Value(_)) {
+        state.target_network_interface_timeouts = Value::Value(BTreeMap::new());
+    }
 }
 
 /// The rules the arguments stand for, without reporting anything.

@@ -9,6 +9,7 @@ use tf_provider::value::{Value, ValueList};
 
 use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
+use super::session_timeouts::{InterfaceTimeouts, ListenerTimeouts};
 use super::timeouts::{timeouts_block, TimeoutsConfig};
 use crate::rules::values::check_description;
 use crate::rules::AttrPath;
@@ -31,6 +32,12 @@ pub struct FirewallState {
     pub revoke_rules_on_delete: Value<bool>,
     pub timeouts: ValueList<TimeoutsConfig>,
     pub rules: ValueList<ManagedRuleObject>,
+    pub session_timeout_seconds: Value<f64>,
+    pub session_timeout_policy: Value<String>,
+    pub load_balancer_listener_arns: ValueList<Value<String>>,
+    pub target_network_interface_ids: ValueList<Value<String>>,
+    pub listener_timeouts: ListenerTimeouts,
+    pub target_network_interface_timeouts: InterfaceTimeouts,
 }
 
 /// One element of the resource's `rules`: the data source's rule object
@@ -99,6 +106,64 @@ pub fn firewall_schema() -> Schema {
                 AttributeType::Bool,
                 "Revoke the group's rules before deleting it, which breaks reference cycles between \
                  groups (each referencing the other). Default `false`.",
+            ),
+        ),
+        (
+            "session_timeout_seconds",
+            optional_with_default(
+                AttributeType::Number,
+                "The TCP session timeout to aim for, 60 to 432000 s. Defaults to 14400, the firewall document's \
+                 figure. Listeners get as much of it as AWS allows (an NLB TCP listener at most 6000 s, an NLB \
+                 TLS listener a fixed 350 s, an ALB at most 4000 s); target interfaces get all of it.",
+            ),
+        ),
+        (
+            "session_timeout_policy",
+            optional_with_default(
+                AttributeType::String,
+                "What to do when a listener cannot take `session_timeout_seconds`: `clamp` (default) sets the \
+                 most AWS allows and warns at plan time; `strict` fails the plan.",
+            ),
+        ),
+        (
+            "load_balancer_listener_arns",
+            optional(
+                AttributeType::Set(Box::new(AttributeType::String)),
+                "Listeners whose idle timeout this firewall manages. For an ALB listener the timeout is the \
+                 load balancer's, shared by all its listeners. Destroy restores AWS's defaults (350 s on an \
+                 NLB TCP listener, 60 s on an ALB).",
+            ),
+        ),
+        (
+            "target_network_interface_ids",
+            optional(
+                AttributeType::Set(Box::new(AttributeType::String)),
+                "Network interfaces of the load balancer's targets whose connection tracking \
+                 (`TcpEstablishedTimeout`) this firewall sets to `session_timeout_seconds`, so that the \
+                 targets never drop a connection the load balancer still keeps. Destroy restores AWS's \
+                 default (432000 s).",
+            ),
+        ),
+        (
+            "listener_timeouts",
+            computed(
+                AttributeType::Map(Box::new(AttributeType::Object(
+                    [
+                        ("seconds".to_string(), AttributeType::Number),
+                        ("reason".to_string(), AttributeType::String),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ))),
+                "By listener ARN: the idle timeout the listener has (`seconds`) and, when it is less than \
+                 requested, why (`reason`).",
+            ),
+        ),
+        (
+            "target_network_interface_timeouts",
+            computed(
+                AttributeType::Map(Box::new(AttributeType::Number)),
+                "By network interface id: its connection tracking timeout for established TCP connections.",
             ),
         ),
         (

@@ -9,6 +9,7 @@ pub mod firewall_rules_data_source;
 pub mod firewall_schema;
 pub mod rule_args;
 pub mod schema_builder;
+pub mod session_timeouts;
 pub mod state;
 pub mod timeouts;
 pub mod values;

@@ -17,6 +17,8 @@ use crate::aws::{connect, AwsError, Clients};
 pub struct ProviderState {
     settings: RwLock<ProviderSettings>,
     clients: OnceCell<Result<Clients, AwsError>>,
+    /// Listener kinds learned from AWS by this provider process.
+    pub listener_kinds: super::session_timeouts::KindCache,
 }
 
 pub type Shared = Arc<ProviderState>;

@@ -114,7 +114,7 @@ pub fn validate(diags: &mut Diagnostics, config: &FirewallState) {
                         if let Some(message) = shortfall_message(arn, requested, &outcome) {
                             error(
                                 diags,
-                                "Session timeout not possible on this listener",
+                                format!("Session timeout not possible on listener {}", short_listener(arn)),
                                 strict_detail(message),
                                 at,
                             );
@@ -123,6 +123,16 @@ pub fn validate(diags: &mut Diagnostics, config: &FirewallState) {
                 }
             }
         }
+    }
+}
+
+/// `<load balancer name>/<listener id>`: enough to tell listeners apart in
+/// a summary line; the detail gives the whole ARN.
+fn short_listener(arn: &str) -> String {
+    let parts: Vec<&str> = arn.rsplit('/').collect();
+    match parts.as_slice() {
+        [listener, _lb, name, ..] => format!("{name}/{listener}"),
+        _ => arn.to_string(),
     }
 }
 
@@ -190,6 +200,7 @@ pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut Firewal
         return;
     };
     let mut timeouts = BTreeMap::new();
+    let mut longest_nlb: Option<(u32, String)> = None;
     for (i, arn) in arns.iter().enumerate() {
         let at = attribute_path(&AttrPath::attr("load_balancer_listener_arns").index(i));
         let (Some(requested), Some(kind)) = (requested, cached_kind(cache, arn)) else {
@@ -198,16 +209,22 @@ pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut Firewal
         };
         let outcome = listener_timeout(kind, requested);
         if let Some(message) = shortfall_message(arn, requested, &outcome) {
+            // Terraform folds warnings with one summary into one; naming the
+            // listener keeps one warning per listener.
+            let short = short_listener(arn);
             match policy {
                 Some(Policy::Strict) => error(
                     diags,
-                    "Session timeout not possible on this listener",
+                    format!("Session timeout not possible on listener {short}"),
                     strict_detail(message),
                     at.clone(),
                 ),
                 _ => warning(
                     diags,
-                    format!("Session timeout reduced to {} s", outcome.seconds.unwrap_or(0)),
+                    format!(
+                        "Session timeout reduced to {} s on listener {short}",
+                        outcome.seconds.unwrap_or(0)
+                    ),
                     message,
                     at.clone(),
                 ),
@@ -215,15 +232,20 @@ pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut Firewal
         }
         // An ALB ends connections itself; an NLB passes them to targets
         // that must track them at least as long.
-        let nlb = !matches!(kind, ListenerKind::Alb);
-        if nlb && interfaces.as_ref().is_some_and(|ids| ids.is_empty()) {
-            if let Some(message) = outcome.seconds.and_then(|s| untracked_targets_message(arn, s)) {
-                warning(diags, "Targets may drop long connections", message, at);
+        if !matches!(kind, ListenerKind::Alb) {
+            if let Some(seconds) = outcome.seconds {
+                longest_nlb = longest_nlb.max(Some((seconds, arn.clone())));
             }
         }
         timeouts.insert(arn.clone(), outcome_object(&outcome));
     }
     state.listener_timeouts = Value::Value(timeouts);
+    if interfaces.as_ref().is_some_and(|ids| ids.is_empty()) {
+        if let Some(message) = longest_nlb.and_then(|(seconds, arn)| untracked_targets_message(&arn, seconds)) {
+            let at = attribute_path(&AttrPath::attr("target_network_interface_ids"));
+            warning(diags, "Targets may drop long connections", message, at);
+        }
+    }
 }
 
 fn outcome_object(outcome: &session::ListenerTimeout) -> Value<ListenerTimeoutObject> {

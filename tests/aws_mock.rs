@@ -1,0 +1,782 @@
+//! Mock-server tests of the `aws` layer: the exact EC2 calls each operation
+//! makes, in order, and how it meets throttling, eventual consistency,
+//! DependencyViolation, failures part-way and missing credentials.
+//!
+//! EC2 is a wiremock server speaking the query protocol (see
+//! `aws_mock_support`); no network, no credentials, no environment.
+//!
+//! Run: `cargo test --test aws_mock`
+
+mod aws_mock_support;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_credential_types::credential_fn::provide_credentials_fn;
+use aws_credential_types::provider::error::CredentialsError;
+use terraform_provider_cumulocity::aws::{ErrorKind, GroupSpec, SecurityGroups};
+use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use terraform_provider_cumulocity::rules::{diff, expand, AppliedRule, Direction, FirewallArgs, Rule, RuleSetName};
+use tokio::time::Instant;
+
+use aws_mock_support::*;
+
+const GROUP: &str = "sg-0a1b2c3d4e5f67890";
+const VPC: &str = "vpc-0f1e2d3c4b5a69788";
+
+fn deadline() -> Instant {
+    Instant::now() + Duration::from_secs(30)
+}
+
+fn desired(sets: &[RuleSetName]) -> Vec<Rule> {
+    expand(&FirewallArgs {
+        rule_sets: sets.iter().copied().collect(),
+        ingress_cidr_blocks: default_ingress_cidr_blocks(),
+        egress_cidr_blocks: default_egress_cidr_blocks(),
+        ..FirewallArgs::default()
+    })
+}
+
+fn spec() -> GroupSpec {
+    GroupSpec {
+        name: "c8y-edge".to_string(),
+        description: "Cumulocity edge firewall".to_string(),
+        vpc_id: Some(VPC.to_string()),
+        tags: BTreeMap::from([
+            ("env".to_string(), "prod".to_string()),
+            ("team".to_string(), "iot".to_string()),
+        ]),
+    }
+}
+
+/// `rules` with ids `<prefix>0001`, `<prefix>0002`, ... in order.
+fn with_ids(prefix: &str, rules: &[Rule]) -> Vec<(String, Rule)> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (format!("{prefix}{:04}", i + 1), r.clone()))
+        .collect()
+}
+
+/// The rules as `read`/`create` return them: rule sets are the provider's
+/// business, the aws layer leaves them empty.
+fn applied(rules: &[(String, Rule)]) -> Vec<AppliedRule> {
+    let mut applied: Vec<AppliedRule> = rules
+        .iter()
+        .map(|(id, rule)| AppliedRule {
+            id: id.clone(),
+            rule: Rule {
+                rule_sets: Default::default(),
+                ..rule.clone()
+            },
+        })
+        .collect();
+    applied.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+    applied
+}
+
+fn of(direction: Direction, rules: &[Rule]) -> Vec<Rule> {
+    rules.iter().filter(|r| r.key.direction == direction).cloned().collect()
+}
+
+fn ids(rules: &[AppliedRule]) -> Vec<&str> {
+    rules.iter().map(|r| r.id.as_str()).collect()
+}
+
+/// The mocks a successful create of `desired` meets: Authorize answers
+/// carry `sgr-authz…` ids (or none), DescribeSecurityGroupRules `sgr-read…`.
+async fn mock_create(mock: &Ec2Mock, desired: &[Rule]) -> Vec<(String, Rule)> {
+    let read = with_ids("sgr-0read0000000", desired);
+    mock.on("CreateSecurityGroup", created(GROUP)).await;
+    mock.on("RevokeSecurityGroupEgress", done("RevokeSecurityGroupEgress"))
+        .await;
+    mock.on(
+        "AuthorizeSecurityGroupIngress",
+        authorized(
+            "AuthorizeSecurityGroupIngress",
+            GROUP,
+            &with_ids("sgr-0authz000000", &of(Direction::Ingress, desired)),
+        ),
+    )
+    .await;
+    mock.on("AuthorizeSecurityGroupEgress", done("AuthorizeSecurityGroupEgress"))
+        .await;
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &read))
+        .await;
+    read
+}
+
+const CREATE_CALLS: [&str; 5] = [
+    "CreateSecurityGroup",
+    "RevokeSecurityGroupEgress",
+    "AuthorizeSecurityGroupIngress",
+    "AuthorizeSecurityGroupEgress",
+    "DescribeSecurityGroupRules",
+];
+
+/// (protocol, from, to, cidr, description) of each `IpPermissions.N` of a form.
+fn permissions(form: &[(String, String)]) -> Vec<(String, String, String, String, String)> {
+    let protocols = indexed(form, "IpPermissions.{}.IpProtocol");
+    (1..=protocols.len())
+        .map(|n| {
+            let get = |field: &str| param(form, &format!("IpPermissions.{n}.{field}")).unwrap_or_default();
+            (
+                get("IpProtocol"),
+                get("FromPort"),
+                get("ToPort"),
+                get("IpRanges.1.CidrIp"),
+                get("IpRanges.1.Description"),
+            )
+        })
+        .collect()
+}
+
+fn tcp_any(port: i32, description: &str) -> (String, String, String, String, String) {
+    (
+        "tcp".into(),
+        port.to_string(),
+        port.to_string(),
+        "0.0.0.0/0".into(),
+        description.into(),
+    )
+}
+
+/// 1. Create of `external` + `outbound`: five calls, one Authorize per
+/// direction, the default egress revoked by IpPermissions, tags in the
+/// create call, rule ids from the read-back.
+#[tokio::test]
+async fn create_makes_five_calls_and_takes_rule_ids_from_the_read_back() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External, RuleSetName::Outbound]);
+    assert_eq!(desired.len(), 7);
+    let read = mock_create(&mock, &desired).await;
+
+    let (group, rules) = SecurityGroups::new(&clients)
+        .create(&spec(), &desired, deadline())
+        .await
+        .expect("create succeeds");
+
+    assert_eq!(mock.actions().await, CREATE_CALLS);
+    assert_eq!(group.id, GROUP);
+    assert_eq!(group.arn, group_arn(GROUP));
+    assert_eq!(group.owner_id, ACCOUNT, "the owner comes from the rules' groupOwnerId");
+    assert_eq!(group.vpc_id.as_deref(), Some(VPC));
+    assert_eq!(group.tags, spec().tags);
+    assert_eq!(rules, applied(&read));
+    assert!(
+        rules.iter().all(|r| r.id.starts_with("sgr-0read")),
+        "ids come from DescribeSecurityGroupRules, never from an Authorize answer: {:?}",
+        ids(&rules)
+    );
+
+    let requests = mock.requests().await;
+    for form in &requests {
+        assert_eq!(param(form, "Version").as_deref(), Some("2016-11-15"));
+    }
+    let create = &requests[0];
+    assert_eq!(param(create, "GroupName").as_deref(), Some("c8y-edge"));
+    assert_eq!(
+        param(create, "GroupDescription").as_deref(),
+        Some("Cumulocity edge firewall")
+    );
+    assert_eq!(param(create, "VpcId").as_deref(), Some(VPC));
+    assert_eq!(
+        param(create, "TagSpecification.1.ResourceType").as_deref(),
+        Some("security-group")
+    );
+    assert_eq!(indexed(create, "TagSpecification.1.Tag.{}.Key"), ["env", "team"]);
+    assert_eq!(indexed(create, "TagSpecification.1.Tag.{}.Value"), ["prod", "iot"]);
+
+    let revoke = &requests[1];
+    assert_eq!(param(revoke, "GroupId").as_deref(), Some(GROUP));
+    assert_eq!(
+        permissions(revoke),
+        [(
+            "-1".to_string(),
+            String::new(),
+            String::new(),
+            "0.0.0.0/0".to_string(),
+            String::new()
+        )],
+        "the default allow-all egress rule, by IpPermissions"
+    );
+    assert!(indexed(revoke, "SecurityGroupRuleId.{}").is_empty());
+
+    let ingress = &requests[2];
+    assert_eq!(param(ingress, "GroupId").as_deref(), Some(GROUP));
+    assert_eq!(
+        permissions(ingress),
+        [
+            tcp_any(80, "HTTP"),
+            tcp_any(443, "HTTPS"),
+            tcp_any(1883, "MQTT"),
+            tcp_any(8883, "MQTT/TLS")
+        ]
+    );
+    let egress = &requests[3];
+    assert_eq!(param(egress, "GroupId").as_deref(), Some(GROUP));
+    assert_eq!(
+        permissions(egress),
+        [tcp_any(25, "SMTP"), tcp_any(80, "HTTP"), tcp_any(443, "HTTPS")]
+    );
+
+    let describe = &requests[4];
+    assert_eq!(param(describe, "Filter.1.Name").as_deref(), Some("group-id"));
+    assert_eq!(param(describe, "Filter.1.Value.1").as_deref(), Some(GROUP));
+}
+
+/// 2. A read of a group that matches: DescribeSecurityGroups and
+/// DescribeSecurityGroupRules, nothing else, and no change to make.
+#[tokio::test]
+async fn read_is_two_calls_and_a_missing_group_is_none_after_one() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External, RuleSetName::Outbound]);
+    let held = with_ids("sgr-0held0000000", &desired);
+    mock.on_param(
+        "DescribeSecurityGroups",
+        "GroupId.1",
+        GROUP,
+        described_groups(&[group_item(
+            GROUP,
+            "c8y-edge",
+            "Cumulocity edge firewall",
+            VPC,
+            &[("env", "prod"), ("team", "iot")],
+        )]),
+    )
+    .await;
+    mock.on_param(
+        "DescribeSecurityGroupRules",
+        "Filter.1.Value.1",
+        GROUP,
+        described_rules(GROUP, &held),
+    )
+    .await;
+    let missing = "sg-0ffffffffffffffff";
+    mock.on("DescribeSecurityGroups", group_not_found(missing)).await;
+
+    let groups = SecurityGroups::new(&clients);
+    let (group, rules) = groups.read(GROUP, deadline()).await.unwrap().expect("the group exists");
+    assert_eq!(
+        mock.actions().await,
+        ["DescribeSecurityGroups", "DescribeSecurityGroupRules"]
+    );
+    assert_eq!(group.id, GROUP);
+    assert_eq!(group.name, "c8y-edge");
+    assert_eq!(group.description, "Cumulocity edge firewall");
+    assert_eq!(group.owner_id, ACCOUNT);
+    assert_eq!(group.arn, group_arn(GROUP));
+    assert_eq!(group.vpc_id.as_deref(), Some(VPC));
+    assert_eq!(group.tags, spec().tags);
+    assert_eq!(rules, applied(&held));
+    assert!(diff(&desired, &rules).is_empty(), "nothing to change");
+
+    mock.server.reset().await;
+    mock.on("DescribeSecurityGroups", group_not_found(missing)).await;
+    assert_eq!(groups.read(missing, deadline()).await.unwrap(), None);
+    assert_eq!(
+        mock.actions().await,
+        ["DescribeSecurityGroups"],
+        "NotFound is not retried"
+    );
+}
+
+/// 3a. outbound -> dns: authorize the new rule first, then revoke the stale
+/// ones by rule id, then read back: three calls.
+#[tokio::test]
+async fn update_authorizes_before_revoking_by_rule_id() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let before = with_ids(
+        "sgr-0old00000000",
+        &desired(&[RuleSetName::External, RuleSetName::Outbound]),
+    );
+    let wanted = desired(&[RuleSetName::External, RuleSetName::Dns]);
+    let changes = diff(&wanted, &applied(&before));
+    // External's four rules stay; the new dns rule gets an id of its own.
+    let after: Vec<(String, Rule)> = before
+        .iter()
+        .filter(|(_, r)| r.key.direction == Direction::Ingress)
+        .cloned()
+        .chain(with_ids("sgr-0new00000000", &of(Direction::Egress, &wanted)))
+        .collect();
+    mock.on("AuthorizeSecurityGroupEgress", done("AuthorizeSecurityGroupEgress"))
+        .await;
+    mock.on("RevokeSecurityGroupEgress", done("RevokeSecurityGroupEgress"))
+        .await;
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &after))
+        .await;
+
+    let rules = SecurityGroups::new(&clients)
+        .update(GROUP, &changes, deadline())
+        .await
+        .expect("update succeeds");
+
+    assert_eq!(
+        mock.actions().await,
+        [
+            "AuthorizeSecurityGroupEgress",
+            "RevokeSecurityGroupEgress",
+            "DescribeSecurityGroupRules"
+        ]
+    );
+    assert_eq!(rules, applied(&after));
+    let requests = mock.requests().await;
+    assert_eq!(
+        permissions(&requests[0]),
+        [("udp".into(), "53".into(), "53".into(), "0.0.0.0/0".into(), "DNS".into())]
+    );
+    let stale: Vec<String> = before
+        .iter()
+        .filter(|(_, r)| r.key.direction == Direction::Egress)
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(stale.len(), 3);
+    assert_eq!(param(&requests[1], "GroupId").as_deref(), Some(GROUP));
+    assert_eq!(indexed(&requests[1], "SecurityGroupRuleId.{}"), stale);
+    assert!(
+        indexed(&requests[1], "IpPermissions.{}.IpProtocol").is_empty(),
+        "revoked by id, not by IpPermissions"
+    );
+}
+
+/// 3b. A description-only change: ModifySecurityGroupRules on the same rule
+/// id, no revoke, no authorize.
+#[tokio::test]
+async fn a_description_change_is_modified_in_place_and_keeps_the_rule_id() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let wanted = desired(&[RuleSetName::External]);
+    let https = wanted.iter().position(|r| r.key.from_port == 443).unwrap();
+    let mut held = with_ids("sgr-0held0000000", &wanted);
+    held[https].1.description = Some("web".to_string());
+    let https_id = held[https].0.clone();
+    let changes = diff(&wanted, &applied(&held));
+    assert_eq!(changes.describe.len(), 1);
+    let after = with_ids("sgr-0held0000000", &wanted);
+    mock.on("ModifySecurityGroupRules", done("ModifySecurityGroupRules"))
+        .await;
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &after))
+        .await;
+
+    let rules = SecurityGroups::new(&clients)
+        .update(GROUP, &changes, deadline())
+        .await
+        .expect("update succeeds");
+
+    assert_eq!(
+        mock.actions().await,
+        ["ModifySecurityGroupRules", "DescribeSecurityGroupRules"]
+    );
+    let modify = &mock.requests().await[0];
+    assert_eq!(param(modify, "GroupId").as_deref(), Some(GROUP));
+    assert_eq!(
+        indexed(modify, "SecurityGroupRule.{}.SecurityGroupRuleId"),
+        [https_id.as_str()]
+    );
+    let field = |name: &str| param(modify, &format!("SecurityGroupRule.1.SecurityGroupRule.{name}"));
+    assert_eq!(field("Description").as_deref(), Some("HTTPS"));
+    assert_eq!(field("IpProtocol").as_deref(), Some("tcp"));
+    assert_eq!(field("FromPort").as_deref(), Some("443"));
+    assert_eq!(field("ToPort").as_deref(), Some("443"));
+    assert_eq!(field("CidrIpv4").as_deref(), Some("0.0.0.0/0"));
+    let kept = rules.iter().find(|r| r.rule.key.from_port == 443).unwrap();
+    assert_eq!(kept.id, https_id);
+    assert_eq!(kept.rule.description.as_deref(), Some("HTTPS"));
+}
+
+/// An update whose Authorize fails revokes nothing (the old rules keep
+/// applying) and reports what the group holds.
+#[tokio::test]
+async fn a_failed_authorize_in_an_update_revokes_nothing_and_reports_the_rules() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let before = with_ids(
+        "sgr-0old00000000",
+        &desired(&[RuleSetName::External, RuleSetName::Outbound]),
+    );
+    let changes = diff(&desired(&[RuleSetName::External, RuleSetName::Dns]), &applied(&before));
+    mock.on(
+        "AuthorizeSecurityGroupEgress",
+        aws_error(
+            400,
+            "RulesPerSecurityGroupLimitExceeded",
+            "The maximum number of rules per security group has been reached.",
+        ),
+    )
+    .await;
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &before))
+        .await;
+
+    let failure = SecurityGroups::new(&clients)
+        .update(GROUP, &changes, deadline())
+        .await
+        .expect_err("update fails");
+
+    assert_eq!(
+        mock.actions().await,
+        ["AuthorizeSecurityGroupEgress", "DescribeSecurityGroupRules"]
+    );
+    assert_eq!(failure.error.action, "AuthorizeSecurityGroupEgress");
+    assert_eq!(
+        failure.error.code.as_deref(),
+        Some("RulesPerSecurityGroupLimitExceeded")
+    );
+    assert_eq!(failure.rules, Some(applied(&before)));
+}
+
+/// Tags: CreateTags for new and changed, DeleteTags for gone; no call when
+/// nothing changed.
+#[tokio::test]
+async fn tags_are_set_and_removed_in_two_calls_and_not_at_all_when_equal() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    mock.on("CreateTags", done("CreateTags")).await;
+    mock.on("DeleteTags", done("DeleteTags")).await;
+    let groups = SecurityGroups::new(&clients);
+    let old = spec().tags;
+    let new = BTreeMap::from([
+        ("env".to_string(), "staging".to_string()),
+        ("owner".to_string(), "platform".to_string()),
+    ]);
+
+    groups.update_tags(GROUP, &old, &old, deadline()).await.unwrap();
+    assert!(mock.actions().await.is_empty());
+
+    groups.update_tags(GROUP, &old, &new, deadline()).await.unwrap();
+    assert_eq!(mock.actions().await, ["CreateTags", "DeleteTags"]);
+    let requests = mock.requests().await;
+    assert_eq!(param(&requests[0], "ResourceId.1").as_deref(), Some(GROUP));
+    assert_eq!(indexed(&requests[0], "Tag.{}.Key"), ["env", "owner"]);
+    assert_eq!(indexed(&requests[0], "Tag.{}.Value"), ["staging", "platform"]);
+    assert_eq!(indexed(&requests[1], "Tag.{}.Key"), ["team"]);
+    assert!(indexed(&requests[1], "Tag.{}.Value").is_empty());
+}
+
+/// 4. Delete: one DeleteSecurityGroup; with revoke-first, the rules are
+/// revoked by id before it, one call per direction.
+#[tokio::test]
+async fn delete_is_one_call_and_revokes_by_id_first_when_asked() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    mock.on("DeleteSecurityGroup", done("DeleteSecurityGroup")).await;
+    mock.on("RevokeSecurityGroupIngress", done("RevokeSecurityGroupIngress"))
+        .await;
+    mock.on("RevokeSecurityGroupEgress", done("RevokeSecurityGroupEgress"))
+        .await;
+    let groups = SecurityGroups::new(&clients);
+
+    groups.delete(GROUP, &[], deadline()).await.expect("delete succeeds");
+    assert_eq!(mock.actions().await, ["DeleteSecurityGroup"]);
+    assert_eq!(param(&mock.requests().await[0], "GroupId").as_deref(), Some(GROUP));
+
+    mock.server.reset().await;
+    mock.on("DeleteSecurityGroup", done("DeleteSecurityGroup")).await;
+    mock.on("RevokeSecurityGroupIngress", done("RevokeSecurityGroupIngress"))
+        .await;
+    mock.on("RevokeSecurityGroupEgress", done("RevokeSecurityGroupEgress"))
+        .await;
+    let held = applied(&with_ids(
+        "sgr-0held0000000",
+        &desired(&[RuleSetName::External, RuleSetName::Outbound]),
+    ));
+    groups.delete(GROUP, &held, deadline()).await.expect("delete succeeds");
+    assert_eq!(
+        mock.actions().await,
+        [
+            "RevokeSecurityGroupIngress",
+            "RevokeSecurityGroupEgress",
+            "DeleteSecurityGroup"
+        ]
+    );
+    let requests = mock.requests().await;
+    let ids_of = |direction: Direction| -> Vec<String> {
+        held.iter()
+            .filter(|r| r.rule.key.direction == direction)
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    assert_eq!(
+        indexed(&requests[0], "SecurityGroupRuleId.{}"),
+        ids_of(Direction::Ingress)
+    );
+    assert_eq!(
+        indexed(&requests[1], "SecurityGroupRuleId.{}"),
+        ids_of(Direction::Egress)
+    );
+    assert_eq!(param(&requests[2], "GroupId").as_deref(), Some(GROUP));
+}
+
+/// A group already gone is deleted: no error.
+#[tokio::test]
+async fn deleting_a_group_that_is_gone_succeeds() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    mock.on("DeleteSecurityGroup", group_not_found(GROUP)).await;
+    SecurityGroups::new(&clients)
+        .delete(GROUP, &[], deadline())
+        .await
+        .expect("a missing group counts as deleted");
+    assert_eq!(mock.actions().await, ["DeleteSecurityGroup"]);
+}
+
+/// 5. RequestLimitExceeded (HTTP 503) is retried by the SDK and the create
+/// goes on.
+#[tokio::test]
+async fn throttling_is_retried_and_the_create_succeeds() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External, RuleSetName::Outbound]);
+    mock.first("AuthorizeSecurityGroupIngress", 1, throttled()).await;
+    let read = mock_create(&mock, &desired).await;
+
+    let (group, rules) = SecurityGroups::new(&clients)
+        .create(&spec(), &desired, deadline())
+        .await
+        .expect("create succeeds after the throttled call");
+
+    assert_eq!(
+        mock.actions().await,
+        [
+            "CreateSecurityGroup",
+            "RevokeSecurityGroupEgress",
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupEgress",
+            "DescribeSecurityGroupRules"
+        ]
+    );
+    let requests = mock.requests_for("AuthorizeSecurityGroupIngress").await;
+    assert_eq!(
+        permissions(&requests[0]),
+        permissions(&requests[1]),
+        "the retry sends the same rules"
+    );
+    assert_eq!(group.id, GROUP);
+    assert_eq!(rules, applied(&read));
+}
+
+/// 6. Right after CreateSecurityGroup, EC2 may not know the group yet:
+/// InvalidGroup.NotFound / InvalidSecurityGroupID.NotFound are retried.
+#[tokio::test]
+async fn a_new_group_not_visible_yet_is_retried_and_the_create_succeeds() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External, RuleSetName::Outbound]);
+    mock.first("RevokeSecurityGroupEgress", 1, group_not_found(GROUP)).await;
+    mock.first("AuthorizeSecurityGroupIngress", 1, group_not_found(GROUP))
+        .await;
+    mock.first(
+        "AuthorizeSecurityGroupEgress",
+        1,
+        aws_error(
+            400,
+            "InvalidSecurityGroupID.NotFound",
+            &format!("The security group ID '{GROUP}' does not exist"),
+        ),
+    )
+    .await;
+    let read = mock_create(&mock, &desired).await;
+
+    let (group, rules) = SecurityGroups::new(&clients)
+        .create(&spec(), &desired, deadline())
+        .await
+        .expect("create succeeds once the group is visible");
+
+    assert_eq!(
+        mock.actions().await,
+        [
+            "CreateSecurityGroup",
+            "RevokeSecurityGroupEgress",
+            "RevokeSecurityGroupEgress",
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupEgress",
+            "AuthorizeSecurityGroupEgress",
+            "DescribeSecurityGroupRules"
+        ]
+    );
+    assert_eq!(group.id, GROUP);
+    assert_eq!(rules, applied(&read));
+}
+
+/// 7. DependencyViolation: DeleteSecurityGroup is retried until the
+/// deadline; then the error names what uses the group.
+#[tokio::test]
+async fn a_group_in_use_is_retried_until_the_deadline_then_its_users_are_named() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let in_use = format!("resource {GROUP} has a dependent object");
+    mock.on("DeleteSecurityGroup", aws_error(400, "DependencyViolation", &in_use))
+        .await;
+    mock.on_param(
+        "DescribeNetworkInterfaces",
+        "Filter.1.Name",
+        "group-id",
+        described_interface("eni-0123456789abcdef0", GROUP, "i-0fedcba9876543210"),
+    )
+    .await;
+    mock.on_param(
+        "DescribeSecurityGroups",
+        "Filter.1.Name",
+        "ip-permission.group-id",
+        described_groups(&[group_item(
+            "sg-0peer000000000001",
+            "c8y-core",
+            "Cumulocity core nodes",
+            VPC,
+            &[],
+        )]),
+    )
+    .await;
+    mock.on_param(
+        "DescribeSecurityGroups",
+        "Filter.1.Name",
+        "egress.ip-permission.group-id",
+        described_groups(&[]),
+    )
+    .await;
+
+    let started = Instant::now();
+    let timeout = Duration::from_millis(1500);
+    let err = SecurityGroups::new(&clients)
+        .delete(GROUP, &[], started + timeout)
+        .await
+        .expect_err("the group stays in use");
+    let took = started.elapsed();
+
+    assert_eq!(err.kind, ErrorKind::DependencyViolation, "{err}");
+    assert_eq!(err.action, "DeleteSecurityGroup");
+    assert_eq!(err.code.as_deref(), Some("DependencyViolation"), "{err}");
+    let text = err.to_string();
+    for needle in [
+        GROUP,
+        "still in use",
+        in_use.as_str(),
+        "network interface eni-0123456789abcdef0 (attached to i-0fedcba9876543210)",
+        "an inbound rule of security group sg-0peer000000000001 (c8y-core)",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from: {text}");
+    }
+    assert!(!text.contains("outbound rule"), "{text}");
+    assert!(took >= timeout, "gave up after {took:?}, before the deadline");
+    assert!(took < timeout + Duration::from_secs(5), "took {took:?}");
+
+    let actions = mock.actions().await;
+    let deletes = actions.iter().filter(|a| *a == "DeleteSecurityGroup").count();
+    // Three SDK attempts; a last call may just reach the wire as the
+    // deadline cuts it off.
+    assert!((3..=4).contains(&deletes), "{actions:?}");
+    assert_eq!(actions[..3], ["DeleteSecurityGroup"; 3], "{actions:?}");
+    let lookups: Vec<&String> = actions.iter().filter(|a| *a != "DeleteSecurityGroup").collect();
+    assert_eq!(
+        lookups,
+        [
+            "DescribeNetworkInterfaces",
+            "DescribeSecurityGroups",
+            "DescribeSecurityGroups"
+        ]
+    );
+    let requests = mock.requests().await;
+    let lookups: Vec<&Vec<(String, String)>> = requests
+        .iter()
+        .filter(|f| param(f, "Action").as_deref() != Some("DeleteSecurityGroup"))
+        .collect();
+    for (form, filter) in lookups
+        .iter()
+        .zip(["group-id", "ip-permission.group-id", "egress.ip-permission.group-id"])
+    {
+        assert_eq!(param(form, "Filter.1.Name").as_deref(), Some(filter));
+        assert_eq!(param(form, "Filter.1.Value.1").as_deref(), Some(GROUP));
+    }
+}
+
+/// 8. A failure after the group exists is not an orphan: the error, the
+/// group's id and the rules it really holds.
+#[tokio::test]
+async fn a_failure_after_the_group_exists_reports_the_group_and_its_rules() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External, RuleSetName::Outbound]);
+    let holds = with_ids("sgr-0read0000000", &of(Direction::Ingress, &desired));
+    mock.on("CreateSecurityGroup", created(GROUP)).await;
+    mock.on("RevokeSecurityGroupEgress", done("RevokeSecurityGroupEgress"))
+        .await;
+    mock.on("AuthorizeSecurityGroupIngress", done("AuthorizeSecurityGroupIngress"))
+        .await;
+    mock.on(
+        "AuthorizeSecurityGroupEgress",
+        aws_error(400, "InvalidPermission.Malformed", "Invalid IPv4 CIDR: 0.0.0.0/33"),
+    )
+    .await;
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &holds))
+        .await;
+
+    let failure = SecurityGroups::new(&clients)
+        .create(&spec(), &desired, deadline())
+        .await
+        .expect_err("create fails");
+
+    assert_eq!(mock.actions().await, CREATE_CALLS, "the malformed call is not retried");
+    assert_eq!(failure.error.action, "AuthorizeSecurityGroupEgress");
+    assert_eq!(failure.error.kind, ErrorKind::Other);
+    assert_eq!(failure.error.code.as_deref(), Some("InvalidPermission.Malformed"));
+    assert_eq!(failure.error.message, "Invalid IPv4 CIDR: 0.0.0.0/33");
+    let group = failure.group.expect("the new group is reported, not orphaned");
+    assert_eq!(group.id, GROUP);
+    assert_eq!(group.arn, group_arn(GROUP));
+    assert_eq!(group.name, "c8y-edge");
+    assert_eq!(failure.rules, Some(applied(&holds)), "what the group really holds");
+}
+
+/// A failing CreateSecurityGroup leaves nothing behind to report.
+#[tokio::test]
+async fn a_failed_create_call_reports_no_group() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    mock.on(
+        "CreateSecurityGroup",
+        aws_error(
+            400,
+            "InvalidGroup.Duplicate",
+            &format!("The security group 'c8y-edge' already exists for VPC '{VPC}'"),
+        ),
+    )
+    .await;
+    let failure = SecurityGroups::new(&clients)
+        .create(&spec(), &desired(&[RuleSetName::External]), deadline())
+        .await
+        .expect_err("create fails");
+    assert_eq!(mock.actions().await, ["CreateSecurityGroup"]);
+    assert_eq!(failure.error.kind, ErrorKind::Duplicate);
+    assert!(failure.group.is_none() && failure.rules.is_none());
+}
+
+/// 9. No credentials: the credential chain finds nothing (as the default
+/// chain does with no environment, files or roles). No request goes out,
+/// and the error says how to provide credentials.
+#[tokio::test]
+async fn missing_credentials_say_how_to_provide_them() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients_with(3, |b| {
+        b.credentials_provider(provide_credentials_fn(|| async {
+            Err(CredentialsError::not_loaded(
+                "no providers in chain provided credentials",
+            ))
+        }))
+    });
+
+    let err = SecurityGroups::new(&clients)
+        .read(GROUP, deadline())
+        .await
+        .expect_err("no credentials");
+
+    assert_eq!(err.kind, ErrorKind::NoCredentials, "{err}");
+    assert_eq!(err.action, "DescribeSecurityGroups");
+    for needle in ["access_key", "AWS_ACCESS_KEY_ID", "profile"] {
+        assert!(err.message.contains(needle), "{needle:?} missing from: {err}");
+    }
+    assert!(mock.actions().await.is_empty(), "nothing is sent unsigned");
+}

@@ -1,0 +1,339 @@
+//! Acceptance tests of the session timeouts: a real NLB (TCP 80/443/1883 and
+//! a TLS 8883 listener) and an ALB in the AWS emulator, driven by the real
+//! Terraform CLI. The emulator does not enforce AWS's ranges, so what is
+//! asserted here is the provider's own range logic. Target network
+//! interfaces are tested with wiremock (tests/aws_mock.rs): the emulator
+//! ignores connection tracking. Gated by TF_ACC=1.
+
+mod support;
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, Certificate, ListenerAttribute, LoadBalancerTypeEnum, ProtocolEnum, TargetTypeEnum,
+};
+use support::emulator::emulator;
+use support::{acceptance_enabled, Workspace};
+
+macro_rules! acceptance {
+    () => {
+        if !acceptance_enabled() {
+            eprintln!("skipped: set TF_ACC=1");
+            return;
+        }
+    };
+}
+
+/// An NLB with TCP 80, 443, 1883 and TLS 8883 listeners and an ALB with an
+/// HTTP listener, in a new VPC of `region`.
+struct LoadBalancers {
+    vpc: String,
+    tcp: Vec<String>,
+    tls: String,
+    alb_listener: String,
+    alb: String,
+}
+
+fn load_balancers(region: &str) -> LoadBalancers {
+    let emu = emulator();
+    let ec2 = emu.ec2(region);
+    let elb = emu.elbv2(region);
+    let vpc = emu.create_vpc(region, "10.90.0.0/16");
+    let zones = emu.block_on(ec2.describe_availability_zones().send()).expect("zones");
+    let mut subnets = Vec::new();
+    for (i, zone) in zones.availability_zones().iter().take(2).enumerate() {
+        let subnet = emu
+            .block_on(
+                ec2.create_subnet()
+                    .vpc_id(&vpc)
+                    .cidr_block(format!("10.90.{i}.0/24"))
+                    .availability_zone(zone.zone_name().unwrap())
+                    .send(),
+            )
+            .expect("CreateSubnet");
+        subnets.push(subnet.subnet().and_then(|s| s.subnet_id()).unwrap().to_string());
+    }
+    let balancer = |name: &str, kind: LoadBalancerTypeEnum| -> String {
+        emu.block_on(
+            elb.create_load_balancer()
+                .name(name)
+                .r#type(kind)
+                .set_subnets(Some(subnets.clone()))
+                .send(),
+        )
+        .expect("CreateLoadBalancer")
+        .load_balancers()[0]
+            .load_balancer_arn()
+            .unwrap()
+            .to_string()
+    };
+    let nlb = balancer("c8y-nlb", LoadBalancerTypeEnum::Network);
+    let alb = balancer("c8y-alb", LoadBalancerTypeEnum::Application);
+    let group = |name: &str, protocol: ProtocolEnum, port: i32| -> String {
+        emu.block_on(
+            elb.create_target_group()
+                .name(name)
+                .protocol(protocol)
+                .port(port)
+                .vpc_id(&vpc)
+                .target_type(TargetTypeEnum::Ip)
+                .send(),
+        )
+        .expect("CreateTargetGroup")
+        .target_groups()[0]
+            .target_group_arn()
+            .unwrap()
+            .to_string()
+    };
+    let forward = |tg: &str| {
+        Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .target_group_arn(tg)
+            .build()
+    };
+    let listener = |lb: &str, protocol: ProtocolEnum, port: i32, tg: &str, cert: Option<&str>| -> String {
+        let mut call = elb
+            .create_listener()
+            .load_balancer_arn(lb)
+            .protocol(protocol)
+            .port(port)
+            .default_actions(forward(tg));
+        if let Some(cert) = cert {
+            call = call.certificates(Certificate::builder().certificate_arn(cert).build());
+        }
+        emu.block_on(call.send()).expect("CreateListener").listeners()[0]
+            .listener_arn()
+            .unwrap()
+            .to_string()
+    };
+    let tcp_group = group("c8y-tcp", ProtocolEnum::Tcp, 1883);
+    let http_group = group("c8y-http", ProtocolEnum::Http, 80);
+    let tcp = [80, 443, 1883]
+        .iter()
+        .map(|p| listener(&nlb, ProtocolEnum::Tcp, *p, &tcp_group, None))
+        .collect();
+    let cert = emu.acm_certificate(region, "mqtt.example.com");
+    let tls = listener(&nlb, ProtocolEnum::Tls, 8883, &tcp_group, Some(&cert));
+    let alb_listener = listener(&alb, ProtocolEnum::Http, 80, &http_group, None);
+    LoadBalancers {
+        vpc,
+        tcp,
+        tls,
+        alb_listener,
+        alb,
+    }
+}
+
+fn nlb_timeout(region: &str, listener: &str) -> String {
+    let elb = emulator().elbv2(region);
+    let out = emulator()
+        .block_on(elb.describe_listener_attributes().listener_arn(listener).send())
+        .unwrap();
+    out.attributes()
+        .iter()
+        .find(|a| a.key() == Some("tcp.idle_timeout.seconds"))
+        .and_then(|a| a.value())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn alb_timeout(region: &str, alb: &str) -> Option<String> {
+    let elb = emulator().elbv2(region);
+    let out = emulator()
+        .block_on(elb.describe_load_balancer_attributes().load_balancer_arn(alb).send())
+        .unwrap();
+    out.attributes()
+        .iter()
+        .find(|a| a.key() == Some("idle_timeout.timeout_seconds"))
+        .and_then(|a| a.value())
+        .map(str::to_string)
+}
+
+fn config(region: &str, lbs: &LoadBalancers, listeners: &[&String], extra: &str) -> String {
+    let arns: Vec<String> = listeners.iter().map(|a| format!("\"{a}\"")).collect();
+    format!(
+        "{}resource \"cumulocity_firewall\" \"edge\" {{\n  name = \"c8y-edge\"\n  vpc_id = \"{}\"\n  rule_sets = [\"external\"]\n  load_balancer_listener_arns = [{}]\n{extra}}}\noutput \"timeouts\" {{ value = cumulocity_firewall.edge.listener_timeouts }}\n",
+        emulator().hcl_prelude(region),
+        lbs.vpc,
+        arns.join(", ")
+    )
+}
+
+#[test]
+fn clamp_warns_per_listener_sets_what_aws_allows_and_destroy_restores_defaults() {
+    acceptance!();
+    let region = emulator().unique_region();
+    let lbs = load_balancers(region);
+    let all: Vec<&String> = lbs.tcp.iter().chain([&lbs.tls, &lbs.alb_listener]).collect();
+    let ws = Workspace::new(&config(region, &lbs, &all, ""));
+
+    let plan = ws.plan();
+    assert_eq!(plan.status, 2, "{plan}");
+    let warnings = plan.warnings();
+    let reduced: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.summary.starts_with("Session timeout reduced"))
+        .collect();
+    // One warning per listener that cannot get 14,400 s: three TCP (6000),
+    // the TLS listener (350) and the ALB (4000).
+    assert_eq!(reduced.len(), 5, "{plan}");
+    assert_eq!(
+        reduced
+            .iter()
+            .filter(|w| w.summary.contains("reduced to 6000 s"))
+            .count(),
+        3,
+        "{plan}"
+    );
+    assert!(
+        reduced.iter().any(
+            |w| w.summary.contains("reduced to 350 s") && w.detail.contains("TCP listener that passes TLS through")
+        ),
+        "{plan}"
+    );
+    assert!(
+        reduced
+            .iter()
+            .any(|w| w.summary.contains("reduced to 4000 s") && w.detail.contains("every listener")),
+        "{plan}"
+    );
+    assert!(
+        reduced
+            .iter()
+            .all(|w| w.detail.contains("14400 s") && w.detail.contains("keepalive")),
+        "{plan}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.summary == "Targets may drop long connections"),
+        "{plan}"
+    );
+
+    ws.apply_ok();
+    for tcp in &lbs.tcp {
+        assert_eq!(nlb_timeout(region, tcp), "6000");
+    }
+    assert_eq!(nlb_timeout(region, &lbs.tls), "350", "a TLS listener is never modified");
+    assert_eq!(alb_timeout(region, &lbs.alb).as_deref(), Some("4000"));
+    let timeouts = ws.output("timeouts");
+    assert_eq!(timeouts[&lbs.tcp[0]]["seconds"], 6000);
+    assert_eq!(timeouts[&lbs.tls]["seconds"], 350);
+    assert_eq!(timeouts[&lbs.alb_listener]["seconds"], 4000);
+    assert!(timeouts[&lbs.tcp[0]]["reason"].as_str().unwrap().contains("6000"));
+    ws.plan_no_changes();
+
+    ws.destroy_ok();
+    for tcp in &lbs.tcp {
+        assert_eq!(nlb_timeout(region, tcp), "350", "destroy restores the NLB default");
+    }
+    assert_eq!(
+        alb_timeout(region, &lbs.alb).as_deref(),
+        Some("60"),
+        "destroy restores the ALB default"
+    );
+}
+
+#[test]
+fn a_timeout_changed_outside_terraform_is_drift_and_a_listener_removed_gets_its_default_back() {
+    acceptance!();
+    let region = emulator().unique_region();
+    let lbs = load_balancers(region);
+    let two: Vec<&String> = lbs.tcp.iter().take(2).collect();
+    let ws = Workspace::new(&config(region, &lbs, &two, "  session_timeout_seconds = 1200\n"));
+    let apply = ws.apply_ok();
+    assert!(
+        !apply
+            .warnings()
+            .iter()
+            .any(|w| w.summary.starts_with("Session timeout reduced")),
+        "1200 s fits: {apply}"
+    );
+    assert_eq!(nlb_timeout(region, &lbs.tcp[0]), "1200");
+
+    let elb = emulator().elbv2(region);
+    emulator()
+        .block_on(
+            elb.modify_listener_attributes()
+                .listener_arn(&lbs.tcp[0])
+                .attributes(
+                    ListenerAttribute::builder()
+                        .key("tcp.idle_timeout.seconds")
+                        .value("999")
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
+    let plan = ws.plan();
+    assert_eq!(plan.status, 2, "drift must show: {plan}");
+    assert!(plan.stdout.contains("999") && plan.stdout.contains("1200"), "{plan}");
+    ws.apply_ok();
+    assert_eq!(nlb_timeout(region, &lbs.tcp[0]), "1200");
+    ws.plan_no_changes();
+
+    let one: Vec<&String> = lbs.tcp.iter().take(1).collect();
+    ws.write(
+        "main.tf",
+        &config(region, &lbs, &one, "  session_timeout_seconds = 1200\n"),
+    );
+    ws.apply_ok();
+    assert_eq!(
+        nlb_timeout(region, &lbs.tcp[1]),
+        "350",
+        "a listener no longer listed gets AWS's default back"
+    );
+    assert_eq!(nlb_timeout(region, &lbs.tcp[0]), "1200");
+    ws.plan_no_changes();
+}
+
+#[test]
+fn strict_fails_the_plan_before_any_api_call() {
+    acceptance!();
+    let region = emulator().unique_region();
+    let lbs = load_balancers(region);
+    let all: Vec<&String> = lbs.tcp.iter().chain([&lbs.tls]).collect();
+    let ws = Workspace::new(&config(region, &lbs, &all, "  session_timeout_policy = \"strict\"\n"));
+    emulator().start_recording();
+    // moto writes its recording file with the first recorded request.
+    emulator()
+        .block_on(emulator().ec2(region).describe_vpcs().send())
+        .unwrap();
+    let before = emulator().recorded_calls_in(region).len();
+    let plan = ws.plan();
+    assert_eq!(plan.status, 1, "{plan}");
+    let errors = plan.errors();
+    assert!(errors.len() >= 4, "one error per listener: {plan}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.summary.starts_with("Session timeout not possible on listener")),
+        "{plan}"
+    );
+    assert!(errors.iter().all(|e| e.detail.contains("strict")), "{plan}");
+    assert_eq!(
+        emulator().recorded_calls_in(region).len(),
+        before,
+        "no API call before the errors"
+    );
+    assert_eq!(nlb_timeout(region, &lbs.tcp[0]), "350", "nothing changed");
+}
+
+#[test]
+fn malformed_listener_arns_and_timeouts_are_plan_time_errors() {
+    acceptance!();
+    let region = emulator().unique_region();
+    let ws = Workspace::new(&format!(
+        "{}resource \"cumulocity_firewall\" \"x\" {{\n  name = \"c8y-x\"\n  vpc_id = \"vpc-12345678\"\n  rule_sets = [\"external\"]\n  session_timeout_seconds = 59\n  session_timeout_policy = \"lenient\"\n  load_balancer_listener_arns = [\"arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/x/1\"]\n  target_network_interface_ids = [\"eni-xyz\"]\n}}\n",
+        emulator().hcl_prelude(region)
+    ));
+    let plan = ws.plan();
+    assert_eq!(plan.status, 1, "{plan}");
+    let summaries: Vec<String> = plan.errors().iter().map(|e| e.summary.clone()).collect();
+    for expected in [
+        "Invalid session_timeout_seconds",
+        "Invalid session_timeout_policy",
+        "Invalid listener ARN",
+        "Invalid network interface id",
+    ] {
+        assert!(summaries.iter().any(|s| s == expected), "missing {expected}: {plan}");
+    }
+}

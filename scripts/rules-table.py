@@ -27,6 +27,13 @@ def peer(rule):
 
 def main():
     firewalls = json.load(sys.stdin)
+    # A resource's rules are a set, in no particular order: sort them as the
+    # data source does (ingress first, then protocol, ports, peer).
+    for name in firewalls:
+        firewalls[name] = sorted(
+            firewalls[name],
+            key=lambda r: (r["direction"] != "ingress", r["protocol"], r["from_port"], r["to_port"], peer(r)),
+        )
     header = ("firewall", "id", "direction", "protocol", "ports", "peer", "rule sets", "description")
     rows = []
     for name, rules in firewalls.items():

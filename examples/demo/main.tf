@@ -19,6 +19,11 @@ variable "vpc_id" {
   type        = string
 }
 
+variable "listener_arns" {
+  description = "The NLB's listeners: TCP 443 and 1883, TLS 8883."
+  type        = list(string)
+}
+
 provider "cumulocity" {
   region     = "eu-central-1"
   access_key = "AKIAIOSFODNN7EXAMPLE"
@@ -33,11 +38,14 @@ provider "cumulocity" {
 }
 
 # The external load balancer's group: users and devices on the internet.
+# Its listeners get as much of the seed's 14,400 s session timeout as AWS
+# allows: the plan warns, per listener, what each really gets.
 resource "cumulocity_firewall" "edge" {
-  name                     = "c8y-edge"
-  vpc_id                   = var.vpc_id
-  rule_sets                = ["external"]
-  ingress_ipv6_cidr_blocks = ["::/0"]
+  name                        = "c8y-edge"
+  vpc_id                      = var.vpc_id
+  rule_sets                   = ["external"]
+  ingress_ipv6_cidr_blocks    = ["::/0"]
+  load_balancer_listener_arns = var.listener_arns
 }
 
 # Core nodes: any-to-any between nodes, the internet for HTTP(S) and e-mail,
@@ -63,6 +71,10 @@ output "firewalls" {
     node   = cumulocity_firewall.node.rules
     agents = cumulocity_firewall.agents.rules
   }
+}
+
+output "listener_timeouts" {
+  value = cumulocity_firewall.edge.listener_timeouts
 }
 
 output "group_ids" {

@@ -6,6 +6,16 @@ resource "cumulocity_firewall" "edge" {
   rule_sets                = ["external"]
   ingress_ipv6_cidr_blocks = ["::/0"]
 
+  # The seed's 14,400 s: the NLB's TCP listeners get 6000 s (AWS's maximum),
+  # its TLS listener keeps 350 s; the plan says so, per listener. The
+  # targets' interfaces get all 14,400 s of connection tracking.
+  session_timeout_seconds = 14400
+  load_balancer_listener_arns = [
+    "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/0467ef3c8400ae65",
+    "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2",
+  ]
+  target_network_interface_ids = ["eni-0123456789abcdef0", "eni-0fedcba9876543210"]
+
   tags = {
     role = "edge"
   }

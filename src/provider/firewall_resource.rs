@@ -273,9 +273,7 @@ impl Resource for FirewallResource {
                     // plan shows what is still to do.
                     state.tags_all = prior.tags_all.clone();
                     state.rules = Value::Value(annotated_objects(failure.rules.unwrap_or(before), &desired));
-                    state.listener_timeouts = prior.listener_timeouts.clone();
-                    state.target_network_interface_timeouts = prior.target_network_interface_timeouts.clone();
-                    settle_session_values(&mut state);
+                    keep_prior_session_values(&mut state, &prior);
                     return Some((state, private));
                 }
             }
@@ -292,9 +290,7 @@ impl Resource for FirewallResource {
             session_timeouts::apply(clients, &self.state.listener_kinds, &mut state, Some(&prior), deadline).await
         {
             aws_error(diags, &err);
-            state.listener_timeouts = prior.listener_timeouts.clone();
-            state.target_network_interface_timeouts = prior.target_network_interface_timeouts.clone();
-            settle_session_values(&mut state);
+            keep_prior_session_values(&mut state, &prior);
         }
         Some((state, private))
     }
@@ -406,6 +402,13 @@ fn refreshed(
         applied.into_iter().map(|a| (Some(a.id), a.rule)).collect(),
     ));
     state
+}
+
+/// After a failed update: the session values are what they were.
+fn keep_prior_session_values(state: &mut FirewallState, prior: &FirewallState) {
+    state.listener_timeouts = prior.listener_timeouts.clone();
+    state.target_network_interface_timeouts = prior.target_network_interface_timeouts.clone();
+    settle_session_values(state);
 }
 
 /// After a failed apply, Terraform needs known values: what is not known is

@@ -2,7 +2,7 @@
 //! a TLS 8883 listener) and an ALB in the AWS emulator, driven by the real
 //! Terraform CLI. The emulator does not enforce AWS's ranges, so what is
 //! asserted here is the provider's own range logic. Target network
-//! interfaces are tested with wiremock (tests/aws_mock.rs): the emulator
+//! interfaces are tested with wiremock (tests/session_timeouts_mock.rs): the emulator
 //! ignores connection tracking. Gated by TF_ACC=1.
 
 mod support;

@@ -272,10 +272,19 @@ pub async fn read(
         let listeners = aws.describe_listeners(&arns, deadline).await?;
         remember(cache, &listeners);
         let mut timeouts = BTreeMap::new();
+        // An ALB's timeout is its load balancer's: asked once per ALB.
+        let mut albs: HashMap<&str, Option<u32>> = HashMap::new();
         for listener in &listeners {
             let Some(kind) = listener.kind else { continue };
             let outcome = listener_timeout(kind, requested);
-            let actual = aws.listener_timeout(listener, deadline).await?.or(outcome.seconds);
+            let held = match albs.get(listener.load_balancer_arn.as_str()) {
+                Some(seconds) if kind == ListenerKind::Alb => *seconds,
+                _ => aws.listener_timeout(listener, deadline).await?,
+            };
+            if kind == ListenerKind::Alb {
+                albs.insert(&listener.load_balancer_arn, held);
+            }
+            let actual = held.or(outcome.seconds);
             timeouts.insert(
                 listener.arn.clone(),
                 Value::Value(ListenerTimeoutObject {
@@ -327,11 +336,21 @@ pub async fn apply(
         map.get(arn)?.as_ref_option()?.seconds.as_ref_option().copied()
     };
     let gone: Vec<String> = before.iter().filter(|a| !wanted.contains(a)).cloned().collect();
+    // One DescribeListeners for all. Wanted listeners must exist; a listener
+    // no longer wanted may be gone with its load balancer (nothing left to
+    // restore), which fails the batch: then it is asked for alone.
     let all: Vec<String> = wanted.iter().chain(gone.iter()).cloned().collect();
-    let listeners = if all.is_empty() {
-        Vec::new()
-    } else {
-        aws.describe_listeners(&all, deadline).await?
+    let listeners = match aws.describe_listeners(&all, deadline).await {
+        Err(err) if err.code.as_deref() == Some("ListenerNotFound") && !gone.is_empty() => {
+            let mut listeners = if wanted.is_empty() {
+                Vec::new()
+            } else {
+                aws.describe_listeners(&wanted, deadline).await?
+            };
+            listeners.extend(existing_listeners(&aws, &gone, deadline).await?);
+            listeners
+        }
+        other => other?,
     };
     remember(cache, &listeners);
     let by_arn: HashMap<&str, &Listener> = listeners.iter().map(|l| (l.arn.as_str(), l)).collect();
@@ -364,9 +383,18 @@ pub async fn apply(
         timeouts.insert(arn.clone(), outcome_object(&outcome));
     }
     for arn in &gone {
-        if let Some(listener) = by_arn.get(arn.as_str()) {
-            restore_listener(&aws, listener, deadline).await?;
+        let Some(listener) = by_arn.get(arn.as_str()) else {
+            continue;
+        };
+        // An ALB's timeout is its load balancer's: it stays while one of
+        // its listeners is still listed, and is restored once.
+        if listener.kind == Some(ListenerKind::Alb) {
+            if albs_done.contains(&listener.load_balancer_arn) {
+                continue;
+            }
+            albs_done.push(listener.load_balancer_arn.clone());
         }
+        restore_listener(&aws, listener, deadline).await?;
     }
     planned.listener_timeouts = Value::Value(timeouts);
 
@@ -388,7 +416,7 @@ pub async fn apply(
         }
     }
     for id in prior_ids.iter().filter(|id| !ids.contains(id)) {
-        aws.set_interface_timeout(id, ENI_DEFAULT, deadline).await?;
+        ignore_missing_interface(aws.set_interface_timeout(id, ENI_DEFAULT, deadline).await)?;
     }
     planned.target_network_interface_timeouts = Value::Value(
         ids.iter()
@@ -396,6 +424,40 @@ pub async fn apply(
             .collect(),
     );
     Ok(())
+}
+
+/// The listeners of `arns` that still exist. DescribeListeners fails the
+/// whole batch on one missing listener (its load balancer deleted first);
+/// then each is asked for alone, so the others are still found.
+async fn existing_listeners(
+    aws: &SessionTimeouts<'_>,
+    arns: &[String],
+    deadline: Instant,
+) -> Result<Vec<Listener>, AwsError> {
+    if arns.is_empty() {
+        return Ok(Vec::new());
+    }
+    match aws.describe_listeners(arns, deadline).await {
+        Err(err) if err.code.as_deref() == Some("ListenerNotFound") => {}
+        other => return other,
+    }
+    let mut found = Vec::new();
+    for arn in arns {
+        match aws.describe_listeners(std::slice::from_ref(arn), deadline).await {
+            Ok(listeners) => found.extend(listeners),
+            Err(err) if err.code.as_deref() == Some("ListenerNotFound") => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(found)
+}
+
+/// Restoring a deleted interface's default has nothing left to do.
+fn ignore_missing_interface(result: Result<(), AwsError>) -> Result<(), AwsError> {
+    match result {
+        Err(err) if err.code.as_deref() == Some("InvalidNetworkInterfaceID.NotFound") => Ok(()),
+        other => other,
+    }
 }
 
 async fn restore_listener(aws: &SessionTimeouts<'_>, listener: &Listener, deadline: Instant) -> Result<(), AwsError> {
@@ -414,12 +476,7 @@ pub async fn restore_defaults(clients: &Clients, state: &FirewallState, deadline
     let aws = SessionTimeouts::new(clients);
     let arns = known_strings(&state.load_balancer_listener_arns).unwrap_or_default();
     if !arns.is_empty() {
-        let listeners = match aws.describe_listeners(&arns, deadline).await {
-            Ok(listeners) => listeners,
-            // A load balancer deleted first leaves nothing to restore.
-            Err(err) if err.code.as_deref() == Some("ListenerNotFound") => Vec::new(),
-            Err(err) => return Err(err),
-        };
+        let listeners = existing_listeners(&aws, &arns, deadline).await?;
         let mut albs_done = Vec::new();
         for listener in &listeners {
             if listener.kind == Some(ListenerKind::Alb) {
@@ -432,10 +489,7 @@ pub async fn restore_defaults(clients: &Clients, state: &FirewallState, deadline
         }
     }
     for id in known_strings(&state.target_network_interface_ids).unwrap_or_default() {
-        match aws.set_interface_timeout(&id, ENI_DEFAULT, deadline).await {
-            Err(err) if err.code.as_deref() == Some("InvalidNetworkInterfaceID.NotFound") => {}
-            other => other?,
-        }
+        ignore_missing_interface(aws.set_interface_timeout(&id, ENI_DEFAULT, deadline).await)?;
     }
     Ok(())
 }

@@ -387,3 +387,139 @@ impl Ec2Mock {
             .collect()
     }
 }
+
+// --- Elastic Load Balancing v2 -------------------------------------------
+//
+// ELBv2 speaks the query protocol too (`Action=...&Version=2015-12-01&...`,
+// lists as `Name.member.N`), but answers
+// `<{Action}Response xmlns="{ELB_NS}"><{Action}Result>...</{Action}Result>`
+// and fails with `<ErrorResponse><Error><Type>Sender</Type><Code>..`.
+// Element names follow aws-sdk-elasticloadbalancingv2 1.134's deserializers.
+
+pub const ELB_NS: &str = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
+
+/// A successful ELBv2 answer of `action`, `inner` inside its `Result`.
+pub fn elb_ok(action: &str, inner: &str) -> ResponseTemplate {
+    let body = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<{action}Response xmlns="{ELB_NS}">
+    <{action}Result>{inner}</{action}Result>
+    <ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata>
+</{action}Response>"#,
+        request_id()
+    );
+    ResponseTemplate::new(200).set_body_raw(body, "text/xml")
+}
+
+/// An ELBv2 error answer (`ListenerNotFound`, `ValidationError`, ...).
+pub fn elb_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
+    let body = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<ErrorResponse xmlns="{ELB_NS}"><Error><Type>Sender</Type><Code>{code}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>"#,
+        xml_escape(message),
+        request_id()
+    );
+    ResponseTemplate::new(status).set_body_raw(body, "text/xml")
+}
+
+/// `<Attributes>` of key/value `<member>`s, as the attribute calls answer.
+pub fn elb_attributes(attributes: &[(&str, &str)]) -> String {
+    let members: String = attributes
+        .iter()
+        .map(|(k, v)| format!("<member><Key>{k}</Key><Value>{v}</Value></member>"))
+        .collect();
+    format!("<Attributes>{members}</Attributes>")
+}
+
+/// The `Attributes.member.N.Key`/`.Value` pairs of a Modify...Attributes form.
+pub fn elb_form_attributes(form: &[(String, String)]) -> Vec<(String, String)> {
+    let keys = indexed(form, "Attributes.member.{}.Key");
+    let values = indexed(form, "Attributes.member.{}.Value");
+    keys.into_iter().zip(values).collect()
+}
+
+/// Answers a ModifyListenerAttributes or ModifyLoadBalancerAttributes call
+/// with the attributes it was sent, as AWS does.
+pub struct EchoAttributes(pub &'static str);
+
+impl wiremock::Respond for EchoAttributes {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let sent = elb_form_attributes(&form(request));
+        let pairs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        elb_ok(self.0, &elb_attributes(&pairs))
+    }
+}
+
+/// One `<member>` of DescribeListeners' `<Listeners>`.
+pub fn listener_member(arn: &str, load_balancer_arn: &str, protocol: &str, port: u16) -> String {
+    format!(
+        "<member>
+            <ListenerArn>{arn}</ListenerArn>
+            <LoadBalancerArn>{load_balancer_arn}</LoadBalancerArn>
+            <Port>{port}</Port>
+            <Protocol>{protocol}</Protocol>
+            <DefaultActions><member>
+                <Type>forward</Type>
+                <TargetGroupArn>arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/c8y/0123456789abcdef</TargetGroupArn>
+            </member></DefaultActions>
+        </member>"
+    )
+}
+
+/// One `<member>` of DescribeLoadBalancers' `<LoadBalancers>`; `kind` is
+/// AWS's `Type` (`network`, `application`, `gateway`).
+pub fn load_balancer_member(arn: &str, kind: &str) -> String {
+    let name = arn.rsplit('/').nth(1).unwrap_or("lb");
+    format!(
+        "<member>
+            <LoadBalancerArn>{arn}</LoadBalancerArn>
+            <DNSName>{name}.elb.{REGION}.amazonaws.com</DNSName>
+            <LoadBalancerName>{name}</LoadBalancerName>
+            <Scheme>internet-facing</Scheme>
+            <VpcId>vpc-0f1e2d3c4b5a69788</VpcId>
+            <State><Code>active</Code></State>
+            <Type>{kind}</Type>
+            <IpAddressType>ipv4</IpAddressType>
+        </member>"
+    )
+}
+
+/// One `<item>` of DescribeNetworkInterfaces' `networkInterfaceSet`, with a
+/// `connectionTrackingConfiguration` when `tcp_established` is given.
+pub fn interface_item(eni: &str, tcp_established: Option<u32>) -> String {
+    let tracking = tcp_established
+        .map(|s| {
+            format!(
+                "<connectionTrackingConfiguration>
+                    <tcpEstablishedTimeout>{s}</tcpEstablishedTimeout>
+                    <udpStreamTimeout>180</udpStreamTimeout>
+                    <udpTimeout>30</udpTimeout>
+                </connectionTrackingConfiguration>"
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<item>
+            <networkInterfaceId>{eni}</networkInterfaceId>
+            <subnetId>subnet-0a1b2c3d4e5f60718</subnetId>
+            <vpcId>vpc-0f1e2d3c4b5a69788</vpcId>
+            <availabilityZone>{REGION}a</availabilityZone>
+            <ownerId>{ACCOUNT}</ownerId>
+            <requesterManaged>false</requesterManaged>
+            <status>in-use</status>
+            <privateIpAddress>10.0.1.17</privateIpAddress>
+            <sourceDestCheck>true</sourceDestCheck>
+            <interfaceType>interface</interfaceType>
+            {tracking}
+            <tagSet/>
+        </item>"
+    )
+}
+
+/// DescribeNetworkInterfaces' answer holding `items` (from `interface_item`).
+pub fn described_interfaces(items: &[String]) -> ResponseTemplate {
+    ok(
+        "DescribeNetworkInterfaces",
+        &format!("<networkInterfaceSet>{}</networkInterfaceSet>", items.concat()),
+    )
+}

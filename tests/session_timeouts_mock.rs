@@ -786,9 +786,13 @@ async fn update_skips_a_removed_listener_that_no_longer_exists() {
     assert_eq!(
         mock.actions().await,
         [
+            // All at once: fails on the gone listeners.
             "DescribeListeners",
+            // The wanted ones.
             "DescribeListeners",
             "DescribeLoadBalancers",
+            // The gone ones together, then each alone.
+            "DescribeListeners",
             "DescribeListeners",
             "DescribeListeners",
         ]

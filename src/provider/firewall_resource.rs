@@ -19,12 +19,14 @@ use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
 use super::firewall_schema::{argument_problems, firewall_schema, FirewallState, ManagedRuleObject, TagMap};
+use super::import;
 use super::rule_args::{RuleArgsConfig, RuleObject};
 use super::session_timeouts;
 use super::state::Shared;
 use super::timeouts;
 use crate::aws::{Group, GroupSpec, SecurityGroups};
-use crate::rules::{self, diff::annotate, diff::with_known_ids, AppliedRule, Rule, RuleSetName};
+use crate::rules::diff::{annotate, keep_descriptions, with_known_ids};
+use crate::rules::{self, AppliedRule, Rule, RuleSetName};
 
 pub struct FirewallResource {
     pub state: Shared,
@@ -33,7 +35,9 @@ pub struct FirewallResource {
 #[async_trait]
 impl Resource for FirewallResource {
     type State<'a> = FirewallState;
-    type PrivateState<'a> = ValueEmpty;
+    /// `true` right after an import, until the first apply: a plan then
+    /// checks that the configuration describes the group that was imported.
+    type PrivateState<'a> = Value<bool>;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -96,7 +100,6 @@ impl Resource for FirewallResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let mut state = proposed;
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
-        state.args.fill_defaults();
         state.id = Value::Unknown;
         state.arn = Value::Unknown;
         state.owner_id = Value::Unknown;
@@ -113,16 +116,13 @@ impl Resource for FirewallResource {
         if state.vpc_id.is_null() {
             state.vpc_id = Value::Unknown;
         }
-        if state.revoke_rules_on_delete.is_null() {
-            state.revoke_rules_on_delete = Value::Value(false);
-        }
         state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
         state.rules = match desired {
             Some(desired) => Value::Value(rule_objects(with_known_ids(&desired, &[]))),
             None => Value::Unknown,
         };
         self.plan_session(diags, &config, &mut state).await;
-        Some((state, ValueEmpty::default()))
+        Some((state, Value::Null))
     }
 
     async fn plan_update<'a>(
@@ -136,16 +136,21 @@ impl Resource for FirewallResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let mut state = proposed;
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
-        state.args.fill_defaults();
-        if state.revoke_rules_on_delete.is_null() {
-            state.revoke_rules_on_delete = Value::Value(false);
-        }
         state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
+        let before = applied_rules(&prior);
         state.rules = match desired {
-            Some(desired) => Value::Value(rule_objects(with_known_ids(&desired, &applied_rules(&prior)))),
+            Some(mut desired) => {
+                if leaves_descriptions(&config) {
+                    keep_descriptions(&mut desired, &before);
+                }
+                Value::Value(rule_objects(with_known_ids(&desired, &before)))
+            }
             None => Value::Unknown,
         };
         self.plan_session(diags, &config, &mut state).await;
+        if private == Value::Value(true) {
+            check_import_matches(diags, &config, &prior);
+        }
         // AWS cannot rename a group, move it or change its description.
         let mut replace = Vec::new();
         for (name, configured, before) in [
@@ -243,7 +248,7 @@ impl Resource for FirewallResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
+        _private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
@@ -260,6 +265,10 @@ impl Resource for FirewallResource {
         let groups = SecurityGroups::new(clients);
         let deadline = Instant::now() + timeouts::durations(&planned.timeouts).0;
         let before = applied_rules(&prior);
+        let mut desired = desired;
+        if leaves_descriptions(&config) {
+            keep_descriptions(&mut desired, &before);
+        }
         let changes = rules::diff(&desired, &before);
         let mut state = planned;
         let applied = if changes.is_empty() {
@@ -274,7 +283,7 @@ impl Resource for FirewallResource {
                     state.tags_all = prior.tags_all.clone();
                     state.rules = Value::Value(annotated_objects(failure.rules.unwrap_or(before), &desired));
                     keep_prior_session_values(&mut state, &prior);
-                    return Some((state, private));
+                    return Some((state, Value::Null));
                 }
             }
         };
@@ -292,7 +301,7 @@ impl Resource for FirewallResource {
             aws_error(diags, &err);
             keep_prior_session_values(&mut state, &prior);
         }
-        Some((state, private))
+        Some((state, Value::Null))
     }
 
     async fn destroy<'a>(
@@ -322,6 +331,49 @@ impl Resource for FirewallResource {
             return None;
         }
         Some(())
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if let Err(detail) = crate::rules::values::parse_security_group_id(&id) {
+            error(
+                diags,
+                "Invalid import id",
+                format!("{detail} Import takes the id of the security group."),
+                AttributePath::root(),
+            );
+            return None;
+        }
+        let clients = self.clients(diags).await?;
+        let deadline = Instant::now() + timeouts::DEFAULT_CREATE;
+        let (group, applied) = match SecurityGroups::new(clients).read(&id, deadline).await {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                error(
+                    diags,
+                    "Cannot import a security group that does not exist",
+                    format!(
+                        "There is no security group {id} in {} for these credentials.",
+                        clients.region
+                    ),
+                    AttributePath::root(),
+                );
+                return None;
+            }
+            Err(err) => {
+                aws_error(diags, &err);
+                return None;
+            }
+        };
+        let rules: Vec<Rule> = applied.iter().map(|a| a.rule.clone()).collect();
+        let inferred = rules::infer(&rules);
+        let mut state = import::imported_state(&inferred);
+        state.tags = Value::Null;
+        let default_tags = self.state.settings().default_tags;
+        Some((refreshed(state, &group, applied, &default_tags), Value::Value(true)))
     }
 }
 
@@ -394,14 +446,35 @@ fn refreshed(
     state.vpc_id = group.vpc_id.clone().map_or(Value::Null, Value::Value);
     state.tags = own_tags(&group.tags, default_tags, &state.tags);
     state.tags_all = tag_map(&group.tags);
-    if state.revoke_rules_on_delete.is_null() || state.revoke_rules_on_delete.is_unknown() {
-        state.revoke_rules_on_delete = Value::Value(false);
-    }
-    state.args.fill_defaults();
     state.rules = Value::Value(rule_objects(
         applied.into_iter().map(|a| (Some(a.id), a.rule)).collect(),
     ));
     state
+}
+
+/// Right after an import: the configuration must describe the group that
+/// was imported, not move it (a different `vpc_id` would plan a new group
+/// and delete the imported one).
+fn check_import_matches(diags: &mut Diagnostics, config: &FirewallState, imported: &FirewallState) {
+    if let (Value::Value(configured), Value::Value(actual)) = (&config.vpc_id, &imported.vpc_id) {
+        if configured != actual {
+            error(
+                diags,
+                "The imported group is in another VPC",
+                format!(
+                    "{} is in {actual}, but the configuration says vpc_id = \"{configured}\". Importing does not \
+                     move a group: set vpc_id to \"{actual}\", or import the group that is in {configured}.",
+                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
+                ),
+                AttributePath::new("vpc_id"),
+            );
+        }
+    }
+}
+
+/// `manage_rule_descriptions = false`: existing rules keep their descriptions.
+fn leaves_descriptions(config: &FirewallState) -> bool {
+    config.manage_rule_descriptions == Value::Value(false)
 }
 
 /// After a failed update: the session values are what they were.

@@ -30,6 +30,7 @@ pub struct FirewallState {
     pub tags: TagMap,
     pub tags_all: TagMap,
     pub revoke_rules_on_delete: Value<bool>,
+    pub manage_rule_descriptions: Value<bool>,
     pub timeouts: ValueList<TimeoutsConfig>,
     pub rules: ValueList<ManagedRuleObject>,
     pub session_timeout_seconds: Value<f64>,
@@ -102,15 +103,24 @@ pub fn firewall_schema() -> Schema {
         ),
         (
             "revoke_rules_on_delete",
-            optional_with_default(
+            optional(
                 AttributeType::Bool,
                 "Revoke the group's rules before deleting it, which breaks reference cycles between \
                  groups (each referencing the other). Default `false`.",
             ),
         ),
         (
+            "manage_rule_descriptions",
+            optional(
+                AttributeType::Bool,
+                "Whether the provider sets the descriptions of rules that already exist (default `true`). \
+                 `false` leaves the descriptions someone gave them by hand, as after importing a hand-made \
+                 group; new rules still get theirs.",
+            ),
+        ),
+        (
             "session_timeout_seconds",
-            optional_with_default(
+            optional(
                 AttributeType::Number,
                 "The TCP session timeout to aim for, 60 to 432000 s. Defaults to 14400, the firewall document's \
                  figure. Listeners get as much of it as AWS allows (an NLB TCP listener at most 6000 s, an NLB \
@@ -119,7 +129,7 @@ pub fn firewall_schema() -> Schema {
         ),
         (
             "session_timeout_policy",
-            optional_with_default(
+            optional(
                 AttributeType::String,
                 "What to do when a listener cannot take `session_timeout_seconds`: `clamp` (default) sets the \
                  most AWS allows and warns at plan time; `strict` fails the plan.",

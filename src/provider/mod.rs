@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod firewall_resource;
 pub mod firewall_rules_data_source;
 pub mod firewall_schema;
+pub mod import;
 pub mod rule_args;
 pub mod schema_builder;
 pub mod session_timeouts;

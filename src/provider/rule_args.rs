@@ -171,7 +171,10 @@ pub fn extra_rule_block() -> NestedBlock {
             ("direction", required(AttributeType::String, "`ingress` or `egress`.")),
             (
                 "protocol",
-                required(AttributeType::String, "`tcp`, `udp`, `icmp`, `icmpv6` or `all`."),
+                required(
+                    AttributeType::String,
+                    "`tcp`, `udp`, `icmp`, `icmpv6`, `all`, or an IP protocol number (`\"50\"` for ESP).",
+                ),
             ),
             (
                 "from_port",

@@ -182,14 +182,11 @@ fn cached_kind(cache: &KindCache, arn: &str) -> Option<ListenerKind> {
 pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut FirewallState, cache: &KindCache) {
     let requested = requested(config);
     let policy = policy(config);
-    state.session_timeout_seconds = match requested {
-        Some(r) => Value::Value(f64::from(r)),
-        None => Value::Unknown,
-    };
-    state.session_timeout_policy = match policy {
-        Some(p) => Value::Value(p.to_string()),
-        None => Value::Unknown,
-    };
+    // Absent arguments stay absent (they mean the seed's 14,400 s and
+    // "clamp"), so that an imported group's generated configuration need
+    // not spell them out.
+    state.session_timeout_seconds = config.session_timeout_seconds;
+    state.session_timeout_policy = config.session_timeout_policy.clone();
     let interfaces = known_strings(&config.target_network_interface_ids);
     state.target_network_interface_timeouts = match (&interfaces, requested) {
         (Some(ids), Some(r)) => Value::Value(ids.iter().map(|id| (id.clone(), Value::Value(i64::from(r)))).collect()),

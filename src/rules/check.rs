@@ -265,7 +265,8 @@ impl Walk {
             &path.then("protocol"),
             &block.protocol,
             Protocol::parse,
-            "\"tcp\", \"udp\", \"icmp\", \"icmpv6\", \"all\"",
+            "\"tcp\", \"udp\", \"icmp\", \"icmpv6\", \"all\" or an IP protocol number from 0 to 255 \
+             (\"50\" for ESP)",
         );
         let ports = match protocol {
             Some(protocol) => self.ports(path, protocol, block),
@@ -419,17 +420,22 @@ impl Walk {
         let from = block.from_port.known().copied();
         let to = block.to_port.known().copied();
         match protocol {
-            // Protocols other than TCP, UDP and ICMP carry no ports for AWS.
-            // (Configuration names only "all"; numbers come from AWS reads.)
+            // Protocols other than TCP, UDP and ICMP carry no ports for AWS
+            // (it reads them back as -1).
             Protocol::All | Protocol::Number(_) => {
                 for (p, v) in [(&from_path, from), (&to_path, to)] {
                     if v.is_some() {
-                        self.problems.error(
-                            p.clone(),
-                            "Ports given with protocol \"all\"",
-                            "protocol = \"all\" covers every protocol and port; remove from_port and to_port, \
-                             or choose protocol \"tcp\" or \"udp\" to restrict ports.",
-                        );
+                        let detail = match protocol {
+                            Protocol::Number(n) => format!(
+                                "AWS takes no ports for IP protocol {n}: a rule for it covers all of its traffic. \
+                                 Remove from_port and to_port."
+                            ),
+                            _ => "protocol = \"all\" covers every protocol and port; remove from_port and to_port, \
+                                  or choose protocol \"tcp\" or \"udp\" to restrict ports."
+                                .to_string(),
+                        };
+                        self.problems
+                            .error(p.clone(), format!("Ports given with protocol \"{protocol}\""), detail);
                     }
                 }
                 (from.is_none() && to.is_none()).then_some((-1, -1))

@@ -780,6 +780,63 @@ fn unknown_protocol_is_an_error_listing_the_choices() {
 }
 
 #[test]
+fn protocol_numbers_are_accepted_without_ports() {
+    let checked = check(&extras(vec![ExtraRuleInput {
+        cidr_blocks: list(&["203.0.113.0/24"]),
+        ..block("egress", "50", None, None)
+    }]));
+    let rule = &assert_clean(&checked).extra_rules[0];
+    assert_eq!(
+        (rule.protocol, rule.from_port, rule.to_port),
+        (Protocol::Number(50), -1, -1)
+    );
+}
+
+#[test]
+fn named_protocol_numbers_mean_their_names() {
+    let checked = check(&extras(vec![ExtraRuleInput {
+        protocol: text("6"),
+        ..tcp_block(22.0, 22.0)
+    }]));
+    assert_eq!(assert_clean(&checked).extra_rules[0].protocol, Protocol::Tcp);
+    let checked = check(&extras(vec![ExtraRuleInput {
+        cidr_blocks: list(&["10.0.0.0/8"]),
+        ..block("ingress", "-1", None, None)
+    }]));
+    assert_eq!(assert_clean(&checked).extra_rules[0].protocol, Protocol::All);
+}
+
+#[test]
+fn ports_with_a_protocol_number_are_errors() {
+    let checked = check(&extras(vec![ExtraRuleInput {
+        cidr_blocks: list(&["203.0.113.0/24"]),
+        ..block("egress", "50", Some(0.0), None)
+    }]));
+    assert_single_error(
+        &checked,
+        "extra_rule[0].from_port",
+        &["Ports given with protocol \"50\""],
+        &["IP protocol 50", "Remove from_port and to_port"],
+    );
+}
+
+#[test]
+fn protocol_numbers_out_of_range_are_errors_that_mention_numbers() {
+    for bad in ["256", "050", "+50"] {
+        let checked = check(&extras(vec![ExtraRuleInput {
+            protocol: text(bad),
+            ..tcp_block(22.0, 22.0)
+        }]));
+        assert_single_error(
+            &checked,
+            "extra_rule[0].protocol",
+            &["Invalid value for protocol"],
+            &[&format!("\"{bad}\""), "protocol number from 0 to 255"],
+        );
+    }
+}
+
+#[test]
 fn problems_in_a_later_block_name_its_index() {
     let checked = check(&extras(vec![tcp_block(22.0, 22.0), tcp_block(8080.0, 8080.5)]));
     assert_single_error(

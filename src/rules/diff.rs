@@ -76,6 +76,18 @@ pub fn with_known_ids(desired: &[Rule], actual: &[AppliedRule]) -> Vec<(Option<S
         .collect()
 }
 
+/// Gives desired rules that already exist the descriptions they have: for a
+/// firewall told to leave descriptions alone (a hand-made group, imported).
+pub fn keep_descriptions(desired: &mut [Rule], actual: &[AppliedRule]) {
+    let existing: BTreeMap<&RuleKey, &Option<String>> =
+        actual.iter().map(|a| (&a.rule.key, &a.rule.description)).collect();
+    for rule in desired.iter_mut() {
+        if let Some(description) = existing.get(&rule.key) {
+            rule.description = (*description).clone();
+        }
+    }
+}
+
 /// Copies the rule sets of the desired rules onto the rules AWS holds, so
 /// that a read shows which documented set each rule stands for. A rule no
 /// set asks for keeps an empty `rule_sets`.
@@ -164,6 +176,28 @@ mod tests {
             .map(|(id, _)| id)
             .collect();
         assert_eq!(ids, vec![Some("sgr-1".to_string()), None]);
+    }
+
+    #[test]
+    fn kept_descriptions_make_no_description_change() {
+        let mut desired = vec![
+            rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS"),
+            rule(Direction::Ingress, 8883, "0.0.0.0/0", "MQTT/TLS"),
+        ];
+        let actual = vec![applied(
+            "sgr-1",
+            rule(Direction::Ingress, 443, "0.0.0.0/0", "web (by hand)"),
+        )];
+        keep_descriptions(&mut desired, &actual);
+        assert_eq!(desired[0].description.as_deref(), Some("web (by hand)"));
+        assert_eq!(
+            desired[1].description.as_deref(),
+            Some("MQTT/TLS"),
+            "a new rule keeps its own"
+        );
+        let changes = diff(&desired, &actual);
+        assert!(changes.describe.is_empty());
+        assert_eq!(changes.authorize[&Direction::Ingress].len(), 1);
     }
 
     #[test]

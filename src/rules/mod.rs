@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod check;
 pub mod diff;
 pub mod expand;
+pub mod infer;
 pub mod input;
 pub mod model;
 pub mod problem;
@@ -17,6 +18,7 @@ pub use catalog::RuleSetName;
 pub use check::{check, check_quota, Checked, DEFAULT_MAX_RULES_PER_DIRECTION};
 pub use diff::{diff, AppliedRule, RuleChanges};
 pub use expand::expand;
+pub use infer::{infer, Inferred};
 pub use input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 pub use model::{Direction, Peer, Protocol, Rule, RuleKey};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
@@ -25,3 +27,5 @@ pub use problem::{AttrPath, PathStep, Problem, Severity};
 mod check_tests;
 #[cfg(test)]
 mod expand_tests;
+#[cfg(test)]
+mod infer_tests;

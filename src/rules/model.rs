@@ -41,9 +41,12 @@ impl fmt::Display for Direction {
 }
 
 /// The IP protocols of a rule. `All` is AWS's `-1`. `Number` holds any
-/// other IP protocol (ESP is 50, say): configuration cannot name one, but a
-/// rule added outside Terraform can, and it must still be seen to be
-/// revoked.
+/// other IP protocol (ESP is 50, say): configuration names one by its
+/// number (`protocol = "50"`), and a rule added outside Terraform may hold
+/// one, which must still be seen to be revoked (or imported).
+///
+/// `Number` never holds 1, 6, 17 or 58: those are `Icmp`, `Tcp`, `Udp` and
+/// `Icmpv6` (see [`Protocol::from_number`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Protocol {
     Tcp,
@@ -75,9 +78,30 @@ impl Protocol {
         }
     }
 
-    /// Parses the names configuration accepts.
+    /// The protocol with this IANA number, named where it has a name.
+    pub fn from_number(number: u8) -> Protocol {
+        match number {
+            1 => Protocol::Icmp,
+            6 => Protocol::Tcp,
+            17 => Protocol::Udp,
+            58 => Protocol::Icmpv6,
+            n => Protocol::Number(n),
+        }
+    }
+
+    /// Parses what configuration accepts: a name (`"tcp"`, …, `"all"`), or
+    /// an IP protocol number written plainly (`"50"`; `"6"` is `tcp`, `"-1"`
+    /// is `all`, as in AWS). Numbers with a sign, leading zeros or spaces
+    /// are refused, so that each protocol has one spelling per form.
     pub fn parse(text: &str) -> Option<Protocol> {
-        Protocol::ALL.into_iter().find(|p| p.name() == Some(text))
+        if let Some(named) = Protocol::ALL.into_iter().find(|p| p.name() == Some(text)) {
+            return Some(named);
+        }
+        if text == "-1" {
+            return Some(Protocol::All);
+        }
+        let number: u8 = text.parse().ok()?;
+        (number.to_string() == text).then(|| Protocol::from_number(number))
     }
 
     /// TCP and UDP carry port numbers; ICMP carries a type and a code in the
@@ -166,4 +190,40 @@ pub struct Rule {
     /// The documented rule sets that ask for this rule; empty for an
     /// `extra_rule`.
     pub rule_sets: BTreeSet<RuleSetName>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocols_parse_by_name_or_number() {
+        for protocol in Protocol::ALL {
+            assert_eq!(Protocol::parse(&protocol.to_string()), Some(protocol));
+        }
+        assert_eq!(Protocol::parse("50"), Some(Protocol::Number(50)));
+        assert_eq!(Protocol::parse("0"), Some(Protocol::Number(0)));
+        assert_eq!(Protocol::parse("255"), Some(Protocol::Number(255)));
+        for (number, named) in [
+            ("6", Protocol::Tcp),
+            ("17", Protocol::Udp),
+            ("1", Protocol::Icmp),
+            ("58", Protocol::Icmpv6),
+            ("-1", Protocol::All),
+        ] {
+            assert_eq!(Protocol::parse(number), Some(named), "{number}");
+        }
+        for bad in ["", "TCP", "256", "-2", "+50", "050", " 50", "50 ", "esp", "1.0"] {
+            assert_eq!(Protocol::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn every_number_round_trips_through_its_text() {
+        for n in 0..=u8::MAX {
+            let protocol = Protocol::from_number(n);
+            assert_eq!(Protocol::parse(&protocol.to_string()), Some(protocol), "{n}");
+            assert!(protocol != Protocol::Number(1) && protocol != Protocol::Number(6));
+        }
+    }
 }

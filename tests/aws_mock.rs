@@ -185,8 +185,16 @@ async fn create_makes_five_calls_and_takes_rule_ids_from_the_read_back() {
         param(create, "TagSpecification.1.ResourceType").as_deref(),
         Some("security-group")
     );
-    assert_eq!(indexed(create, "TagSpecification.1.Tag.{}.Key"), ["env", "team"]);
-    assert_eq!(indexed(create, "TagSpecification.1.Tag.{}.Value"), ["prod", "iot"]);
+    // The user's tags, then the ownership tag that lets an interrupted
+    // apply find its group again.
+    assert_eq!(
+        indexed(create, "TagSpecification.1.Tag.{}.Key"),
+        ["env", "team", "cumulocity-firewall:owner"]
+    );
+    assert_eq!(
+        indexed(create, "TagSpecification.1.Tag.{}.Value"),
+        ["prod", "iot", &format!("terraform-provider-cumulocity/c8y-edge@{VPC}")]
+    );
 
     let revoke = &requests[1];
     assert_eq!(param(revoke, "GroupId").as_deref(), Some(GROUP));
@@ -731,9 +739,10 @@ async fn a_failure_after_the_group_exists_reports_the_group_and_its_rules() {
     assert_eq!(failure.rules, Some(applied(&holds)), "what the group really holds");
 }
 
-/// A failing CreateSecurityGroup leaves nothing behind to report.
+/// The name is taken by a group this firewall did not create (no matching
+/// ownership tag): a clear error naming that group, and nothing adopted.
 #[tokio::test]
-async fn a_failed_create_call_reports_no_group() {
+async fn a_name_taken_by_another_group_is_a_clear_error() {
     let mock = Ec2Mock::start().await;
     let clients = mock.clients(3);
     mock.on(
@@ -745,13 +754,90 @@ async fn a_failed_create_call_reports_no_group() {
         ),
     )
     .await;
+    mock.on(
+        "DescribeSecurityGroups",
+        described_groups(&[group_item(GROUP, "c8y-edge", "by hand", VPC, &[("env", "prod")])]),
+    )
+    .await;
     let failure = SecurityGroups::new(&clients)
         .create(&spec(), &desired(&[RuleSetName::External]), deadline())
         .await
         .expect_err("create fails");
-    assert_eq!(mock.actions().await, ["CreateSecurityGroup"]);
+    assert_eq!(mock.actions().await, ["CreateSecurityGroup", "DescribeSecurityGroups"]);
+    let lookup = &mock.requests().await[1];
+    assert_eq!(indexed(lookup, "Filter.{}.Name"), ["group-name", "vpc-id"]);
     assert_eq!(failure.error.kind, ErrorKind::Duplicate);
+    assert!(failure.error.message.contains(GROUP) && failure.error.message.contains("terraform import"));
     assert!(failure.group.is_none() && failure.rules.is_none());
+}
+
+/// Crash safety: an apply that stopped right after CreateSecurityGroup left
+/// a group with this firewall's ownership tag and no state entry. The next
+/// create finds the name taken by that group, adopts it, and brings its
+/// rules to the desired ones: no second group, no Duplicate error.
+#[tokio::test]
+async fn an_interrupted_create_is_adopted_by_the_next_one() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External]);
+    mock.on(
+        "CreateSecurityGroup",
+        aws_error(
+            400,
+            "InvalidGroup.Duplicate",
+            "The security group 'c8y-edge' already exists",
+        ),
+    )
+    .await;
+    let owner = format!("terraform-provider-cumulocity/c8y-edge@{VPC}");
+    mock.on(
+        "DescribeSecurityGroups",
+        described_groups(&[group_item(
+            GROUP,
+            "c8y-edge",
+            "Cumulocity edge firewall",
+            VPC,
+            &[("env", "prod"), ("cumulocity-firewall:owner", &owner)],
+        )]),
+    )
+    .await;
+    // The interrupted apply got as far as two of the four rules.
+    let partial = with_ids("sgr-0part000000", &desired[..2]);
+    let complete = with_ids("sgr-0done000000", &desired);
+    mock.first("DescribeSecurityGroupRules", 1, described_rules(GROUP, &partial))
+        .await;
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &complete))
+        .await;
+    mock.on("AuthorizeSecurityGroupIngress", done("AuthorizeSecurityGroupIngress"))
+        .await;
+
+    let (group, rules) = SecurityGroups::new(&clients)
+        .create(&spec(), &desired, deadline())
+        .await
+        .expect("adopted");
+    assert_eq!(group.id, GROUP);
+    assert!(
+        !group.tags.contains_key("cumulocity-firewall:owner"),
+        "the ownership tag is not a user tag"
+    );
+    assert_eq!(rules, applied(&complete));
+    assert_eq!(
+        mock.actions().await,
+        [
+            "CreateSecurityGroup",
+            "DescribeSecurityGroups",
+            "DescribeSecurityGroups",
+            "DescribeSecurityGroupRules",
+            "AuthorizeSecurityGroupIngress",
+            "DescribeSecurityGroupRules",
+        ]
+    );
+    let authorize = &mock.requests_for("AuthorizeSecurityGroupIngress").await[0];
+    assert_eq!(
+        indexed(authorize, "IpPermissions.{}.FromPort"),
+        ["1883", "8883"],
+        "only what was missing"
+    );
 }
 
 /// 9. No credentials: the credential chain finds nothing (as the default

@@ -437,6 +437,11 @@ fn default_tags_merge_with_resource_tags() {
         tags,
         vec![
             ("app".into(), "c8y".into()),
+            // The provider's ownership tag (crash safety); not in tags_all.
+            (
+                "cumulocity-firewall:owner".into(),
+                format!("terraform-provider-cumulocity/c8y-x@{vpc}")
+            ),
             ("env".into(), "prod".into()),
             ("team".into(), "iot".into())
         ]
@@ -552,4 +557,88 @@ resource "cumulocity_firewall" "x" {
     let errors = apply.errors();
     assert_eq!(errors.len(), 1, "{apply}");
     assert!(errors[0].detail.contains("no AWS Region"), "{apply}");
+}
+
+/// Crash safety: an apply stopped right after CreateSecurityGroup (before
+/// Terraform wrote the state) leaves a group tagged as this firewall's and
+/// no state entry. The next apply adopts that group: no Duplicate error, no
+/// second group. A group of that name the provider did not create is a
+/// clear error that names it.
+#[test]
+fn an_interrupted_create_is_adopted_and_a_foreign_group_of_the_same_name_is_not() {
+    acceptance!();
+    let region = emulator().unique_region();
+    let vpc = emulator().create_vpc(region, "10.91.0.0/16");
+    let ec2 = emulator().ec2(region);
+    let tagged = |name: &str, owner: Option<String>| {
+        let mut request = ec2
+            .create_security_group()
+            .group_name(name)
+            .description("left behind")
+            .vpc_id(&vpc);
+        if let Some(owner) = owner {
+            request = request.tag_specifications(
+                aws_sdk_ec2::types::TagSpecification::builder()
+                    .resource_type(aws_sdk_ec2::types::ResourceType::SecurityGroup)
+                    .tags(
+                        aws_sdk_ec2::types::Tag::builder()
+                            .key("cumulocity-firewall:owner")
+                            .value(owner)
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        emulator()
+            .block_on(request.send())
+            .unwrap()
+            .group_id()
+            .unwrap()
+            .to_string()
+    };
+    // What the interrupted apply left: the group, with the default egress
+    // rule and none of its own rules yet.
+    let left = tagged(
+        "c8y-edge",
+        Some(format!("terraform-provider-cumulocity/c8y-edge@{vpc}")),
+    );
+    let foreign = tagged("c8y-other", None);
+    let config = |name: &str, description: &str| {
+        format!(
+            "{}resource \"cumulocity_firewall\" \"edge\" {{\n  name = \"{name}\"\n  description = \"{description}\"\n  vpc_id = \"{vpc}\"\n  rule_sets = [\"external\"]\n}}\n",
+            emulator().hcl_prelude(region)
+        )
+    };
+    let ws = Workspace::new(&config("c8y-edge", "left behind"));
+    ws.apply_ok();
+    let id = assert_state_matches_aws(&ws, region, "cumulocity_firewall.edge");
+    assert_eq!(id, left, "the group left behind is adopted");
+    assert_eq!(
+        aws_rules(region, &id).len(),
+        4,
+        "its rules brought to the rule sets: {:#?}",
+        aws_rules(region, &id)
+    );
+    let named: Vec<_> = emulator()
+        .all_group_ids(region)
+        .into_iter()
+        .filter(|g| {
+            let out = emulator()
+                .block_on(ec2.describe_security_groups().group_ids(g).send())
+                .unwrap();
+            out.security_groups()[0].group_name() == Some("c8y-edge")
+        })
+        .collect();
+    assert_eq!(named, vec![left.clone()], "one group of that name");
+    ws.plan_no_changes();
+
+    let other = Workspace::new(&config("c8y-other", "left behind"));
+    let apply = other.apply();
+    assert_ne!(apply.status, 0, "{apply}");
+    let errors = apply.errors();
+    assert_eq!(errors.len(), 1, "{apply}");
+    assert!(
+        errors[0].detail.contains(&foreign) && errors[0].detail.contains("terraform import"),
+        "{apply}"
+    );
 }

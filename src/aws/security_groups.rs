@@ -114,9 +114,11 @@ impl<'c> SecurityGroups<'c> {
         deadline: Instant,
     ) -> Result<(Group, Vec<AppliedRule>), Failure> {
         let ec2 = &self.clients.ec2;
+        let owner = owner_tag_value(spec);
         let tags = spec
             .tags
             .iter()
+            .chain([(&OWNER_TAG.to_string(), &owner)])
             .map(|(k, v)| Tag::builder().key(k).value(v).build())
             .collect::<Vec<_>>();
         let mut request = ec2
@@ -132,9 +134,11 @@ impl<'c> SecurityGroups<'c> {
                     .build(),
             );
         }
-        let created = within(deadline, "CreateSecurityGroup", request.send())
-            .await
-            .map_err(Failure::before_any_change)?;
+        let created = match within(deadline, "CreateSecurityGroup", request.send()).await {
+            Ok(created) => created,
+            Err(err) if err.is(ErrorKind::Duplicate) => return self.adopt(spec, &owner, desired, err, deadline).await,
+            Err(err) => return Err(Failure::before_any_change(err)),
+        };
         let Some(id) = created.group_id().map(str::to_string) else {
             return Err(Failure::before_any_change(AwsError::other(
                 "CreateSecurityGroup",
@@ -163,6 +167,86 @@ impl<'c> SecurityGroups<'c> {
             }
             Err(error) => {
                 let rules = self.rules_after_failure(&group.id).await;
+                Err(Failure {
+                    error,
+                    group: Some(group),
+                    rules,
+                })
+            }
+        }
+    }
+
+    /// The name is taken. If the group holding it carries this firewall's
+    /// ownership tag, it is the group an earlier, interrupted apply created
+    /// (the provider or Terraform stopped before the state was written):
+    /// adopt it and bring its rules to `desired`. Otherwise, say which group
+    /// holds the name.
+    async fn adopt(
+        &self,
+        spec: &GroupSpec,
+        owner: &str,
+        desired: &[Rule],
+        duplicate: AwsError,
+        deadline: Instant,
+    ) -> Result<(Group, Vec<AppliedRule>), Failure> {
+        let mut request = self
+            .clients
+            .ec2
+            .describe_security_groups()
+            .filters(Filter::builder().name("group-name").values(&spec.name).build());
+        if let Some(vpc) = &spec.vpc_id {
+            request = request.filters(Filter::builder().name("vpc-id").values(vpc).build());
+        }
+        let found = within(deadline, "DescribeSecurityGroups", request.send())
+            .await
+            .map_err(Failure::before_any_change)?;
+        let Some(holder) = found
+            .security_groups()
+            .iter()
+            .find(|g| g.group_name() == Some(spec.name.as_str()))
+        else {
+            return Err(Failure::before_any_change(duplicate));
+        };
+        let holder_id = holder.group_id().unwrap_or("?").to_string();
+        let holder_owner = holder
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some(OWNER_TAG))
+            .and_then(|t| t.value());
+        if holder_owner != Some(owner) {
+            return Err(Failure::before_any_change(AwsError {
+                action: "CreateSecurityGroup",
+                kind: ErrorKind::Duplicate,
+                code: duplicate.code,
+                message: format!(
+                    "the name \"{}\" is taken in {} by security group {holder_id}, which this firewall did not \
+                     create (it lacks the tag {OWNER_TAG} = \"{owner}\"). Choose another name, or bring that group \
+                     under Terraform with `terraform import <address> {holder_id}`.",
+                    spec.name,
+                    spec.vpc_id.as_deref().unwrap_or("the default VPC"),
+                ),
+            }));
+        }
+        let Some(group) = self
+            .describe_group(&holder_id, deadline)
+            .await
+            .map_err(Failure::before_any_change)?
+        else {
+            return Err(Failure::before_any_change(duplicate));
+        };
+        let converge = async {
+            let (actual, _) = self.read_rules(&holder_id, deadline).await?;
+            let changes = diff(desired, &actual);
+            if changes.is_empty() {
+                Ok(actual)
+            } else {
+                self.apply_changes(&holder_id, &changes, deadline).await
+            }
+        };
+        match converge.await {
+            Ok(rules) => Ok((group, rules)),
+            Err(error) => {
+                let rules = self.rules_after_failure(&holder_id).await;
                 Err(Failure {
                     error,
                     group: Some(group),
@@ -270,9 +354,12 @@ impl<'c> SecurityGroups<'c> {
             name: sg.group_name().unwrap_or_default().to_string(),
             description: sg.description().unwrap_or_default().to_string(),
             vpc_id: sg.vpc_id().map(str::to_string),
+            // The ownership tag is the provider's own bookkeeping, not one of
+            // the user's tags.
             tags: sg
                 .tags()
                 .iter()
+                .filter(|t| t.key() != Some(OWNER_TAG))
                 .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
                 .collect(),
         }))
@@ -629,6 +716,20 @@ fn rule_request(rule: &Rule, own_group_id: &str) -> SecurityGroupRuleRequest {
         Peer::SelfGroup => request.referenced_group_id(own_group_id),
     };
     request.build()
+}
+
+/// The tag every group this provider creates carries, naming the firewall
+/// it was created for, so that an interrupted apply can find its group again.
+pub const OWNER_TAG: &str = "cumulocity-firewall:owner";
+
+/// `terraform-provider-cumulocity/<name>@<vpc>`: a group's name is unique in
+/// its VPC, so this names the firewall the group was created for.
+pub fn owner_tag_value(spec: &GroupSpec) -> String {
+    format!(
+        "terraform-provider-cumulocity/{}@{}",
+        spec.name,
+        spec.vpc_id.as_deref().unwrap_or("default-vpc")
+    )
 }
 
 /// The account of an ARN, `arn:<partition>:<service>:<region>:<account>:...`.

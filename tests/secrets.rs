@@ -88,7 +88,10 @@ resource "cumulocity_firewall" "x" {{
     // searched.
     let mut shown: serde_json::Value = serde_json::from_str(&shown.stdout).expect("plan JSON");
     let variables = shown.as_object_mut().and_then(|o| o.remove("variables"));
-    assert!(variables.is_some_and(|v| v.to_string().contains(SECRET_KEY)), "Terraform keeps variables in plans");
+    assert!(
+        variables.is_some_and(|v| v.to_string().contains(SECRET_KEY)),
+        "Terraform keeps variables in plans"
+    );
     assert_clean("terraform show -json of the plan (variables aside)", &shown.to_string());
     assert_clean("the state file", &ws.read("terraform.tfstate"));
     let log = std::fs::read_to_string(&plugin_log).unwrap_or_default();

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod firewall_audit_data_source;
 pub mod firewall_resource;
 pub mod firewall_rules_data_source;
 pub mod firewall_schema;
@@ -73,6 +74,12 @@ impl Provider for CumulocityProvider {
         sources.insert(
             "firewall_rules".to_string(),
             Box::new(firewall_rules_data_source::FirewallRulesDataSource {
+                state: self.state.clone(),
+            }),
+        );
+        sources.insert(
+            "firewall_audit".to_string(),
+            Box::new(firewall_audit_data_source::FirewallAuditDataSource {
                 state: self.state.clone(),
             }),
         );

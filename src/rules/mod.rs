@@ -2,6 +2,7 @@
 //! into rules, and validation. No I/O, no Terraform types, no AWS types.
 
 pub mod args;
+pub mod audit;
 pub mod catalog;
 pub mod check;
 pub mod diff;
@@ -14,6 +15,7 @@ pub mod session;
 pub mod values;
 
 pub use args::{ExtraRule, FirewallArgs};
+pub use audit::{audit, Audit, Finding, FindingKind};
 pub use catalog::RuleSetName;
 pub use check::{check, check_quota, Checked, DEFAULT_MAX_RULES_PER_DIRECTION};
 pub use diff::{diff, AppliedRule, RuleChanges};
@@ -23,6 +25,8 @@ pub use input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 pub use model::{Direction, Peer, Protocol, Rule, RuleKey};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
 
+#[cfg(test)]
+mod audit_tests;
 #[cfg(test)]
 mod check_tests;
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! The examples in `examples/` (Registry layout) are formatted and valid for
-//! the real Terraform with this provider's schema. Gated by TF_ACC=1.
+//! the real Terraform with this provider's schema, and `examples/complete`
+//! applies against the AWS emulator. Gated by TF_ACC=1.
 
 mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use support::emulator::{emulator, ACCESS_KEY, SECRET_KEY};
 use support::{acceptance_enabled, Workspace};
 
 const REQUIRED_PROVIDERS: &str = r#"terraform {
@@ -63,4 +65,90 @@ fn examples_are_formatted_and_valid() {
         let validate = ws.run(&["validate", "-no-color"]);
         assert!(validate.success(), "{} is not valid:\n{validate}", dir.display());
     }
+}
+
+/// `examples/complete` as a user would run it: its own files, variables from
+/// a `terraform.tfvars`, credentials from the environment. The VPC and the
+/// NLB (TCP 80, 443, 1883 and TLS 8883, like the seed's external ports) are
+/// made in the emulator first, as the AWS provider would make them.
+#[test]
+fn complete_example_applies_and_destroys_against_the_emulator() {
+    if !acceptance_enabled() {
+        eprintln!("skipped: set TF_ACC=1");
+        return;
+    }
+    let emu = emulator();
+    let region = emu.unique_region();
+    let nlb = emu.network_load_balancer(region, 42, &[("TCP", 80), ("TCP", 443), ("TCP", 1883), ("TLS", 8883)]);
+    let before = emu.all_group_ids(region).len();
+
+    let mut ws = Workspace::new("");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/complete");
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            ws.write(
+                path.file_name().unwrap().to_str().unwrap(),
+                &fs::read_to_string(&path).unwrap(),
+            );
+        }
+    }
+    let listeners: Vec<String> = nlb.listeners.iter().map(|a| format!("\"{a}\"")).collect();
+    ws.write(
+        "terraform.tfvars",
+        &format!(
+            "region         = \"{region}\"\nendpoint       = \"{}\"\nvpc_id         = \"{}\"\nvpc_cidr_block = \"{}\"\nlistener_arns  = [{}]\n",
+            emu.endpoint(),
+            nlb.vpc,
+            nlb.vpc_cidr,
+            listeners.join(", ")
+        ),
+    );
+    ws.set_env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .set_env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .set_env("AWS_EC2_METADATA_DISABLED", "true");
+
+    let apply = ws.apply_ok();
+    assert!(apply.stdout.contains("3 added"), "{apply}");
+    // One warning per listener that cannot get 14,400 s (three TCP, one
+    // TLS), and one because no target interfaces are given.
+    let warnings = apply.warnings();
+    let reduced = warnings
+        .iter()
+        .filter(|w| w.summary.starts_with("Session timeout reduced"))
+        .count();
+    assert_eq!(reduced, 4, "{apply}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.summary == "Targets may drop long connections"),
+        "{apply}"
+    );
+
+    let ids = ws.output("security_group_ids");
+    for name in ["edge", "node", "agents"] {
+        let id = ids[name].as_str().unwrap_or_else(|| panic!("no id for {name}: {ids}"));
+        assert!(emu.group_exists(region, id), "{name} ({id}) is not in the emulator");
+    }
+    assert_eq!(emu.all_group_ids(region).len(), before + 3);
+    let counts = ws.output("rule_counts");
+    assert_eq!(counts["edge"], 8, "external over IPv4 and IPv6: {counts}");
+    assert_eq!(
+        counts["agents"], 3,
+        "6670 and 8334 in, 80 out (asked for by both sets): {counts}"
+    );
+    let timeouts = ws.output("listener_timeouts");
+    for (arn, seconds) in nlb.listeners.iter().zip([6000, 6000, 6000, 350]) {
+        assert_eq!(timeouts[arn]["seconds"], seconds, "{arn}: {timeouts:#}");
+    }
+    assert_eq!(emu.nlb_idle_timeout(region, &nlb.listeners[0]).as_deref(), Some("6000"));
+
+    ws.plan_no_changes();
+    ws.destroy_ok();
+    assert_eq!(emu.all_group_ids(region).len(), before, "every group is gone");
+    assert_eq!(
+        emu.nlb_idle_timeout(region, &nlb.listeners[0]).as_deref(),
+        Some("350"),
+        "destroy restores AWS's default"
+    );
 }

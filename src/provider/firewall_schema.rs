@@ -132,16 +132,21 @@ pub fn firewall_schema() -> Schema {
             optional(
                 AttributeType::String,
                 "What to do when a listener cannot take `session_timeout_seconds`: `clamp` (default) sets the \
-                 most AWS allows and warns at plan time; `strict` fails the plan.",
+                 most AWS allows and warns at plan time, one warning per listener, naming the value it really \
+                 gets; `strict` fails the plan instead.",
             ),
         ),
         (
             "load_balancer_listener_arns",
             optional(
                 AttributeType::Set(Box::new(AttributeType::String)),
-                "Listeners whose idle timeout this firewall manages. For an ALB listener the timeout is the \
-                 load balancer's, shared by all its listeners. Destroy restores AWS's defaults (350 s on an \
-                 NLB TCP listener, 60 s on an ALB).",
+                "Listeners whose idle timeout this firewall manages, as far as AWS allows: an NLB TCP listener \
+                 gets at most 6000 s (`tcp.idle_timeout.seconds`); an NLB TLS listener keeps its fixed 350 s and \
+                 UDP and TCP_UDP listeners keep theirs (never modified); an ALB listener gets at most 4000 s \
+                 (`idle_timeout.timeout_seconds`, the load balancer's, shared by all its listeners). Listener \
+                 ARNs tell NLB (`listener/net/...`) from ALB (`listener/app/...`), so the plan already knows. \
+                 Destroy, or removing a listener from the set, restores AWS's default (350 s on an NLB TCP \
+                 listener, 60 s on an ALB).",
             ),
         ),
         (
@@ -151,7 +156,9 @@ pub fn firewall_schema() -> Schema {
                 "Network interfaces of the load balancer's targets whose connection tracking \
                  (`TcpEstablishedTimeout`) this firewall sets to `session_timeout_seconds`, so that the \
                  targets never drop a connection the load balancer still keeps. Destroy restores AWS's \
-                 default (432000 s).",
+                 default (432000 s). Without them, a plan warns when an NLB listener keeps connections longer \
+                 than 350 s (the default on Nitro v6 instances), since a target that forgets a connection first \
+                 drops it silently.",
             ),
         ),
         (
@@ -192,8 +199,12 @@ pub fn firewall_schema() -> Schema {
         version: 1,
         block: block(
             "An AWS security group holding exactly the rules of the documented Cumulocity rule sets \
-             you choose, plus any `extra_rule`. Plans show every rule before apply; apply changes only \
-             what differs, by rule id; drift made outside Terraform shows in the next plan.",
+             you choose, plus any `extra_rule`, and the idle timeouts of the load balancer listeners in front \
+             of it.\n\n\
+             Plans show every rule before apply (only the ids of new rules are unknown); apply changes only \
+             what differs, by rule id; rules added or removed outside Terraform show in the next plan and \
+             apply puts them back. The resource owns every rule of its group, like the inline rules of \
+             `aws_security_group`: do not manage its rules elsewhere.",
             attributes,
             vec![("extra_rule", extra_rule_block()), ("timeouts", timeouts_block())],
         ),

@@ -458,6 +458,110 @@ impl Emulator {
         })
     }
 
+    /// A new VPC (`10.<n>.0.0/16`, `n` from 0 to 255) with a subnet in each
+    /// of two zones and an NLB in them whose listeners (`"TCP"`, `"TLS"` or
+    /// `"UDP"`, and a port) forward to one IP target group; a TLS listener
+    /// gets an ACM certificate. What `examples/complete` and the demo take
+    /// as inputs.
+    pub fn network_load_balancer(&self, region: &str, n: u8, listeners: &[(&str, i32)]) -> NetworkLoadBalancer {
+        use aws_sdk_elasticloadbalancingv2::types::{
+            Action, ActionTypeEnum, Certificate, LoadBalancerTypeEnum, ProtocolEnum, TargetTypeEnum,
+        };
+        let ec2 = self.ec2(region);
+        let elb = self.elbv2(region);
+        let cidr = format!("10.{n}.0.0/16");
+        let vpc = self.create_vpc(region, &cidr);
+        let zones = self
+            .block_on(ec2.describe_availability_zones().send())
+            .unwrap_or_else(|e| panic!("DescribeAvailabilityZones in {region}: {}", fmt_err(&e)));
+        let mut subnets = Vec::new();
+        for (i, zone) in zones.availability_zones().iter().take(2).enumerate() {
+            let out = self
+                .block_on(
+                    ec2.create_subnet()
+                        .vpc_id(&vpc)
+                        .cidr_block(format!("10.{n}.{i}.0/24"))
+                        .availability_zone(zone.zone_name().unwrap_or_default())
+                        .send(),
+                )
+                .unwrap_or_else(|e| panic!("CreateSubnet in {region}: {}", fmt_err(&e)));
+            subnets.push(out.subnet().and_then(|s| s.subnet_id()).unwrap().to_string());
+        }
+        let arn = self
+            .block_on(
+                elb.create_load_balancer()
+                    .name(format!("c8y-nlb-{n}"))
+                    .r#type(LoadBalancerTypeEnum::Network)
+                    .set_subnets(Some(subnets))
+                    .send(),
+            )
+            .unwrap_or_else(|e| panic!("CreateLoadBalancer in {region}: {}", fmt_err(&e)))
+            .load_balancers()[0]
+            .load_balancer_arn()
+            .unwrap()
+            .to_string();
+        let target_group = self
+            .block_on(
+                elb.create_target_group()
+                    .name(format!("c8y-core-{n}"))
+                    .protocol(ProtocolEnum::Tcp)
+                    .port(1883)
+                    .vpc_id(&vpc)
+                    .target_type(TargetTypeEnum::Ip)
+                    .send(),
+            )
+            .unwrap_or_else(|e| panic!("CreateTargetGroup in {region}: {}", fmt_err(&e)))
+            .target_groups()[0]
+            .target_group_arn()
+            .unwrap()
+            .to_string();
+        let listeners = listeners
+            .iter()
+            .map(|&(protocol, port)| {
+                let mut call = elb
+                    .create_listener()
+                    .load_balancer_arn(&arn)
+                    .protocol(ProtocolEnum::from(protocol))
+                    .port(port)
+                    .default_actions(
+                        Action::builder()
+                            .r#type(ActionTypeEnum::Forward)
+                            .target_group_arn(&target_group)
+                            .build(),
+                    );
+                if protocol == "TLS" {
+                    let cert = self.acm_certificate(region, "mqtt.example.com");
+                    call = call.certificates(Certificate::builder().certificate_arn(cert).build());
+                }
+                self.block_on(call.send())
+                    .unwrap_or_else(|e| panic!("CreateListener {protocol} {port} in {region}: {}", fmt_err(&e)))
+                    .listeners()[0]
+                    .listener_arn()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        NetworkLoadBalancer {
+            vpc,
+            vpc_cidr: cidr,
+            arn,
+            listeners,
+        }
+    }
+
+    /// An NLB listener's `tcp.idle_timeout.seconds`, as DescribeListenerAttributes reports it.
+    pub fn nlb_idle_timeout(&self, region: &str, listener: &str) -> Option<String> {
+        let elb = self.elbv2(region);
+        let out = self
+            .block_on(elb.describe_listener_attributes().listener_arn(listener).send())
+            .unwrap_or_else(|e| panic!("DescribeListenerAttributes {listener}: {}", fmt_err(&e)));
+        out.attributes()
+            .iter()
+            .find(|a| a.key() == Some("tcp.idle_timeout.seconds"))
+            .and_then(|a| a.value())
+            .map(str::to_string)
+    }
+
     /// Requests an ACM certificate for `domain` in `region` and returns its
     /// ARN, e.g. for a TLS listener (CreateListener with a certificate moto
     /// does not know fails with `CertificateNotFound`). The crate has no ACM
@@ -573,6 +677,17 @@ impl Emulator {
             Err(e) => panic!("{method} {path} on the emulator: {e}"),
         }
     }
+}
+
+/// What [`Emulator::network_load_balancer`] made.
+#[derive(Clone, Debug)]
+pub struct NetworkLoadBalancer {
+    pub vpc: String,
+    pub vpc_cidr: String,
+    /// The load balancer's ARN.
+    pub arn: String,
+    /// The listeners' ARNs, in the order asked for.
+    pub listeners: Vec<String>,
 }
 
 /// An SDK error with its code and message, for panic messages.

@@ -151,7 +151,7 @@ fn is_executable(p: &Path) -> bool {
 }
 
 /// An HCL quoted string literal for `s`.
-fn hcl_string(s: &str) -> String {
+pub fn hcl_string(s: &str) -> String {
     let escaped = s
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
@@ -279,6 +279,13 @@ impl Workspace {
         };
         ws.write("main.tf", hcl);
         ws
+    }
+
+    /// Replaces the workspace's CLI configuration (`TF_CLI_CONFIG_FILE`),
+    /// e.g. with a `filesystem_mirror` instead of the `dev_overrides` it
+    /// starts with.
+    pub fn set_cli_config(&self, contents: &str) {
+        fs::write(&self.cli_config, contents).expect("write terraformrc");
     }
 
     /// The workspace directory (Terraform's working directory).

@@ -1,14 +1,19 @@
 //! `make bench`: how many AWS API calls the provider makes, counted by the
 //! AWS emulator's request recorder while the real Terraform CLI drives the
-//! built provider. A benchmark, not a test: it reports figures and checks
-//! them against the targets, but timing is never asserted.
+//! built provider, and how its plans compare with Terraform's own floor. A
+//! benchmark, not a test: it reports figures and checks them against the
+//! targets, but timing is never asserted.
 //!
-//! For N firewalls (rule sets `external` + `outbound`), it counts the calls
-//! of: apply (create), a no-change `terraform plan` (the refresh), an update
-//! of one rule set on all N (`outbound` -> `dns`), and destroy; update and
-//! destroy run with `-refresh=false` so that they count the operation alone
-//! (a plain apply or destroy adds one refresh). It prints a
-//! Markdown table and writes it to bench/RESULTS.md.
+//! For N = 1, 10 and 100 firewalls (mixed rule sets: `external`, `opcua` or
+//! `smartrule-apama`, each with `outbound`), it counts the calls of: apply
+//! (create), a no-change `terraform plan` (the refresh), an update of one
+//! rule set on all N (`outbound` -> `dns`), and destroy; update and destroy
+//! run with `-refresh=false` so that they count the operation alone (a plain
+//! apply or destroy adds one refresh). In the same run it times `terraform
+//! apply` and a no-change `terraform plan` of N `terraform_data` resources,
+//! Terraform's floor, and prints the ratios. It also reports the provider's
+//! start-to-handshake time, its peak RSS during the plans and the binary's
+//! size. It prints Markdown tables and writes them to bench/RESULTS.md.
 
 // The harness's own unit tests are not compiled into a benchmark, which
 // leaves their imports unused here.
@@ -18,20 +23,48 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::time::Instant;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use support::emulator::emulator;
-use support::Workspace;
+use support::{provider_binary, Workspace};
 
-const SIZES: &[usize] = &[1, 10];
+const SIZES: &[usize] = &[1, 10, 100];
+
+/// How many no-change plans are timed per workspace (the median is shown).
+const PLAN_RUNS: usize = 3;
 
 /// The targets from the issues: (phase, calls allowed per firewall).
-const TARGETS: &[(&str, f64)] = &[("create", 5.0), ("no-change plan", 2.0), ("update one rule set", 3.0)];
+const TARGETS: &[(&str, f64)] = &[("create", 5.0), ("update one rule set", 3.0)];
+/// A no-change plan of 100 firewalls: calls in all.
+const PLAN_100_CALLS: usize = 30;
+const PLAN_RATIO: f64 = 2.0;
+const HANDSHAKE_MS: f64 = 50.0;
+const RSS_MB: f64 = 40.0;
+const BINARY_MB: f64 = 30.0;
 
 struct Phase {
     name: &'static str,
     calls: BTreeMap<String, usize>,
     seconds: f64,
+}
+
+struct Timing {
+    n: usize,
+    plan: f64,
+    floor_plan: f64,
+    apply: f64,
+    floor_apply: f64,
+    rss_kb: u64,
+}
+
+fn rule_sets(i: usize, second_set: &str) -> String {
+    let first = ["external", "opcua", "smartrule-apama"][i % 3];
+    format!("[\"{first}\", \"{second_set}\"]")
 }
 
 fn config(region: &str, vpc: &str, n: usize, second_set: &str) -> String {
@@ -40,7 +73,20 @@ fn config(region: &str, vpc: &str, n: usize, second_set: &str) -> String {
         writeln!(
             hcl,
             "resource \"cumulocity_firewall\" \"f{i}\" {{\n  name = \"c8y-{i}\"\n  vpc_id = \"{vpc}\"\n  \
-             rule_sets = [\"external\", \"{second_set}\"]\n}}"
+             rule_sets = {}\n}}",
+            rule_sets(i, second_set)
+        )
+        .unwrap();
+    }
+    hcl
+}
+
+fn floor_config(n: usize) -> String {
+    let mut hcl = String::new();
+    for i in 0..n {
+        writeln!(
+            hcl,
+            "resource \"terraform_data\" \"d{i}\" {{\n  input = \"c8y-{i}\"\n}}"
         )
         .unwrap();
     }
@@ -64,23 +110,167 @@ fn measure(region: &str, name: &'static str, run: impl FnOnce()) -> Phase {
     Phase { name, calls, seconds }
 }
 
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The median wall time of `PLAN_RUNS` no-change plans.
+fn time_plans(ws: &Workspace) -> f64 {
+    median(
+        (0..PLAN_RUNS)
+            .map(|_| ws.plan_no_changes().elapsed.as_secs_f64())
+            .collect(),
+    )
+}
+
+/// Samples, while alive, the peak RSS (VmHWM) of every process running
+/// `binary`: the provider processes Terraform starts.
+struct RssSampler {
+    stop: Arc<AtomicBool>,
+    peak_kb: Arc<AtomicU64>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RssSampler {
+    fn start(binary: &Path) -> RssSampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let peak_kb = Arc::new(AtomicU64::new(0));
+        let binary = binary.canonicalize().unwrap_or_else(|_| binary.to_path_buf());
+        let thread = {
+            let (stop, peak_kb) = (Arc::clone(&stop), Arc::clone(&peak_kb));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    for kb in providers_hwm_kb(&binary) {
+                        peak_kb.fetch_max(kb, Ordering::Relaxed);
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            })
+        };
+        RssSampler {
+            stop,
+            peak_kb,
+            thread: Some(thread),
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        self.peak_kb.load(Ordering::Relaxed)
+    }
+}
+
+/// VmHWM (kB) of each running process whose executable is `binary`.
+fn providers_hwm_kb(binary: &Path) -> Vec<u64> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+        .filter(|e| std::fs::read_link(e.path().join("exe")).ok().as_deref() == Some(binary))
+        .filter_map(|e| {
+            let status = std::fs::read_to_string(e.path().join("status")).ok()?;
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .collect()
+}
+
+/// A throwaway self-signed client certificate, as Terraform passes one in
+/// PLUGIN_CLIENT_CERT (made with `openssl req`).
+fn client_cert_pem() -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ])
+        .args(["-subj", "/CN=localhost", "-days", "1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    status.success().then(|| std::fs::read_to_string(&cert).ok()).flatten()
+}
+
+/// Start to handshake line: spawns the provider as Terraform does (mTLS
+/// with a client certificate) and times its first line on stdout; the
+/// median and best of `runs`, in ms.
+fn handshake_ms(binary: &Path, runs: usize) -> Option<(f64, f64)> {
+    let cert = client_cert_pem()?;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let mut child = Command::new(binary)
+            .env("PLUGIN_CLIENT_CERT", &cert)
+            .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+            .env(
+                "TF_PLUGIN_MAGIC_COOKIE",
+                "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let mut line = String::new();
+        let read = BufReader::new(child.stdout.take()?).read_line(&mut line);
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        let _ = child.kill();
+        let _ = child.wait();
+        if read.ok()? == 0 || !line.starts_with("1|6|tcp|") {
+            eprintln!("bench: unexpected handshake line {line:?}");
+            return None;
+        }
+        times.push(elapsed);
+    }
+    let best = times.iter().copied().fold(f64::INFINITY, f64::min);
+    Some((median(times), best))
+}
+
 fn main() {
+    let binary: PathBuf = provider_binary();
+    let binary_mb = std::fs::metadata(&binary)
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(f64::NAN);
+    let handshake = handshake_ms(&binary, 9);
+
     let mut table = String::from(
         "| firewalls | phase | API calls | per firewall | calls by action | wall time (s) |\n\
          | ---: | --- | ---: | ---: | --- | ---: |\n",
     );
+    let mut timings = Vec::new();
     let mut misses = Vec::new();
+    let mut met = Vec::new();
     emulator().start_recording();
     for &n in SIZES {
         let region = emulator().unique_region();
         let vpc = emulator().create_vpc(region, "10.0.0.0/16");
         let ws = Workspace::new(&config(region, &vpc, n, "outbound"));
+        let mut apply = 0.0;
         let mut phases = vec![measure(region, "create", || {
-            ws.apply_ok();
+            apply = ws.apply_ok().elapsed.as_secs_f64();
         })];
+        let sampler = RssSampler::start(&binary);
         phases.push(measure(region, "no-change plan", || {
             ws.plan_no_changes();
         }));
+        let plan = time_plans(&ws);
+        let rss_kb = sampler.finish();
         ws.write("main.tf", &config(region, &vpc, n, "dns"));
         // Without the refresh (measured above), to count the operation alone;
         // a plain `terraform apply` adds the refresh's calls.
@@ -90,6 +280,20 @@ fn main() {
         phases.push(measure(region, "destroy", || {
             run_ok(&ws, &["destroy", "-input=false", "-auto-approve", "-refresh=false"]);
         }));
+
+        // Terraform's floor: as many terraform_data resources, no provider.
+        let floor = Workspace::new(&floor_config(n));
+        let floor_apply = floor.apply_ok().elapsed.as_secs_f64();
+        let floor_plan = time_plans(&floor);
+        timings.push(Timing {
+            n,
+            plan,
+            floor_plan,
+            apply,
+            floor_apply,
+            rss_kb,
+        });
+
         for phase in &phases {
             let total: usize = phase.calls.values().sum();
             let per = total as f64 / n as f64;
@@ -113,23 +317,88 @@ fn main() {
                     ));
                 }
             }
+            if phase.name == "no-change plan" && n == 100 {
+                let line = format!("no-change plan of 100 firewalls: {total} calls (target {PLAN_100_CALLS})");
+                if total > PLAN_100_CALLS { &mut misses } else { &mut met }.push(line);
+            }
         }
     }
     emulator().stop_recording();
 
+    let mut times = String::from(
+        "| firewalls | no-change plan (s) | same with terraform_data (s) | ratio | apply (create) (s) | \
+         same with terraform_data (s) | ratio | provider peak RSS (MB) |\n\
+         | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for t in &timings {
+        let (plan_ratio, apply_ratio) = (t.plan / t.floor_plan, t.apply / t.floor_apply);
+        let rss_mb = t.rss_kb as f64 / 1024.0;
+        writeln!(
+            times,
+            "| {} | {:.2} | {:.2} | {plan_ratio:.2} | {:.2} | {:.2} | {apply_ratio:.2} | {rss_mb:.1} |",
+            t.n, t.plan, t.floor_plan, t.apply, t.floor_apply
+        )
+        .unwrap();
+        if t.n == 100 {
+            let line =
+                format!("plan of 100 firewalls: {plan_ratio:.2}x the terraform_data floor (target {PLAN_RATIO}x)");
+            if plan_ratio > PLAN_RATIO { &mut misses } else { &mut met }.push(line);
+            let line = format!("peak RSS with 100 firewalls: {rss_mb:.1} MB (target {RSS_MB} MB)");
+            if t.rss_kb == 0 {
+                misses.push("peak RSS: no provider process was seen".to_string());
+            } else if rss_mb > RSS_MB {
+                misses.push(line);
+            } else {
+                met.push(line);
+            }
+        }
+    }
+
+    let mut process = String::from("| measure | value | target |\n| --- | ---: | ---: |\n");
+    match handshake {
+        Some((median, best)) => {
+            writeln!(
+                process,
+                "| start to handshake (median of 9, best) | {median:.1} ms ({best:.1} ms) | < {HANDSHAKE_MS} ms |"
+            )
+            .unwrap();
+            let line = format!("handshake: {median:.1} ms (target {HANDSHAKE_MS} ms)");
+            if median > HANDSHAKE_MS { &mut misses } else { &mut met }.push(line);
+        }
+        None => misses.push("handshake: could not be measured (is openssl on PATH?)".to_string()),
+    }
+    writeln!(
+        process,
+        "| binary size (stripped release) | {binary_mb:.1} MB | < {BINARY_MB} MB |"
+    )
+    .unwrap();
+    let line = format!("binary: {binary_mb:.1} MB (target {BINARY_MB} MB)");
+    if binary_mb > BINARY_MB { &mut misses } else { &mut met }.push(line);
+
     let mut report = String::from(
-        "# API calls\n\nCounted by the AWS emulator's (moto) request recorder while the real Terraform CLI \
-         drives the provider; `make bench` writes this file. Firewalls hold the rule sets `external` and \
-         `outbound`; the update changes `outbound` to `dns` on all of them. Update and destroy run with \
-         `-refresh=false` to count the operation alone; a plain `terraform apply` adds the refresh (the \
-         no-change plan's calls).\n\n",
+        "# Performance\n\nMeasured by `make bench` (`cargo bench --bench api_calls`), which writes this file. \
+         API calls are counted by the AWS emulator's (moto) request recorder while the real Terraform CLI \
+         drives the release build of the provider. Firewalls hold mixed rule sets (`external`, `opcua` or \
+         `smartrule-apama`, each with `outbound`); the update changes `outbound` to `dns` on all of them. \
+         Update and destroy run with `-refresh=false` to count the operation alone; a plain `terraform \
+         apply` adds the refresh (the no-change plan's calls).\n\n## API calls\n\n",
     );
     report.push_str(&table);
-    report.push_str("\nTargets: create at most 5 calls, a no-change refresh at most 2 per firewall, an update of one rule set at most 3.\n");
-    if misses.is_empty() {
-        report.push_str("All targets met.\n");
-    } else {
-        report.push_str(&format!("Targets missed: {}.\n", misses.join("; ")));
+    report.push_str(&format!(
+        "\n## Wall time against Terraform's floor\n\nThe same run times `terraform apply` and a no-change \
+         `terraform plan` (median of {PLAN_RUNS}) of N firewalls and of N `terraform_data` resources, which \
+         need no provider; the emulator answers on 127.0.0.1. Peak RSS is the largest VmHWM of the provider \
+         processes Terraform started during the plans.\n\n"
+    ));
+    report.push_str(&times);
+    report.push_str("\n## Provider process\n\n");
+    report.push_str(&process);
+    report.push_str("\n## Targets\n\n");
+    for line in &met {
+        report.push_str(&format!("- met: {line}\n"));
+    }
+    for line in &misses {
+        report.push_str(&format!("- missed: {line}\n"));
     }
     println!("{report}");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/RESULTS.md");

@@ -6,11 +6,13 @@ pub mod clients;
 pub mod convert;
 pub mod error;
 pub mod options;
+pub mod read_batcher;
 pub mod security_groups;
 pub mod session_timeouts;
 
 pub use clients::{connect, Clients};
 pub use error::{AwsError, ErrorKind};
 pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
+pub use read_batcher::ReadBatcher;
 pub use security_groups::{Failure, Group, GroupSpec, SecurityGroups};
 pub use session_timeouts::{Listener, SessionTimeouts};

@@ -340,29 +340,114 @@ impl<'c> SecurityGroups<'c> {
             Err(err) if err.is(ErrorKind::NotFound) => return Ok(None),
             Err(err) => return Err(err),
         };
-        let Some(sg) = output.security_groups().iter().find(|g| g.group_id() == Some(id)) else {
-            return Ok(None);
-        };
-        let owner_id = sg.owner_id().unwrap_or_default().to_string();
-        Ok(Some(Group {
-            id: id.to_string(),
-            arn: sg
-                .security_group_arn()
-                .map(str::to_string)
-                .unwrap_or_else(|| group_arn(&self.clients.region, &owner_id, id)),
-            owner_id,
-            name: sg.group_name().unwrap_or_default().to_string(),
-            description: sg.description().unwrap_or_default().to_string(),
-            vpc_id: sg.vpc_id().map(str::to_string),
-            // The ownership tag is the provider's own bookkeeping, not one of
-            // the user's tags.
-            tags: sg
-                .tags()
-                .iter()
-                .filter(|t| t.key() != Some(OWNER_TAG))
-                .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
-                .collect(),
-        }))
+        Ok(output
+            .security_groups()
+            .iter()
+            .find(|g| g.group_id() == Some(id))
+            .map(|sg| group_of(&self.clients.region, id, sg)))
+    }
+
+    /// Many groups and their rules in one DescribeSecurityGroups and one
+    /// DescribeSecurityGroupRules (per `FILTER_VALUES_MAX` ids, and per page
+    /// of 1000 results). Both use the `group-id` filter, which answers only
+    /// the groups that exist, never InvalidGroup.NotFound: a group missing
+    /// from the answer is gone, and maps to `None` like `read`'s.
+    pub async fn read_many(
+        &self,
+        ids: &[String],
+        deadline: Instant,
+    ) -> Result<BTreeMap<String, Option<(Group, Vec<AppliedRule>)>>, AwsError> {
+        let mut found = BTreeMap::new();
+        for chunk in ids.chunks(FILTER_VALUES_MAX) {
+            let (mut groups, mut rules) = tokio::try_join!(
+                self.describe_groups(chunk, deadline),
+                self.read_rules_of(chunk, deadline)
+            )?;
+            for id in chunk {
+                let read = groups
+                    .remove(id)
+                    .map(|group| (group, rules.remove(id).unwrap_or_default()));
+                found.insert(id.clone(), read);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The groups among `ids` that exist, by id (DescribeSecurityGroups with
+    /// a `group-id` filter, paginated).
+    async fn describe_groups(&self, ids: &[String], deadline: Instant) -> Result<BTreeMap<String, Group>, AwsError> {
+        let action = "DescribeSecurityGroups";
+        let mut pages = self
+            .clients
+            .ec2
+            .describe_security_groups()
+            .filters(
+                Filter::builder()
+                    .name("group-id")
+                    .set_values(Some(ids.to_vec()))
+                    .build(),
+            )
+            .max_results(PAGE_MAX)
+            .into_paginator()
+            .send();
+        let mut groups = BTreeMap::new();
+        loop {
+            let page = match tokio::time::timeout_at(deadline, pages.next()).await {
+                Err(_) => return Err(AwsError::timeout(action, "the operation's timeout ran out")),
+                Ok(None) => break,
+                Ok(Some(page)) => page.map_err(|err| AwsError::from_sdk(action, err))?,
+            };
+            for sg in page.security_groups() {
+                if let Some(id) = sg.group_id().filter(|id| ids.iter().any(|i| i == id)) {
+                    groups.insert(id.to_string(), group_of(&self.clients.region, id, sg));
+                }
+            }
+        }
+        Ok(groups)
+    }
+
+    /// The rules of each of `ids`, sorted by key (one
+    /// DescribeSecurityGroupRules with a many-valued `group-id` filter,
+    /// paginated). Groups with no rules, or that do not exist, are absent.
+    async fn read_rules_of(
+        &self,
+        ids: &[String],
+        deadline: Instant,
+    ) -> Result<BTreeMap<String, Vec<AppliedRule>>, AwsError> {
+        let action = "DescribeSecurityGroupRules";
+        let mut pages = self
+            .clients
+            .ec2
+            .describe_security_group_rules()
+            .filters(
+                Filter::builder()
+                    .name("group-id")
+                    .set_values(Some(ids.to_vec()))
+                    .build(),
+            )
+            .max_results(PAGE_MAX)
+            .into_paginator()
+            .send();
+        let mut rules: BTreeMap<String, Vec<AppliedRule>> = BTreeMap::new();
+        loop {
+            let page = match tokio::time::timeout_at(deadline, pages.next()).await {
+                Err(_) => return Err(AwsError::timeout(action, "the operation's timeout ran out")),
+                Ok(None) => break,
+                Ok(Some(page)) => page.map_err(|err| AwsError::from_sdk(action, err))?,
+            };
+            for described in page.security_group_rules() {
+                let Some(id) = described.group_id().filter(|id| ids.iter().any(|i| i == id)) else {
+                    continue;
+                };
+                let rule = applied_rule(described, id)
+                    .map_err(|what| AwsError::other(action, format!("could not understand a rule of {id}: {what}")))?;
+                rules.entry(id.to_string()).or_default().push(rule);
+            }
+        }
+        for group_rules in rules.values_mut() {
+            group_rules.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+        }
+        Ok(rules)
     }
 
     /// All rules of one group, sorted by key, and the group's owner.
@@ -675,6 +760,35 @@ impl<'c> SecurityGroups<'c> {
             }
         }
         users
+    }
+}
+
+/// AWS takes at most 200 values in one filter.
+pub const FILTER_VALUES_MAX: usize = 200;
+/// The most results one Describe page holds.
+const PAGE_MAX: i32 = 1000;
+
+/// A described group as the provider keeps it.
+fn group_of(region: &str, id: &str, sg: &aws_sdk_ec2::types::SecurityGroup) -> Group {
+    let owner_id = sg.owner_id().unwrap_or_default().to_string();
+    Group {
+        id: id.to_string(),
+        arn: sg
+            .security_group_arn()
+            .map(str::to_string)
+            .unwrap_or_else(|| group_arn(region, &owner_id, id)),
+        owner_id,
+        name: sg.group_name().unwrap_or_default().to_string(),
+        description: sg.description().unwrap_or_default().to_string(),
+        vpc_id: sg.vpc_id().map(str::to_string),
+        // The ownership tag is the provider's own bookkeeping, not one of
+        // the user's tags.
+        tags: sg
+            .tags()
+            .iter()
+            .filter(|t| t.key() != Some(OWNER_TAG))
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+            .collect(),
     }
 }
 

@@ -70,7 +70,8 @@ impl Resource for FirewallResource {
             }
         };
         let deadline = Instant::now() + timeouts::durations(&state.timeouts).0;
-        match SecurityGroups::new(clients).read(&id, deadline).await {
+        // Reads that Terraform sends together go to AWS as one batch.
+        match self.state.reads.read(clients, &id, deadline).await {
             // Deleted outside Terraform: dropping it from the state makes
             // the next plan create it again.
             Ok(None) => None,

@@ -1,0 +1,401 @@
+//! Mock-server tests of coalesced reads (`aws::ReadBatcher`): reads that
+//! arrive together become one DescribeSecurityGroups and one
+//! DescribeSecurityGroupRules, each reader gets its part, a missing group
+//! reads as gone, an error reaches every reader, and a lone read is not
+//! made slower.
+//!
+//! Run: `cargo test --test read_batcher_mock`
+
+mod aws_mock_support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use terraform_provider_cumulocity::aws::{ErrorKind, ReadBatcher, SecurityGroups};
+use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use terraform_provider_cumulocity::rules::{expand, AppliedRule, FirewallArgs, Rule, RuleSetName};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use aws_mock_support::*;
+
+const VPC: &str = "vpc-0f1e2d3c4b5a69788";
+
+fn deadline() -> Instant {
+    Instant::now() + Duration::from_secs(30)
+}
+
+fn group_id(i: usize) -> String {
+    format!("sg-0a1b2c3d4e5f6{i:04}")
+}
+
+/// Mixed rule sets: even groups `external` + `outbound`, odd ones `ssh`.
+fn rules_of(i: usize) -> Vec<(String, Rule)> {
+    let sets: &[RuleSetName] = if i.is_multiple_of(2) {
+        &[RuleSetName::External, RuleSetName::Outbound]
+    } else {
+        &[RuleSetName::Ssh]
+    };
+    let rules = expand(&FirewallArgs {
+        rule_sets: sets.iter().copied().collect(),
+        ingress_cidr_blocks: default_ingress_cidr_blocks(),
+        egress_cidr_blocks: default_egress_cidr_blocks(),
+        ssh_cidr_blocks: vec!["10.0.0.0/8".parse().unwrap()],
+        ..FirewallArgs::default()
+    });
+    rules
+        .into_iter()
+        .enumerate()
+        .map(|(n, r)| (format!("sgr-{i:04}{n:04}"), r))
+        .collect()
+}
+
+fn applied(rules: &[(String, Rule)]) -> Vec<AppliedRule> {
+    let mut applied: Vec<AppliedRule> = rules
+        .iter()
+        .map(|(id, rule)| AppliedRule {
+            id: id.clone(),
+            rule: Rule {
+                rule_sets: Default::default(),
+                ..rule.clone()
+            },
+        })
+        .collect();
+    applied.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+    applied
+}
+
+fn groups_answer(present: &[usize]) -> wiremock::ResponseTemplate {
+    let items: Vec<String> = present
+        .iter()
+        .map(|&i| group_item(&group_id(i), &format!("c8y-{i}"), "Cumulocity firewall", VPC, &[]))
+        .collect();
+    described_groups(&items)
+}
+
+fn rule_items(present: &[usize]) -> String {
+    present
+        .iter()
+        .flat_map(|&i| {
+            rules_of(i)
+                .into_iter()
+                .map(move |(id, r)| rule_item(&group_id(i), &id, &r))
+        })
+        .collect()
+}
+
+fn rules_answer(present: &[usize]) -> wiremock::ResponseTemplate {
+    ok(
+        "DescribeSecurityGroupRules",
+        &format!("<securityGroupRuleSet>{}</securityGroupRuleSet>", rule_items(present)),
+    )
+}
+
+/// `n` reads of groups 0..n started together through one batcher.
+async fn read_together(
+    batcher: &Arc<ReadBatcher>,
+    mock: &Ec2Mock,
+    n: usize,
+) -> Vec<(usize, terraform_provider_cumulocity::aws::read_batcher::ReadResult)> {
+    let clients = mock.clients(1);
+    let mut reads = JoinSet::new();
+    for i in 0..n {
+        let batcher = Arc::clone(batcher);
+        let clients = clients.clone();
+        reads.spawn(async move { (i, batcher.read(&clients, &group_id(i), deadline()).await) });
+    }
+    let mut results = Vec::new();
+    while let Some(done) = reads.join_next().await {
+        results.push(done.unwrap());
+    }
+    results.sort_by_key(|(i, _)| *i);
+    results
+}
+
+fn filter_values(form: &[(String, String)]) -> Vec<String> {
+    assert_eq!(param(form, "Filter.1.Name").as_deref(), Some("group-id"));
+    indexed(form, "Filter.1.Value.{}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_concurrent_reads_make_one_call_of_each_kind() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..10).collect();
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let batcher = Arc::new(ReadBatcher::default());
+
+    let results = read_together(&batcher, &mock, 10).await;
+
+    let mut actions = mock.actions().await;
+    actions.sort();
+    assert_eq!(actions, ["DescribeSecurityGroupRules", "DescribeSecurityGroups"]);
+    let ids: Vec<String> = all.iter().map(|&i| group_id(i)).collect();
+    for action in ["DescribeSecurityGroups", "DescribeSecurityGroupRules"] {
+        let form = &mock.requests_for(action).await[0];
+        assert_eq!(filter_values(form), ids, "{action} asks for every group by filter");
+        assert!(
+            param(form, "GroupId.1").is_none(),
+            "never GroupIds: one missing id would fail all"
+        );
+    }
+    for (i, result) in results {
+        let (group, rules) = result.unwrap().expect("the group exists");
+        assert_eq!(group.id, group_id(i));
+        assert_eq!(group.name, format!("c8y-{i}"));
+        assert_eq!(group.arn, group_arn(&group_id(i)));
+        assert_eq!(group.vpc_id.as_deref(), Some(VPC));
+        assert_eq!(rules, applied(&rules_of(i)), "group {i} gets its own rules only");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_group_reads_as_gone_and_the_others_get_their_data() {
+    let mock = Ec2Mock::start().await;
+    let present: Vec<usize> = (0..10).filter(|&i| i != 3).collect();
+    mock.on("DescribeSecurityGroups", groups_answer(&present)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&present)).await;
+    let batcher = Arc::new(ReadBatcher::default());
+
+    let results = read_together(&batcher, &mock, 10).await;
+
+    assert_eq!(mock.actions().await.len(), 2);
+    for (i, result) in results {
+        let read = result.unwrap();
+        if i == 3 {
+            assert_eq!(read, None, "the missing group is gone");
+        } else {
+            let (group, rules) = read.expect("the group exists");
+            assert_eq!(group.id, group_id(i));
+            assert_eq!(rules, applied(&rules_of(i)));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_reaches_every_reader() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..10).collect();
+    mock.on(
+        "DescribeSecurityGroups",
+        aws_error(
+            403,
+            "UnauthorizedOperation",
+            "You are not authorized to perform this operation.",
+        ),
+    )
+    .await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let batcher = Arc::new(ReadBatcher::default());
+
+    let results = read_together(&batcher, &mock, 10).await;
+
+    assert_eq!(mock.requests_for("DescribeSecurityGroups").await.len(), 1);
+    for (i, result) in results {
+        let err = result.expect_err("every reader sees the error");
+        assert_eq!(err.code.as_deref(), Some("UnauthorizedOperation"), "reader {i}");
+        assert_eq!(err.action, "DescribeSecurityGroups");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_retried_once_for_the_whole_batch() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..10).collect();
+    mock.first("DescribeSecurityGroups", 1, throttled()).await;
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let batcher = Arc::new(ReadBatcher::default());
+    let clients = mock.clients(3);
+    let mut reads = JoinSet::new();
+    for i in 0..10 {
+        let (batcher, clients) = (Arc::clone(&batcher), clients.clone());
+        reads.spawn(async move { batcher.read(&clients, &group_id(i), deadline()).await });
+    }
+    while let Some(done) = reads.join_next().await {
+        assert!(done.unwrap().unwrap().is_some());
+    }
+    assert_eq!(mock.requests_for("DescribeSecurityGroups").await.len(), 2);
+    assert_eq!(mock.requests_for("DescribeSecurityGroupRules").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_batch_goes_out_at_once_and_the_rest_waits_for_the_window() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..10).collect();
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    // A long window: only the size limit can send the first two batches soon.
+    let batcher = Arc::new(ReadBatcher::new(Duration::from_millis(300), 4));
+
+    let results = read_together(&batcher, &mock, 10).await;
+
+    let mut sizes: Vec<usize> = mock
+        .requests_for("DescribeSecurityGroups")
+        .await
+        .iter()
+        .map(|f| filter_values(f).len())
+        .collect();
+    sizes.sort();
+    assert_eq!(sizes, [2, 4, 4]);
+    assert_eq!(mock.requests_for("DescribeSecurityGroupRules").await.len(), 3);
+    for (i, result) in results {
+        assert_eq!(result.unwrap().unwrap().1, applied(&rules_of(i)));
+    }
+}
+
+#[tokio::test]
+async fn rules_are_read_page_by_page() {
+    let mock = Ec2Mock::start().await;
+    let all = [0usize, 1, 2];
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on_param(
+        "DescribeSecurityGroupRules",
+        "NextToken",
+        "page-2",
+        rules_answer(&all[2..]),
+    )
+    .await;
+    mock.on(
+        "DescribeSecurityGroupRules",
+        ok(
+            "DescribeSecurityGroupRules",
+            &format!(
+                "<securityGroupRuleSet>{}</securityGroupRuleSet><nextToken>page-2</nextToken>",
+                rule_items(&all[..2])
+            ),
+        ),
+    )
+    .await;
+    let clients = mock.clients(1);
+    let ids: Vec<String> = all.iter().map(|&i| group_id(i)).collect();
+
+    let found = SecurityGroups::new(&clients).read_many(&ids, deadline()).await.unwrap();
+
+    let pages = mock.requests_for("DescribeSecurityGroupRules").await;
+    assert_eq!(pages.len(), 2);
+    assert_eq!(param(&pages[0], "MaxResults").as_deref(), Some("1000"));
+    for i in all {
+        assert_eq!(found[&group_id(i)].as_ref().unwrap().1, applied(&rules_of(i)));
+    }
+}
+
+#[tokio::test]
+async fn more_than_200_groups_are_asked_for_in_chunks_of_200() {
+    let mock = Ec2Mock::start().await;
+    mock.on("DescribeSecurityGroups", groups_answer(&[])).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&[])).await;
+    let clients = mock.clients(1);
+    let ids: Vec<String> = (0..250).map(group_id).collect();
+
+    let found = SecurityGroups::new(&clients).read_many(&ids, deadline()).await.unwrap();
+
+    assert_eq!(found.len(), 250);
+    assert!(found.values().all(Option::is_none));
+    for action in ["DescribeSecurityGroups", "DescribeSecurityGroupRules"] {
+        let mut sizes: Vec<usize> = mock
+            .requests_for(action)
+            .await
+            .iter()
+            .map(|f| filter_values(f).len())
+            .collect();
+        sizes.sort();
+        assert_eq!(sizes, [50, 200], "{action}");
+    }
+}
+
+/// A lone read waits for the window (4 ms) but sends its two calls side by
+/// side, where a plain read sends them one after the other: it must not be
+/// more than a few ms slower. The best of several runs of each, to keep a
+/// busy machine's noise out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_read_adds_less_than_10_ms() {
+    let mock = Ec2Mock::start().await;
+    mock.on("DescribeSecurityGroups", groups_answer(&[0])).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&[0])).await;
+    let clients = mock.clients(1);
+    let batcher = ReadBatcher::default();
+    let id = group_id(0);
+    // Warm up the connection pool and the SDK.
+    SecurityGroups::new(&clients).read(&id, deadline()).await.unwrap();
+
+    let (mut plain, mut batched) = (Duration::MAX, Duration::MAX);
+    for _ in 0..7 {
+        let started = Instant::now();
+        let read = SecurityGroups::new(&clients).read(&id, deadline()).await.unwrap();
+        plain = plain.min(started.elapsed());
+        assert!(read.is_some());
+        let started = Instant::now();
+        let read = batcher.read(&clients, &id, deadline()).await.unwrap();
+        batched = batched.min(started.elapsed());
+        assert_eq!(read.unwrap().1, applied(&rules_of(0)));
+    }
+    eprintln!("lone read: plain {plain:?}, batched {batched:?}");
+    assert!(
+        batched < plain + Duration::from_millis(10),
+        "a lone batched read took {batched:?}, a plain one {plain:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_reader_whose_deadline_passes_gets_a_timeout() {
+    let mock = Ec2Mock::start().await;
+    mock.on(
+        "DescribeSecurityGroups",
+        groups_answer(&[0]).set_delay(Duration::from_millis(500)),
+    )
+    .await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&[0])).await;
+    let clients = mock.clients(1);
+    let batcher = ReadBatcher::default();
+    let err = batcher
+        .read(&clients, &group_id(0), Instant::now() + Duration::from_millis(100))
+        .await
+        .expect_err("the deadline passes first");
+    assert!(err.is(ErrorKind::Timeout), "{err:?}");
+}
+
+/// Reads that trickle in, each within the window of the one before, join
+/// one batch; `max_wait` bounds how long the first of them waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_that_trickle_in_join_one_batch_until_max_wait() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..10).collect();
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let clients = mock.clients(1);
+
+    let spread = |batcher: Arc<ReadBatcher>, gap: Duration| {
+        let clients = clients.clone();
+        async move {
+            let mut reads = JoinSet::new();
+            for i in 0..10 {
+                let (batcher, clients) = (Arc::clone(&batcher), clients.clone());
+                reads.spawn(async move { batcher.read(&clients, &group_id(i), deadline()).await });
+                tokio::time::sleep(gap).await;
+            }
+            while let Some(done) = reads.join_next().await {
+                assert!(done.unwrap().unwrap().is_some());
+            }
+        }
+    };
+
+    // 5 ms apart, a 100 ms window: one batch.
+    spread(
+        Arc::new(ReadBatcher::new(Duration::from_millis(100), 200).with_max_wait(Duration::from_secs(5))),
+        Duration::from_millis(5),
+    )
+    .await;
+    assert_eq!(mock.requests_for("DescribeSecurityGroups").await.len(), 1);
+
+    // 40 ms apart, the same window but at most 50 ms of waiting: several.
+    mock.server.reset().await;
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    spread(
+        Arc::new(ReadBatcher::new(Duration::from_millis(100), 200).with_max_wait(Duration::from_millis(50))),
+        Duration::from_millis(40),
+    )
+    .await;
+    assert!(mock.requests_for("DescribeSecurityGroups").await.len() >= 3);
+}

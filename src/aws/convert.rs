@@ -15,14 +15,8 @@ pub fn ip_protocol(protocol: Protocol) -> String {
 }
 
 fn parse_ip_protocol(text: &str) -> Option<Protocol> {
-    Some(match text {
-        "-1" => Protocol::All,
-        "tcp" | "6" => Protocol::Tcp,
-        "udp" | "17" => Protocol::Udp,
-        "icmp" | "1" => Protocol::Icmp,
-        "icmpv6" | "58" => Protocol::Icmpv6,
-        number => Protocol::Number(number.parse().ok()?),
-    })
+    // EC2 answers with the names configuration uses or with plain numbers.
+    Protocol::parse(text).or_else(|| text.parse::<u8>().ok().map(Protocol::from_number))
 }
 
 /// One rule as the `IpPermission` that authorizes it. `own_group_id`

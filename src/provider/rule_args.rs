@@ -271,7 +271,7 @@ impl RuleObject {
     /// The rule this object describes; `None` if it was not written by
     /// `from_rule` (a hand-edited state, say).
     pub fn to_rule(&self) -> Option<Rule> {
-        let protocol = Protocol::parse(&self.protocol).or_else(|| self.protocol.parse().ok().map(Protocol::Number))?;
+        let protocol = Protocol::parse(&self.protocol)?;
         let peer = if let Some(net) = self.cidr_ipv4.as_ref_option() {
             Peer::Ipv4(net.parse().ok()?)
         } else if let Some(net) = self.cidr_ipv6.as_ref_option() {

@@ -1,8 +1,10 @@
-//! Mock-server tests of coalesced reads (`aws::ReadBatcher`): reads that
-//! arrive together become one DescribeSecurityGroups and one
+//! Mock-server tests of refresh reads. Coalesced reads (`aws::ReadBatcher`):
+//! reads that arrive together become one DescribeSecurityGroups and one
 //! DescribeSecurityGroupRules, each reader gets its part, a missing group
 //! reads as gone, an error reaches every reader, and a lone read is not
-//! made slower.
+//! made slower. VPC snapshots (`aws::GroupReads`): after ten reads in a VPC
+//! the rest come from one snapshot of the VPC's tagged groups, and whatever
+//! the snapshot cannot answer is read as before.
 //!
 //! Run: `cargo test --test read_batcher_mock`
 
@@ -11,7 +13,9 @@ mod aws_mock_support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use terraform_provider_cumulocity::aws::{ErrorKind, ReadBatcher, SecurityGroups};
+use terraform_provider_cumulocity::aws::security_groups::OWNER_TAG;
+use terraform_provider_cumulocity::aws::vpc_snapshot::{MAX_GROUPS, PREFETCH_AFTER};
+use terraform_provider_cumulocity::aws::{Clients, ErrorKind, GroupReads, ReadBatcher, SecurityGroups};
 use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use terraform_provider_cumulocity::rules::{expand, AppliedRule, FirewallArgs, Rule, RuleSetName};
 use tokio::task::JoinSet;
@@ -398,4 +402,180 @@ async fn reads_that_trickle_in_join_one_batch_until_max_wait() {
     )
     .await;
     assert!(mock.requests_for("DescribeSecurityGroups").await.len() >= 3);
+}
+
+// VPC snapshots.
+
+/// What the snapshot's DescribeSecurityGroups (filters `vpc-id`, `tag-key`)
+/// answers: the tagged groups among `present`.
+async fn snapshot_answers(mock: &Ec2Mock, response: wiremock::ResponseTemplate) {
+    mock.on_param("DescribeSecurityGroups", "Filter.1.Name", "vpc-id", response)
+        .await;
+}
+
+fn tagged_groups_answer(present: &[usize]) -> wiremock::ResponseTemplate {
+    let items: Vec<String> = present
+        .iter()
+        .map(|&i| {
+            let owner = format!("terraform-provider-cumulocity/c8y-{i}@{VPC}");
+            group_item(&group_id(i), &format!("c8y-{i}"), "Cumulocity firewall", VPC, &[(OWNER_TAG, &owner)])
+        })
+        .collect();
+    described_groups(&items)
+}
+
+/// Reads groups `range` together through `reads`, as one wave of
+/// Terraform's refresh; each result checked against the group's own data.
+async fn read_wave(reads: &Arc<GroupReads>, clients: &Clients, range: std::ops::Range<usize>, vpc: Option<&str>) {
+    let mut wave = JoinSet::new();
+    for i in range {
+        let (reads, clients, vpc) = (Arc::clone(reads), clients.clone(), vpc.map(str::to_string));
+        wave.spawn(async move { (i, reads.read(&clients, &group_id(i), vpc.as_deref(), deadline()).await) });
+    }
+    while let Some(done) = wave.join_next().await {
+        let (i, result) = done.unwrap();
+        let (group, rules) = result.unwrap().unwrap_or_else(|| panic!("group {i} exists"));
+        assert_eq!(group.id, group_id(i));
+        assert_eq!(rules, applied(&rules_of(i)), "group {i} gets its own rules only");
+    }
+}
+
+/// The group ids asked for with a `group-id` filter (coalesced reads).
+async fn coalesced_ids(mock: &Ec2Mock) -> Vec<String> {
+    let mut ids: Vec<String> = mock
+        .requests_for("DescribeSecurityGroups")
+        .await
+        .iter()
+        .filter(|f| param(f, "Filter.1.Name").as_deref() == Some("group-id"))
+        .flat_map(|f| filter_values(f))
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn snapshot_requests(mock: &Ec2Mock) -> Vec<Vec<(String, String)>> {
+    let mut requests = mock.requests_for("DescribeSecurityGroups").await;
+    requests.retain(|f| param(f, "Filter.1.Name").as_deref() == Some("vpc-id"));
+    requests
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_ten_reads_in_a_vpc_the_rest_come_from_one_snapshot() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..30).collect();
+    snapshot_answers(&mock, tagged_groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+
+    read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
+    read_wave(&reads, &clients, PREFETCH_AFTER..30, Some(VPC)).await;
+
+    let mut actions = mock.actions().await;
+    actions.sort();
+    assert_eq!(
+        actions,
+        [
+            "DescribeSecurityGroupRules",
+            "DescribeSecurityGroupRules",
+            "DescribeSecurityGroups",
+            "DescribeSecurityGroups"
+        ],
+        "one coalesced read of the first ten, one snapshot of the rest"
+    );
+    let first_ten: Vec<String> = (0..PREFETCH_AFTER).map(group_id).collect();
+    assert_eq!(coalesced_ids(&mock).await, first_ten);
+    let snapshot = &snapshot_requests(&mock).await[0];
+    assert_eq!(indexed(snapshot, "Filter.1.Value.{}"), [VPC]);
+    assert_eq!(param(snapshot, "Filter.2.Name").as_deref(), Some("tag-key"));
+    assert_eq!(indexed(snapshot, "Filter.2.Value.{}"), [OWNER_TAG]);
+    let rules = mock.requests_for("DescribeSecurityGroupRules").await;
+    let mut snapshot_rule_ids = filter_values(&rules[1]);
+    snapshot_rule_ids.sort();
+    let mut all_ids: Vec<String> = all.iter().map(|&i| group_id(i)).collect();
+    all_ids.sort();
+    assert_eq!(snapshot_rule_ids, all_ids, "the rules of every tagged group, in one call");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_the_snapshot_lacks_or_this_process_wrote_are_read_from_aws() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..30).collect();
+    // Group 15 was imported (no ownership tag); group 12 is written by this
+    // process after the snapshot is taken.
+    let tagged: Vec<usize> = all.iter().copied().filter(|&i| i != 15).collect();
+    snapshot_answers(&mock, tagged_groups_answer(&tagged)).await;
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+    read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
+    read_wave(&reads, &clients, 10..12, Some(VPC)).await;
+    assert_eq!(snapshot_requests(&mock).await.len(), 1, "the eleventh read took the snapshot");
+    mock.server.reset().await;
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+
+    reads.forget(&group_id(12));
+    read_wave(&reads, &clients, 12..30, Some(VPC)).await;
+    // Group 11 again: the snapshot serves each group once.
+    read_wave(&reads, &clients, 11..12, Some(VPC)).await;
+
+    let expected: Vec<String> = [11, 12, 15].into_iter().map(group_id).collect();
+    assert_eq!(coalesced_ids(&mock).await, expected);
+    assert!(snapshot_requests(&mock).await.is_empty(), "one snapshot per VPC");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_snapshot_leaves_the_reads_to_coalescing() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..30).collect();
+    snapshot_answers(&mock, aws_error(503, "Unavailable", "The service is unavailable.")).await;
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+
+    read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
+    read_wave(&reads, &clients, PREFETCH_AFTER..30, Some(VPC)).await;
+
+    assert_eq!(snapshot_requests(&mock).await.len(), 1, "tried once, not per read");
+    let every: Vec<String> = all.iter().map(|&i| group_id(i)).collect();
+    assert_eq!(coalesced_ids(&mock).await, every);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vpc_with_too_many_tagged_groups_gets_no_snapshot() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..30).collect();
+    let crowded: Vec<usize> = (0..=MAX_GROUPS).collect();
+    snapshot_answers(&mock, tagged_groups_answer(&crowded)).await;
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+
+    read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
+    read_wave(&reads, &clients, PREFETCH_AFTER..30, Some(VPC)).await;
+
+    assert_eq!(snapshot_requests(&mock).await.len(), 1);
+    let rule_reads = mock.requests_for("DescribeSecurityGroupRules").await;
+    assert!(
+        rule_reads.iter().all(|f| filter_values(f).len() <= 30),
+        "no rules read for the crowded VPC's groups"
+    );
+    assert_eq!(coalesced_ids(&mock).await.len(), 30);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_without_a_vpc_never_take_a_snapshot() {
+    let mock = Ec2Mock::start().await;
+    let all: Vec<usize> = (0..30).collect();
+    snapshot_answers(&mock, tagged_groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
+    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
+    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+
+    read_wave(&reads, &clients, 0..PREFETCH_AFTER, None).await;
+    read_wave(&reads, &clients, PREFETCH_AFTER..30, None).await;
+
+    assert!(snapshot_requests(&mock).await.is_empty());
+    assert_eq!(coalesced_ids(&mock).await.len(), 30);
 }

@@ -5,13 +5,16 @@
 pub mod clients;
 pub mod convert;
 pub mod error;
+pub mod group_reads;
 pub mod options;
 pub mod read_batcher;
 pub mod security_groups;
 pub mod session_timeouts;
+pub mod vpc_snapshot;
 
 pub use clients::{connect, Clients};
 pub use error::{AwsError, ErrorKind};
+pub use group_reads::GroupReads;
 pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
 pub use read_batcher::ReadBatcher;
 pub use security_groups::{Failure, Group, GroupSpec, SecurityGroups};

@@ -376,17 +376,59 @@ impl<'c> SecurityGroups<'c> {
     /// The groups among `ids` that exist, by id (DescribeSecurityGroups with
     /// a `group-id` filter, paginated).
     async fn describe_groups(&self, ids: &[String], deadline: Instant) -> Result<BTreeMap<String, Group>, AwsError> {
+        let filter = Filter::builder().name("group-id").set_values(Some(ids.to_vec())).build();
+        let mut groups = self.describe_groups_where([filter], usize::MAX, deadline).await?.unwrap_or_default();
+        groups.retain(|id, _| ids.contains(id));
+        Ok(groups)
+    }
+
+    /// Every group in `vpc` that carries the ownership tag (any owner), with
+    /// its rules: one DescribeSecurityGroups (filters `vpc-id` and
+    /// `tag-key`) and one DescribeSecurityGroupRules per `FILTER_VALUES_MAX`
+    /// groups, each paginated. `None` when there are more than `max_groups`
+    /// such groups: then reading them all would cost more than it saves.
+    pub async fn read_owned_in_vpc(
+        &self,
+        vpc: &str,
+        max_groups: usize,
+        deadline: Instant,
+    ) -> Result<Option<BTreeMap<String, (Group, Vec<AppliedRule>)>>, AwsError> {
+        let filters = [
+            Filter::builder().name("vpc-id").values(vpc).build(),
+            Filter::builder().name("tag-key").values(OWNER_TAG).build(),
+        ];
+        let Some(groups) = self.describe_groups_where(filters, max_groups, deadline).await? else {
+            return Ok(None);
+        };
+        let ids: Vec<String> = groups.keys().cloned().collect();
+        let mut rules = BTreeMap::new();
+        for chunk in ids.chunks(FILTER_VALUES_MAX) {
+            rules.append(&mut self.read_rules_of(chunk, deadline).await?);
+        }
+        let read = groups
+            .into_iter()
+            .map(|(id, group)| {
+                let group_rules = rules.remove(&id).unwrap_or_default();
+                (id, (group, group_rules))
+            })
+            .collect();
+        Ok(Some(read))
+    }
+
+    /// The groups DescribeSecurityGroups answers for `filters`, by id,
+    /// following every page; `None` as soon as there are more than `max`.
+    async fn describe_groups_where(
+        &self,
+        filters: impl IntoIterator<Item = Filter>,
+        max: usize,
+        deadline: Instant,
+    ) -> Result<Option<BTreeMap<String, Group>>, AwsError> {
         let action = "DescribeSecurityGroups";
         let mut pages = self
             .clients
             .ec2
             .describe_security_groups()
-            .filters(
-                Filter::builder()
-                    .name("group-id")
-                    .set_values(Some(ids.to_vec()))
-                    .build(),
-            )
+            .set_filters(Some(filters.into_iter().collect()))
             .max_results(PAGE_MAX)
             .into_paginator()
             .send();
@@ -398,12 +440,15 @@ impl<'c> SecurityGroups<'c> {
                 Ok(Some(page)) => page.map_err(|err| AwsError::from_sdk(action, err))?,
             };
             for sg in page.security_groups() {
-                if let Some(id) = sg.group_id().filter(|id| ids.iter().any(|i| i == id)) {
+                if let Some(id) = sg.group_id() {
                     groups.insert(id.to_string(), group_of(&self.clients.region, id, sg));
                 }
             }
+            if groups.len() > max {
+                return Ok(None);
+            }
         }
-        Ok(groups)
+        Ok(Some(groups))
     }
 
     /// The rules of each of `ids`, sorted by key (one

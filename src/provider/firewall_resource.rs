@@ -71,7 +71,8 @@ impl Resource for FirewallResource {
         };
         let deadline = Instant::now() + timeouts::durations(&state.timeouts).0;
         // Reads that Terraform sends together go to AWS as one batch.
-        match self.state.reads.read(clients, &id, deadline).await {
+        let vpc = state.vpc_id.as_ref_option().map(String::as_str);
+        match self.state.reads.read(clients, &id, vpc, deadline).await {
             // Deleted outside Terraform: dropping it from the state makes
             // the next plan create it again.
             Ok(None) => None,
@@ -206,6 +207,9 @@ impl Resource for FirewallResource {
         let default_tags = self.state.settings().default_tags;
         match SecurityGroups::new(clients).create(&spec, &desired, deadline).await {
             Ok((group, applied)) => {
+                // Adopted after an interrupted apply, the group may be in a
+                // refresh snapshot of this process.
+                self.state.reads.forget(&group.id);
                 let mut state = refreshed(planned, &group, applied, &default_tags);
                 let cache = &self.state.listener_kinds;
                 if let Err(err) = session_timeouts::apply(clients, cache, &mut state, None, deadline).await {
@@ -226,6 +230,7 @@ impl Resource for FirewallResource {
             Err(failure) => {
                 aws_error(diags, &failure.error);
                 let group = failure.group?;
+                self.state.reads.forget(&group.id);
                 error(
                     diags,
                     "Security group created, but not completely",
@@ -265,6 +270,7 @@ impl Resource for FirewallResource {
         };
         let groups = SecurityGroups::new(clients);
         let deadline = Instant::now() + timeouts::durations(&planned.timeouts).0;
+        self.state.reads.forget(&id);
         let before = applied_rules(&prior);
         let mut desired = desired;
         if leaves_descriptions(&config) {
@@ -321,6 +327,7 @@ impl Resource for FirewallResource {
             _ => Vec::new(),
         };
         let deadline = Instant::now() + timeouts::durations(&state.timeouts).1;
+        self.state.reads.forget(id);
         if let Err(err) = SecurityGroups::new(clients).delete(id, &revoke_first, deadline).await {
             aws_error(diags, &err);
             return None;

@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::OnceCell;
 
 use super::config::ProviderSettings;
-use crate::aws::{connect, AwsError, Clients, ReadBatcher};
+use crate::aws::{connect, AwsError, Clients, GroupReads};
 
 #[derive(Default)]
 pub struct ProviderState {
@@ -19,8 +19,8 @@ pub struct ProviderState {
     clients: OnceCell<Result<Clients, AwsError>>,
     /// Listener kinds learned from AWS by this provider process.
     pub listener_kinds: super::session_timeouts::KindCache,
-    /// Coalesces the firewall reads of a refresh into few AWS calls.
-    pub reads: ReadBatcher,
+    /// Serves the firewall reads of a refresh with few AWS calls.
+    pub reads: GroupReads,
 }
 
 pub type Shared = Arc<ProviderState>;

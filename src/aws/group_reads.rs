@@ -1,0 +1,42 @@
+//! How the provider reads a firewall's group during a refresh: from the VPC's
+//! snapshot when there is one (`VpcSnapshots`), else coalesced with the
+//! reads that arrive together (`ReadBatcher`). Both answer exactly what a
+//! single DescribeSecurityGroups and DescribeSecurityGroupRules would.
+
+use tokio::time::Instant;
+
+use super::clients::Clients;
+use super::read_batcher::{ReadBatcher, ReadResult};
+use super::vpc_snapshot::VpcSnapshots;
+
+/// The refresh reads of one provider configuration (one set of clients).
+#[derive(Default)]
+pub struct GroupReads {
+    batcher: ReadBatcher,
+    snapshots: VpcSnapshots,
+}
+
+impl GroupReads {
+    pub fn new(batcher: ReadBatcher) -> Self {
+        GroupReads {
+            batcher,
+            snapshots: VpcSnapshots::default(),
+        }
+    }
+
+    /// Group `id` and its rules, `None` when it is gone. `vpc` is where the
+    /// state last saw the group (unknown right after an import).
+    pub async fn read(&self, clients: &Clients, id: &str, vpc: Option<&str>, deadline: Instant) -> ReadResult {
+        if let Some(vpc) = vpc {
+            if let Some(found) = self.snapshots.take(clients, vpc, id, deadline).await {
+                return Ok(Some(found));
+            }
+        }
+        self.batcher.read(clients, id, deadline).await
+    }
+
+    /// This process is about to write to group `id`.
+    pub fn forget(&self, id: &str) {
+        self.snapshots.forget(id);
+    }
+}

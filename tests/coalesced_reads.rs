@@ -2,7 +2,9 @@
 //! firewalls at once (its default parallelism is 10), and the provider asks
 //! AWS for them in a batch instead of two calls per firewall. A group
 //! deleted outside Terraform reads as gone in the batch and is planned for
-//! creation again. Gated by TF_ACC=1.
+//! creation again. With forty firewalls in one VPC, the reads after the
+//! first ten come from one snapshot of the VPC, which still shows a change
+//! made outside Terraform. Gated by TF_ACC=1.
 
 mod support;
 
@@ -60,5 +62,75 @@ fn ten_firewalls_refresh_in_a_batch_and_a_deleted_one_is_recreated() {
         "only f4 is to be created again\n{text}"
     );
     assert!(text.contains("Plan: 1 to add, 0 to change, 0 to destroy"), "{text}");
+    ws.destroy_ok();
+}
+
+#[test]
+fn forty_firewalls_in_a_vpc_refresh_from_a_snapshot_that_sees_drift() {
+    if !acceptance_enabled() {
+        eprintln!("skipped: set TF_ACC=1");
+        return;
+    }
+    let region = emulator().unique_region();
+    let vpc = emulator().create_vpc(region, "10.0.0.0/16");
+    let mut hcl = emulator().hcl_prelude(region);
+    for i in 0..40 {
+        writeln!(
+            hcl,
+            "resource \"cumulocity_firewall\" \"f{i}\" {{\n  name = \"c8y-{i}\"\n  vpc_id = \"{vpc}\"\n  \
+             rule_sets = [\"external\", \"outbound\"]\n}}\n\
+             output \"id{i}\" {{\n  value = cumulocity_firewall.f{i}.id\n}}"
+        )
+        .unwrap();
+    }
+    let ws = Workspace::new(&hcl);
+    ws.apply_ok();
+
+    emulator().start_recording();
+    emulator().reset_recording();
+    ws.plan_no_changes();
+    let counts = emulator().action_counts_in(region);
+    let calls: usize = counts.values().sum();
+    // One or a few coalesced reads of the first ten, then the snapshot (one
+    // call of each kind); two calls per firewall would be 80.
+    assert!(calls <= 10, "forty firewalls refreshed with {calls} calls: {counts:?}");
+
+    // Someone removes f30's HTTPS rule by hand: the snapshot, taken during
+    // the plan, shows it and the plan puts it back.
+    let drifted = ws.output("id30").as_str().expect("an id").to_string();
+    let ec2 = emulator().ec2(region);
+    let rules = emulator()
+        .block_on(
+            ec2.describe_security_group_rules()
+                .filters(
+                    aws_sdk_ec2::types::Filter::builder()
+                        .name("group-id")
+                        .values(&drifted)
+                        .build(),
+                )
+                .send(),
+        )
+        .expect("DescribeSecurityGroupRules");
+    let https = rules
+        .security_group_rules()
+        .iter()
+        .find(|r| r.is_egress() == Some(false) && r.from_port() == Some(443))
+        .and_then(|r| r.security_group_rule_id())
+        .expect("f30 has an HTTPS ingress rule")
+        .to_string();
+    emulator()
+        .block_on(
+            ec2.revoke_security_group_ingress()
+                .group_id(&drifted)
+                .security_group_rule_ids(https)
+                .send(),
+        )
+        .expect("revoke the rule outside Terraform");
+    let out = ws.plan();
+    emulator().stop_recording();
+    assert_eq!(out.status, 2, "the drift is planned away\n{out}");
+    let text = out.combined();
+    assert!(text.contains("cumulocity_firewall.f30 will be updated in-place"), "{text}");
+    assert!(text.contains("Plan: 0 to add, 1 to change, 0 to destroy"), "{text}");
     ws.destroy_ok();
 }

@@ -130,7 +130,10 @@ fn forty_firewalls_in_a_vpc_refresh_from_a_snapshot_that_sees_drift() {
     emulator().stop_recording();
     assert_eq!(out.status, 2, "the drift is planned away\n{out}");
     let text = out.combined();
-    assert!(text.contains("cumulocity_firewall.f30 will be updated in-place"), "{text}");
+    assert!(
+        text.contains("cumulocity_firewall.f30 will be updated in-place"),
+        "{text}"
+    );
     assert!(text.contains("Plan: 0 to add, 1 to change, 0 to destroy"), "{text}");
     ws.destroy_ok();
 }

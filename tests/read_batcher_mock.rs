@@ -418,7 +418,13 @@ fn tagged_groups_answer(present: &[usize]) -> wiremock::ResponseTemplate {
         .iter()
         .map(|&i| {
             let owner = format!("terraform-provider-cumulocity/c8y-{i}@{VPC}");
-            group_item(&group_id(i), &format!("c8y-{i}"), "Cumulocity firewall", VPC, &[(OWNER_TAG, &owner)])
+            group_item(
+                &group_id(i),
+                &format!("c8y-{i}"),
+                "Cumulocity firewall",
+                VPC,
+                &[(OWNER_TAG, &owner)],
+            )
         })
         .collect();
     described_groups(&items)
@@ -494,7 +500,10 @@ async fn after_ten_reads_in_a_vpc_the_rest_come_from_one_snapshot() {
     snapshot_rule_ids.sort();
     let mut all_ids: Vec<String> = all.iter().map(|&i| group_id(i)).collect();
     all_ids.sort();
-    assert_eq!(snapshot_rule_ids, all_ids, "the rules of every tagged group, in one call");
+    assert_eq!(
+        snapshot_rule_ids, all_ids,
+        "the rules of every tagged group, in one call"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -510,7 +519,11 @@ async fn groups_the_snapshot_lacks_or_this_process_wrote_are_read_from_aws() {
     let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
     read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
     read_wave(&reads, &clients, 10..12, Some(VPC)).await;
-    assert_eq!(snapshot_requests(&mock).await.len(), 1, "the eleventh read took the snapshot");
+    assert_eq!(
+        snapshot_requests(&mock).await.len(),
+        1,
+        "the eleventh read took the snapshot"
+    );
     mock.server.reset().await;
     mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
     mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;

@@ -376,8 +376,14 @@ impl<'c> SecurityGroups<'c> {
     /// The groups among `ids` that exist, by id (DescribeSecurityGroups with
     /// a `group-id` filter, paginated).
     async fn describe_groups(&self, ids: &[String], deadline: Instant) -> Result<BTreeMap<String, Group>, AwsError> {
-        let filter = Filter::builder().name("group-id").set_values(Some(ids.to_vec())).build();
-        let mut groups = self.describe_groups_where([filter], usize::MAX, deadline).await?.unwrap_or_default();
+        let filter = Filter::builder()
+            .name("group-id")
+            .set_values(Some(ids.to_vec()))
+            .build();
+        let mut groups = self
+            .describe_groups_where([filter], usize::MAX, deadline)
+            .await?
+            .unwrap_or_default();
         groups.retain(|id, _| ids.contains(id));
         Ok(groups)
     }

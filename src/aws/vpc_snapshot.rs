@@ -91,7 +91,10 @@ impl VpcSnapshots {
 
 async fn take_snapshot(clients: &Clients, vpc: &str, deadline: Instant) -> Option<Snapshot> {
     let taken = Instant::now();
-    match SecurityGroups::new(clients).read_owned_in_vpc(vpc, MAX_GROUPS, deadline).await {
+    match SecurityGroups::new(clients)
+        .read_owned_in_vpc(vpc, MAX_GROUPS, deadline)
+        .await
+    {
         Ok(Some(groups)) => {
             tracing::debug!(vpc, groups = groups.len(), "refresh snapshot taken");
             Some(Snapshot {

@@ -8,27 +8,29 @@
 
 mod support;
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use support::emulator::emulator;
 use support::{acceptance_enabled, Workspace};
 
-#[test]
-fn ten_firewalls_refresh_in_a_batch_and_a_deleted_one_is_recreated() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+/// `n` firewalls in a new VPC, applied; each has an output `id<i>`.
+/// Returns the workspace, its Region, and the counts of the calls a
+/// no-change plan made.
+fn applied_and_refreshed(
+    n: usize,
+    sets_of: fn(usize) -> &'static str,
+) -> (Workspace, &'static str, HashMap<String, usize>) {
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let mut hcl = emulator().hcl_prelude(region);
-    for i in 0..10 {
-        let sets = ["[\"external\", \"outbound\"]", "[\"opcua\"]", "[\"ssh\"]"][i % 3];
+    for i in 0..n {
         writeln!(
             hcl,
             "resource \"cumulocity_firewall\" \"f{i}\" {{\n  name = \"c8y-{i}\"\n  vpc_id = \"{vpc}\"\n  \
-             rule_sets = {sets}\n  ssh_cidr_blocks = [\"10.0.0.0/8\"]\n}}\n\
-             output \"id{i}\" {{\n  value = cumulocity_firewall.f{i}.id\n}}"
+             rule_sets = {}\n  ssh_cidr_blocks = [\"10.0.0.0/8\"]\n}}\n\
+             output \"id{i}\" {{\n  value = cumulocity_firewall.f{i}.id\n}}",
+            sets_of(i)
         )
         .unwrap();
     }
@@ -39,6 +41,17 @@ fn ten_firewalls_refresh_in_a_batch_and_a_deleted_one_is_recreated() {
     emulator().reset_recording();
     ws.plan_no_changes();
     let counts = emulator().action_counts_in(region);
+    (ws, region, counts)
+}
+
+#[test]
+fn ten_firewalls_refresh_in_a_batch_and_a_deleted_one_is_recreated() {
+    if !acceptance_enabled() {
+        eprintln!("skipped: set TF_ACC=1");
+        return;
+    }
+    let mixed = |i: usize| ["[\"external\", \"outbound\"]", "[\"opcua\"]", "[\"ssh\"]"][i % 3];
+    let (ws, region, counts) = applied_and_refreshed(10, mixed);
     let groups = counts.get("DescribeSecurityGroups").copied().unwrap_or(0);
     let rules = counts.get("DescribeSecurityGroupRules").copied().unwrap_or(0);
     // Terraform sends the ten reads within a few ms of each other; on a busy
@@ -71,25 +84,7 @@ fn forty_firewalls_in_a_vpc_refresh_from_a_snapshot_that_sees_drift() {
         eprintln!("skipped: set TF_ACC=1");
         return;
     }
-    let region = emulator().unique_region();
-    let vpc = emulator().create_vpc(region, "10.0.0.0/16");
-    let mut hcl = emulator().hcl_prelude(region);
-    for i in 0..40 {
-        writeln!(
-            hcl,
-            "resource \"cumulocity_firewall\" \"f{i}\" {{\n  name = \"c8y-{i}\"\n  vpc_id = \"{vpc}\"\n  \
-             rule_sets = [\"external\", \"outbound\"]\n}}\n\
-             output \"id{i}\" {{\n  value = cumulocity_firewall.f{i}.id\n}}"
-        )
-        .unwrap();
-    }
-    let ws = Workspace::new(&hcl);
-    ws.apply_ok();
-
-    emulator().start_recording();
-    emulator().reset_recording();
-    ws.plan_no_changes();
-    let counts = emulator().action_counts_in(region);
+    let (ws, region, counts) = applied_and_refreshed(40, |_| "[\"external\", \"outbound\"]");
     let calls: usize = counts.values().sum();
     // One or a few coalesced reads of the first ten, then the snapshot (one
     // call of each kind); two calls per firewall would be 80.

@@ -465,17 +465,30 @@ async fn snapshot_requests(mock: &Ec2Mock) -> Vec<Vec<(String, String)>> {
     requests
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_ten_reads_in_a_vpc_the_rest_come_from_one_snapshot() {
+/// Thirty groups in `VPC`: coalesced reads answer all of them, the
+/// snapshot answers `snapshot`.
+async fn thirty_groups(snapshot: wiremock::ResponseTemplate) -> (Ec2Mock, Arc<GroupReads>, Clients) {
     let mock = Ec2Mock::start().await;
     let all: Vec<usize> = (0..30).collect();
-    snapshot_answers(&mock, tagged_groups_answer(&all)).await;
+    snapshot_answers(&mock, snapshot).await;
     mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
     mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
-    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+    let clients = mock.clients(1);
+    (mock, Arc::new(GroupReads::default()), clients)
+}
 
-    read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
-    read_wave(&reads, &clients, PREFETCH_AFTER..30, Some(VPC)).await;
+/// A refresh of the thirty groups: a first wave of ten, then the rest.
+async fn refresh_thirty(reads: &Arc<GroupReads>, clients: &Clients, vpc: Option<&str>) {
+    read_wave(reads, clients, 0..PREFETCH_AFTER, vpc).await;
+    read_wave(reads, clients, PREFETCH_AFTER..30, vpc).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_ten_reads_in_a_vpc_the_rest_come_from_one_snapshot() {
+    let all: Vec<usize> = (0..30).collect();
+    let (mock, reads, clients) = thirty_groups(tagged_groups_answer(&all)).await;
+
+    refresh_thirty(&reads, &clients, Some(VPC)).await;
 
     let mut actions = mock.actions().await;
     actions.sort();
@@ -508,15 +521,11 @@ async fn after_ten_reads_in_a_vpc_the_rest_come_from_one_snapshot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn groups_the_snapshot_lacks_or_this_process_wrote_are_read_from_aws() {
-    let mock = Ec2Mock::start().await;
     let all: Vec<usize> = (0..30).collect();
     // Group 15 was imported (no ownership tag); group 12 is written by this
     // process after the snapshot is taken.
     let tagged: Vec<usize> = all.iter().copied().filter(|&i| i != 15).collect();
-    snapshot_answers(&mock, tagged_groups_answer(&tagged)).await;
-    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
-    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
-    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+    let (mock, reads, clients) = thirty_groups(tagged_groups_answer(&tagged)).await;
     read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
     read_wave(&reads, &clients, 10..12, Some(VPC)).await;
     assert_eq!(
@@ -540,33 +549,22 @@ async fn groups_the_snapshot_lacks_or_this_process_wrote_are_read_from_aws() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_snapshot_leaves_the_reads_to_coalescing() {
-    let mock = Ec2Mock::start().await;
-    let all: Vec<usize> = (0..30).collect();
-    snapshot_answers(&mock, aws_error(503, "Unavailable", "The service is unavailable.")).await;
-    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
-    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
-    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+    let unavailable = aws_error(503, "Unavailable", "The service is unavailable.");
+    let (mock, reads, clients) = thirty_groups(unavailable).await;
 
-    read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
-    read_wave(&reads, &clients, PREFETCH_AFTER..30, Some(VPC)).await;
+    refresh_thirty(&reads, &clients, Some(VPC)).await;
 
     assert_eq!(snapshot_requests(&mock).await.len(), 1, "tried once, not per read");
-    let every: Vec<String> = all.iter().map(|&i| group_id(i)).collect();
+    let every: Vec<String> = (0..30).map(group_id).collect();
     assert_eq!(coalesced_ids(&mock).await, every);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vpc_with_too_many_tagged_groups_gets_no_snapshot() {
-    let mock = Ec2Mock::start().await;
-    let all: Vec<usize> = (0..30).collect();
     let crowded: Vec<usize> = (0..=MAX_GROUPS).collect();
-    snapshot_answers(&mock, tagged_groups_answer(&crowded)).await;
-    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
-    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
-    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+    let (mock, reads, clients) = thirty_groups(tagged_groups_answer(&crowded)).await;
 
-    read_wave(&reads, &clients, 0..PREFETCH_AFTER, Some(VPC)).await;
-    read_wave(&reads, &clients, PREFETCH_AFTER..30, Some(VPC)).await;
+    refresh_thirty(&reads, &clients, Some(VPC)).await;
 
     assert_eq!(snapshot_requests(&mock).await.len(), 1);
     let rule_reads = mock.requests_for("DescribeSecurityGroupRules").await;
@@ -579,15 +577,10 @@ async fn a_vpc_with_too_many_tagged_groups_gets_no_snapshot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_without_a_vpc_never_take_a_snapshot() {
-    let mock = Ec2Mock::start().await;
     let all: Vec<usize> = (0..30).collect();
-    snapshot_answers(&mock, tagged_groups_answer(&all)).await;
-    mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
-    mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
-    let (reads, clients) = (Arc::new(GroupReads::default()), mock.clients(1));
+    let (mock, reads, clients) = thirty_groups(tagged_groups_answer(&all)).await;
 
-    read_wave(&reads, &clients, 0..PREFETCH_AFTER, None).await;
-    read_wave(&reads, &clients, PREFETCH_AFTER..30, None).await;
+    refresh_thirty(&reads, &clients, None).await;
 
     assert!(snapshot_requests(&mock).await.is_empty());
     assert_eq!(coalesced_ids(&mock).await.len(), 30);

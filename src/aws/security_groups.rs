@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use super::clients::Clients;
 use super::convert::{applied_rule, ip_permission, ip_protocol};
 use super::error::{AwsError, ErrorKind};
-use crate::rules::{diff, AppliedRule, Direction, Peer, Protocol, Rule, RuleChanges, RuleKey};
+use crate::rules::{after_changes, diff, AppliedRule, Direction, Peer, Protocol, Rule, RuleChanges, RuleKey};
 
 /// A group to create.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -240,7 +240,7 @@ impl<'c> SecurityGroups<'c> {
             if changes.is_empty() {
                 Ok(actual)
             } else {
-                self.apply_changes(&holder_id, &changes, deadline).await
+                self.apply_changes(&holder_id, &actual, &changes, deadline).await
             }
         };
         match converge.await {
@@ -286,7 +286,7 @@ impl<'c> SecurityGroups<'c> {
         // say) or a description to fix: one more round, only when needed.
         let rest = diff(desired, &rules);
         if !rest.is_empty() {
-            rules = self.apply_changes(id, &rest, deadline).await?;
+            rules = self.apply_changes(id, &rules, &rest, deadline).await?;
         }
         Ok((rules, owner))
     }
@@ -542,12 +542,16 @@ impl<'c> SecurityGroups<'c> {
         self.read_rules(id, deadline).await.ok().map(|(rules, _)| rules)
     }
 
-    /// Applies `changes`, in the order that never leaves a desired rule
-    /// missing: descriptions first, then new rules, then stale ones revoked.
-    /// Returns the rules the group holds afterwards.
+    /// Applies `changes` (computed against `before`, the rules the group
+    /// held), in the order that never leaves a desired rule missing:
+    /// descriptions first, then new rules, then stale ones revoked. Returns
+    /// the rules the group holds afterwards: from the Authorize answers, which
+    /// list the new rules with their ids, or by reading the group when an
+    /// answer does not account for every rule (see `rules::after_changes`).
     pub async fn apply_changes(
         &self,
         id: &str,
+        before: &[AppliedRule],
         changes: &RuleChanges,
         deadline: Instant,
     ) -> Result<Vec<AppliedRule>, AwsError> {
@@ -555,19 +559,23 @@ impl<'c> SecurityGroups<'c> {
             self.update_descriptions(id, &changes.describe, deadline).await?;
         }
         let new_rules: Vec<Rule> = changes.authorize.values().flatten().cloned().collect();
-        self.authorize(id, &new_rules, deadline).await?;
+        let authorized = self.authorize(id, &new_rules, deadline).await?;
         self.revoke(id, changes, deadline).await?;
-        Ok(self.read_rules(id, deadline).await?.0)
+        match after_changes(before, changes, &authorized) {
+            Some(rules) => Ok(rules),
+            None => Ok(self.read_rules(id, deadline).await?.0),
+        }
     }
 
     /// Like `apply_changes`, and on failure reports what the group holds.
     pub async fn update(
         &self,
         id: &str,
+        before: &[AppliedRule],
         changes: &RuleChanges,
         deadline: Instant,
     ) -> Result<Vec<AppliedRule>, Failure> {
-        match self.apply_changes(id, changes, deadline).await {
+        match self.apply_changes(id, before, changes, deadline).await {
             Ok(rules) => Ok(rules),
             Err(error) => Err(Failure {
                 error,
@@ -577,8 +585,10 @@ impl<'c> SecurityGroups<'c> {
         }
     }
 
-    /// One Authorize call per direction that has rules.
-    async fn authorize(&self, id: &str, rules: &[Rule], deadline: Instant) -> Result<(), AwsError> {
+    /// One Authorize call per direction that has rules; returns the rules
+    /// the answers list (an answer's rule that cannot be understood is left
+    /// out, so that the caller reads the group instead).
+    async fn authorize(&self, id: &str, rules: &[Rule], deadline: Instant) -> Result<Vec<AppliedRule>, AwsError> {
         let ec2 = &self.clients.ec2;
         let permissions = |direction: Direction| -> Vec<IpPermission> {
             rules
@@ -587,6 +597,7 @@ impl<'c> SecurityGroups<'c> {
                 .map(|r| ip_permission(r, id))
                 .collect()
         };
+        let mut authorized = Vec::new();
         let ingress = permissions(Direction::Ingress);
         if !ingress.is_empty() {
             use aws_sdk_ec2::operation::authorize_security_group_ingress::AuthorizeSecurityGroupIngressError as E;
@@ -597,7 +608,13 @@ impl<'c> SecurityGroups<'c> {
                 .customize()
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
-            within(deadline, "AuthorizeSecurityGroupIngress", call).await?;
+            let answer = within(deadline, "AuthorizeSecurityGroupIngress", call).await?;
+            authorized.extend(
+                answer
+                    .security_group_rules()
+                    .iter()
+                    .filter_map(|r| applied_rule(r, id).ok()),
+            );
         }
         let egress = permissions(Direction::Egress);
         if !egress.is_empty() {
@@ -609,9 +626,15 @@ impl<'c> SecurityGroups<'c> {
                 .customize()
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
-            within(deadline, "AuthorizeSecurityGroupEgress", call).await?;
+            let answer = within(deadline, "AuthorizeSecurityGroupEgress", call).await?;
+            authorized.extend(
+                answer
+                    .security_group_rules()
+                    .iter()
+                    .filter_map(|r| applied_rule(r, id).ok()),
+            );
         }
-        Ok(())
+        Ok(authorized)
     }
 
     /// Revokes by rule id, one call per direction. A rule already gone is

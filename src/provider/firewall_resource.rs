@@ -281,7 +281,7 @@ impl Resource for FirewallResource {
         let applied = if changes.is_empty() {
             before
         } else {
-            match groups.update(&id, &changes, deadline).await {
+            match groups.update(&id, &before, &changes, deadline).await {
                 Ok(applied) => applied,
                 Err(failure) => {
                     aws_error(diags, &failure.error);

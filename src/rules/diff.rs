@@ -6,7 +6,7 @@
 //! updated in place rather than revoked and authorized again, so that it
 //! never disappears, not even for a moment.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{Direction, Rule, RuleKey};
 
@@ -63,6 +63,40 @@ pub fn diff(desired: &[Rule], actual: &[AppliedRule]) -> RuleChanges {
         }
     }
     changes
+}
+
+/// The rules a group holds after `changes` were applied to `before`, given
+/// the rules the Authorize calls answered with (`authorized`, with their new
+/// ids): so an update need not read the group back, which on AWS could also
+/// miss rules just added (eventual consistency). `None` when `authorized`
+/// does not account for exactly the rules asked for (an answer that lists
+/// fewer, as some emulators give): then only reading the group tells.
+pub fn after_changes(
+    before: &[AppliedRule],
+    changes: &RuleChanges,
+    authorized: &[AppliedRule],
+) -> Option<Vec<AppliedRule>> {
+    let asked: BTreeSet<&RuleKey> = changes.authorize.values().flatten().map(|r| &r.key).collect();
+    let answered: BTreeSet<&RuleKey> = authorized.iter().map(|a| &a.rule.key).collect();
+    if asked != answered || answered.len() != authorized.len() {
+        return None;
+    }
+    let revoked: BTreeSet<&String> = changes.revoke.values().flatten().collect();
+    let described: BTreeMap<&String, &Rule> = changes.describe.iter().map(|(id, rule)| (id, rule)).collect();
+    let mut after: Vec<AppliedRule> = before
+        .iter()
+        .filter(|a| !revoked.contains(&a.id))
+        .map(|a| {
+            let mut kept = a.clone();
+            if let Some(desired) = described.get(&a.id) {
+                kept.rule.description = desired.description.clone();
+            }
+            kept
+        })
+        .chain(authorized.iter().cloned())
+        .collect();
+    after.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+    Some(after)
 }
 
 /// The desired rules with the ids of the rules already in place: `None` for
@@ -126,6 +160,82 @@ mod tests {
         AppliedRule {
             id: id.to_string(),
             rule,
+        }
+    }
+
+    /// `rules` as AWS would hold them, with ids `<prefix><n>`.
+    fn with_ids(prefix: &str, rules: &[Rule]) -> Vec<AppliedRule> {
+        rules
+            .iter()
+            .enumerate()
+            .map(|(n, r)| applied(&format!("{prefix}{n}"), r.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn after_changes_keeps_ids_updates_descriptions_and_adds_the_authorized() {
+        let before = vec![
+            applied("sgr-1", rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS")),
+            applied("sgr-2", rule(Direction::Egress, 80, "0.0.0.0/0", "HTTP, opcua agent")),
+            applied("sgr-3", rule(Direction::Egress, 25, "0.0.0.0/0", "SMTP")),
+        ];
+        let desired = vec![
+            rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS"),
+            rule(Direction::Egress, 80, "0.0.0.0/0", "opcua agent"),
+            rule(Direction::Egress, 53, "0.0.0.0/0", "DNS"),
+        ];
+        let changes = diff(&desired, &before);
+        let authorized = with_ids("sgr-new", &changes.authorize[&Direction::Egress]);
+
+        let after = after_changes(&before, &changes, &authorized).expect("the answer is complete");
+
+        assert!(diff(&desired, &after).is_empty(), "{after:?}");
+        let ids: Vec<&str> = after.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["sgr-1", "sgr-new0", "sgr-2"], "sorted by key, kept ids kept");
+    }
+
+    #[test]
+    fn after_changes_needs_every_authorized_rule_in_the_answer() {
+        let before = vec![applied("sgr-1", rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS"))];
+        let desired = vec![
+            rule(Direction::Ingress, 443, "0.0.0.0/0", "HTTPS"),
+            rule(Direction::Egress, 53, "0.0.0.0/0", "DNS"),
+            rule(Direction::Egress, 123, "0.0.0.0/0", "NTP"),
+        ];
+        let changes = diff(&desired, &before);
+        let all = with_ids("sgr-new", &changes.authorize[&Direction::Egress]);
+        assert!(after_changes(&before, &changes, &all).is_some());
+        // Only the last permission's rule, as moto answers.
+        assert_eq!(after_changes(&before, &changes, &all[1..]), None);
+        // A rule that was not asked for.
+        let stray = with_ids("sgr-x", &[rule(Direction::Egress, 22, "10.0.0.0/8", "SSH")]);
+        let more: Vec<AppliedRule> = all.iter().chain(&stray).cloned().collect();
+        assert_eq!(after_changes(&before, &changes, &more), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever the firewall was and becomes: the rules computed from the
+        /// Authorize answers are the desired ones, and a rule both sides
+        /// share keeps its id.
+        #[test]
+        fn after_changes_yields_the_desired_rules(
+            was in crate::rules::expand_tests::firewall_args(),
+            becomes in crate::rules::expand_tests::firewall_args(),
+        ) {
+            let before = with_ids("sgr-old", &crate::rules::expand(&was));
+            let desired = crate::rules::expand(&becomes);
+            let changes = diff(&desired, &before);
+            let asked: Vec<Rule> = changes.authorize.values().flatten().cloned().collect();
+            let authorized = with_ids("sgr-new", &asked);
+
+            let after = after_changes(&before, &changes, &authorized).expect("a complete answer");
+
+            proptest::prop_assert!(diff(&desired, &after).is_empty());
+            for kept in &after {
+                if let Some(old) = before.iter().find(|b| b.rule.key == kept.rule.key) {
+                    proptest::prop_assert_eq!(&kept.id, &old.id);
+                }
+            }
         }
     }
 

@@ -18,7 +18,7 @@ pub use args::{ExtraRule, FirewallArgs};
 pub use audit::{audit, Audit, Finding, FindingKind};
 pub use catalog::RuleSetName;
 pub use check::{check, check_quota, Checked, DEFAULT_MAX_RULES_PER_DIRECTION};
-pub use diff::{diff, AppliedRule, RuleChanges};
+pub use diff::{after_changes, diff, AppliedRule, RuleChanges};
 pub use expand::expand;
 pub use infer::{infer, Inferred};
 pub use input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};

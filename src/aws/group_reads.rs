@@ -17,13 +17,6 @@ pub struct GroupReads {
 }
 
 impl GroupReads {
-    pub fn new(batcher: ReadBatcher) -> Self {
-        GroupReads {
-            batcher,
-            snapshots: VpcSnapshots::default(),
-        }
-    }
-
     /// Group `id` and its rules, `None` when it is gone. `vpc` is where the
     /// state last saw the group (unknown right after an import).
     pub async fn read(&self, clients: &Clients, id: &str, vpc: Option<&str>, deadline: Instant) -> ReadResult {

@@ -70,7 +70,8 @@ impl Resource for FirewallResource {
             }
         };
         let deadline = Instant::now() + timeouts::durations(&state.timeouts).0;
-        // Reads that Terraform sends together go to AWS as one batch.
+        // Reads that Terraform sends together go to AWS as one batch, or come
+        // from a snapshot of the VPC (see aws::GroupReads).
         let vpc = state.vpc_id.as_ref_option().map(String::as_str);
         match self.state.reads.read(clients, &id, vpc, deadline).await {
             // Deleted outside Terraform: dropping it from the state makes

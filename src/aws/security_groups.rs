@@ -12,8 +12,8 @@ use std::future::Future;
 use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{
-    Filter, IpPermission, IpRange, ResourceType, SecurityGroupRuleRequest, SecurityGroupRuleUpdate, Tag,
-    TagSpecification,
+    Filter, IpPermission, IpRange, ResourceType, SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate,
+    Tag, TagSpecification,
 };
 use tokio::time::Instant;
 
@@ -609,12 +609,7 @@ impl<'c> SecurityGroups<'c> {
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
             let answer = within(deadline, "AuthorizeSecurityGroupIngress", call).await?;
-            authorized.extend(
-                answer
-                    .security_group_rules()
-                    .iter()
-                    .filter_map(|r| applied_rule(r, id).ok()),
-            );
+            authorized.extend(understood(answer.security_group_rules(), id));
         }
         let egress = permissions(Direction::Egress);
         if !egress.is_empty() {
@@ -627,12 +622,7 @@ impl<'c> SecurityGroups<'c> {
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
             let answer = within(deadline, "AuthorizeSecurityGroupEgress", call).await?;
-            authorized.extend(
-                answer
-                    .security_group_rules()
-                    .iter()
-                    .filter_map(|r| applied_rule(r, id).ok()),
-            );
+            authorized.extend(understood(answer.security_group_rules(), id));
         }
         Ok(authorized)
     }
@@ -904,6 +894,13 @@ fn rule_request(rule: &Rule, own_group_id: &str) -> SecurityGroupRuleRequest {
         Peer::SelfGroup => request.referenced_group_id(own_group_id),
     };
     request.build()
+}
+
+/// The rules an Authorize answer lists, as applied rules of group `id`; a
+/// rule that cannot be understood is left out (the caller then reads the
+/// group, see `rules::after_changes`).
+fn understood<'a>(listed: &'a [SecurityGroupRule], id: &'a str) -> impl Iterator<Item = AppliedRule> + 'a {
+    listed.iter().filter_map(move |rule| applied_rule(rule, id).ok())
 }
 
 /// The tag every group this provider creates carries, naming the firewall

@@ -1,6 +1,7 @@
 //! Mock-server tests of the `aws` layer: the exact EC2 calls each operation
 //! makes, in order, and how it meets throttling, eventual consistency,
-//! DependencyViolation, failures part-way and missing credentials.
+//! DependencyViolation, failures part-way, an attempt that hangs and missing
+//! credentials.
 //!
 //! EC2 is a wiremock server speaking the query protocol (see
 //! `aws_mock_support`); no network, no credentials, no environment.
@@ -14,7 +15,9 @@ use std::time::Duration;
 
 use aws_credential_types::credential_fn::provide_credentials_fn;
 use aws_credential_types::provider::error::CredentialsError;
-use terraform_provider_cumulocity::aws::{ErrorKind, GroupSpec, SecurityGroups};
+use terraform_provider_cumulocity::aws::{
+    connect, AwsOptions, ErrorKind, GroupSpec, Secret, SecurityGroups, StaticCredentials,
+};
 use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use terraform_provider_cumulocity::rules::{diff, expand, AppliedRule, Direction, FirewallArgs, Rule, RuleSetName};
 use tokio::time::Instant;
@@ -892,4 +895,46 @@ async fn missing_credentials_say_how_to_provide_them() {
         assert!(err.message.contains(needle), "{needle:?} missing from: {err}");
     }
     assert!(mock.actions().await.is_empty(), "nothing is sent unsigned");
+}
+
+/// A call whose answer never comes (a dead connection) is given up after
+/// the attempt timeout and retried, instead of holding the resource until
+/// its own timeout: the clients come from `connect`, as the provider's do.
+#[tokio::test]
+async fn an_attempt_that_hangs_is_given_up_and_retried() {
+    let mock = Ec2Mock::start().await;
+    mock.first(
+        "DescribeSecurityGroups",
+        1,
+        described_groups(&[]).set_delay(Duration::from_secs(20)),
+    )
+    .await;
+    let item = group_item(GROUP, "c8y", "Cumulocity firewall", VPC, &[]);
+    mock.on("DescribeSecurityGroups", described_groups(&[item])).await;
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &[])).await;
+    let options = AwsOptions {
+        region: Some(REGION.to_string()),
+        credentials: Some(StaticCredentials {
+            access_key: "AKIAIOSFODNN7EXAMPLE".to_string(),
+            secret_key: Secret::new("not-a-secret".to_string()),
+            token: None,
+        }),
+        ec2_endpoint: Some(mock.server.uri()),
+        max_retries: 2,
+        attempt_timeout: Duration::from_millis(300),
+        ..AwsOptions::default()
+    };
+    let clients = connect(&options).await.expect("clients");
+
+    let started = Instant::now();
+    let read = SecurityGroups::new(&clients).read(GROUP, deadline()).await;
+
+    let (group, _) = read.expect("the retry answers").expect("the group exists");
+    assert_eq!(group.id, GROUP);
+    assert_eq!(mock.requests_for("DescribeSecurityGroups").await.len(), 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
 }

@@ -1,10 +1,14 @@
 //! AWS clients from the provider's options: the default credential chain
 //! (environment, shared files and profile, SSO, container and instance
 //! metadata) unless static credentials are given, an optional role to
-//! assume, per-service endpoints and the SDK's standard retry with backoff.
+//! assume, per-service endpoints and the SDK's standard retry with backoff,
+//! with a time limit on each attempt so that a dead connection is retried.
+
+use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
@@ -45,10 +49,19 @@ pub async fn connect(options: &AwsOptions) -> Result<Clients, AwsError> {
     })
 }
 
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
 async fn sdk_config(options: &AwsOptions) -> SdkConfig {
     // max_retries counts retries; the SDK counts attempts.
     let retry = RetryConfig::standard().with_max_attempts(options.max_retries.saturating_add(1));
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry);
+    let timeouts = TimeoutConfig::builder()
+        // The SDK's own default, which a timeout config of our own replaces.
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(options.attempt_timeout)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts);
     if let Some(region) = &options.region {
         loader = loader.region(Region::new(region.clone()));
     }

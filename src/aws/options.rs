@@ -3,6 +3,7 @@
 //! layer; nothing here knows of Terraform.
 
 use std::fmt;
+use std::time::Duration;
 
 /// A secret string: never printed, not even by `{:?}`.
 #[derive(Clone, PartialEq, Eq)]
@@ -40,6 +41,12 @@ pub struct AssumeRole {
 
 pub const DEFAULT_MAX_RETRIES: u32 = 25;
 
+/// How long one attempt of an AWS call may take before the SDK gives it up
+/// and retries (a connection that hangs, a response that never comes). EC2
+/// and ELB answer in well under a second; this is about dead connections,
+/// which would otherwise hold a resource until its own timeout.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsOptions {
     pub region: Option<String>,
@@ -51,6 +58,8 @@ pub struct AwsOptions {
     /// Where `assume_role` asks for credentials.
     pub sts_endpoint: Option<String>,
     pub max_retries: u32,
+    /// Not in the provider block: `DEFAULT_ATTEMPT_TIMEOUT`, shorter in tests.
+    pub attempt_timeout: Duration,
 }
 
 impl Default for AwsOptions {
@@ -64,6 +73,7 @@ impl Default for AwsOptions {
             elbv2_endpoint: None,
             sts_endpoint: None,
             max_retries: DEFAULT_MAX_RETRIES,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
         }
     }
 }

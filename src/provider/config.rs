@@ -93,7 +93,8 @@ pub fn provider_schema() -> Schema {
             optional(
                 AttributeType::Number,
                 "How many times an AWS call is retried (throttling included) with exponential backoff. \
-                 Defaults to 25, as in the AWS provider; 0 to 100.",
+                 Defaults to 25, as in the AWS provider; 0 to 100. An attempt that gets no answer within \
+                 30 seconds (a dead connection) counts as failed and is retried too.",
             ),
         ),
         (

@@ -359,7 +359,7 @@ impl<'c> SecurityGroups<'c> {
     ) -> Result<BTreeMap<String, Option<(Group, Vec<AppliedRule>)>>, AwsError> {
         let mut found = BTreeMap::new();
         for chunk in ids.chunks(FILTER_VALUES_MAX) {
-            let (mut groups, mut rules) = tokio::try_join!(
+            let (mut groups, (mut rules, _)) = tokio::try_join!(
                 self.describe_groups(chunk, deadline),
                 self.read_rules_of(chunk, deadline)
             )?;
@@ -409,7 +409,7 @@ impl<'c> SecurityGroups<'c> {
         let ids: Vec<String> = groups.keys().cloned().collect();
         let mut rules = BTreeMap::new();
         for chunk in ids.chunks(FILTER_VALUES_MAX) {
-            rules.append(&mut self.read_rules_of(chunk, deadline).await?);
+            rules.append(&mut self.read_rules_of(chunk, deadline).await?.0);
         }
         let read = groups
             .into_iter()
@@ -459,12 +459,13 @@ impl<'c> SecurityGroups<'c> {
 
     /// The rules of each of `ids`, sorted by key (one
     /// DescribeSecurityGroupRules with a many-valued `group-id` filter,
-    /// paginated). Groups with no rules, or that do not exist, are absent.
+    /// paginated), and the groups' owner (the account) when a rule names it.
+    /// Groups with no rules, or that do not exist, are absent.
     async fn read_rules_of(
         &self,
         ids: &[String],
         deadline: Instant,
-    ) -> Result<BTreeMap<String, Vec<AppliedRule>>, AwsError> {
+    ) -> Result<(BTreeMap<String, Vec<AppliedRule>>, Option<String>), AwsError> {
         let action = "DescribeSecurityGroupRules";
         let mut pages = self
             .clients
@@ -480,6 +481,7 @@ impl<'c> SecurityGroups<'c> {
             .into_paginator()
             .send();
         let mut rules: BTreeMap<String, Vec<AppliedRule>> = BTreeMap::new();
+        let mut owner = None;
         loop {
             let page = match tokio::time::timeout_at(deadline, pages.next()).await {
                 Err(_) => return Err(AwsError::timeout(action, "the operation's timeout ran out")),
@@ -490,6 +492,7 @@ impl<'c> SecurityGroups<'c> {
                 let Some(id) = described.group_id().filter(|id| ids.iter().any(|i| i == id)) else {
                     continue;
                 };
+                owner = owner.or_else(|| described.group_owner_id().map(str::to_string));
                 let rule = applied_rule(described, id)
                     .map_err(|what| AwsError::other(action, format!("could not understand a rule of {id}: {what}")))?;
                 rules.entry(id.to_string()).or_default().push(rule);
@@ -498,42 +501,13 @@ impl<'c> SecurityGroups<'c> {
         for group_rules in rules.values_mut() {
             group_rules.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
         }
-        Ok(rules)
+        Ok((rules, owner))
     }
 
     /// All rules of one group, sorted by key, and the group's owner.
     async fn read_rules(&self, id: &str, deadline: Instant) -> Result<(Vec<AppliedRule>, Option<String>), AwsError> {
-        let action = "DescribeSecurityGroupRules";
-        let mut pages = self
-            .clients
-            .ec2
-            .describe_security_group_rules()
-            .filters(Filter::builder().name("group-id").values(id).build())
-            .max_results(1000)
-            .into_paginator()
-            .send();
-        let mut rules = Vec::new();
-        let mut owner = None;
-        loop {
-            let page = match tokio::time::timeout_at(deadline, pages.next()).await {
-                Err(_) => return Err(AwsError::timeout(action, "the operation's timeout ran out")),
-                Ok(None) => break,
-                Ok(Some(page)) => page.map_err(|err| AwsError::from_sdk(action, err))?,
-            };
-            for described in page.security_group_rules() {
-                if described.group_id() != Some(id) {
-                    continue;
-                }
-                owner = owner.or_else(|| described.group_owner_id().map(str::to_string));
-                rules.push(
-                    applied_rule(described, id).map_err(|what| {
-                        AwsError::other(action, format!("could not understand a rule of {id}: {what}"))
-                    })?,
-                );
-            }
-        }
-        rules.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
-        Ok((rules, owner))
+        let (mut rules, owner) = self.read_rules_of(&[id.to_string()], deadline).await?;
+        Ok((rules.remove(id).unwrap_or_default(), owner))
     }
 
     /// Best effort after a failure: what the group holds now, if readable.

@@ -281,8 +281,7 @@ fn check_group_name(name: &str, max: usize) -> Result<(), String> {
 }
 
 fn is_vpc_id(text: &str) -> bool {
-    let hex = text.strip_prefix("vpc-").unwrap_or("");
-    (hex.len() == 8 || hex.len() == 17) && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    crate::rules::values::parse_ec2_id(text, "vpc", "VPC").is_ok()
 }
 
 fn check_tag_key(key: &str) -> Result<(), String> {

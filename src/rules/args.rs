@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use super::catalog::RuleSetName;
-use super::model::{Direction, Protocol};
+use super::model::{Direction, Peer, Protocol, RuleKey};
 
 /// The rule arguments shared by `data "cumulocity_firewall_rules"` and
 /// `resource "cumulocity_firewall"`.
@@ -37,6 +37,19 @@ pub struct ExtraRule {
     pub prefix_list_ids: Vec<String>,
     pub self_: bool,
     pub description: Option<String>,
+}
+
+impl ExtraRule {
+    /// This rule's key with `peer` (one of its peers) as its peer.
+    pub fn key(&self, peer: Peer) -> RuleKey {
+        RuleKey {
+            direction: self.direction,
+            protocol: self.protocol,
+            from_port: self.from_port,
+            to_port: self.to_port,
+            peer,
+        }
+    }
 }
 
 /// The defaults of the CIDR arguments: the seed's "any" for IPv4, nothing

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use super::model::{Direction, Protocol};
+use super::model::{Direction, Peer, Protocol, RuleKey};
 
 /// The documented rule sets, named after the seed's sections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,6 +73,11 @@ impl RuleSetName {
             RuleSetName::Internal => INTERNAL,
         }
     }
+
+    /// Whether any documented rule of this set takes its peers from `source`.
+    pub fn uses(self, source: PeerSource) -> bool {
+        self.rules().iter().any(|r| r.peers == source)
+    }
 }
 
 impl fmt::Display for RuleSetName {
@@ -105,6 +110,19 @@ pub struct CatalogRule {
     pub peers: PeerSource,
     /// The seed's name for the service, used as the rule's description.
     pub service: &'static str,
+}
+
+impl CatalogRule {
+    /// This rule's key with `peer` as its peer.
+    pub fn key(&self, peer: Peer) -> RuleKey {
+        RuleKey {
+            direction: self.direction,
+            protocol: self.protocol,
+            from_port: self.from_port,
+            to_port: self.to_port,
+            peer,
+        }
+    }
 }
 
 const fn tcp(direction: Direction, port: i32, peers: PeerSource, service: &'static str) -> CatalogRule {

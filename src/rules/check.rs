@@ -503,7 +503,7 @@ impl Walk {
 
     /// Checks that need the chosen rule sets.
     fn cross_check(&mut self, input: &FirewallInput, sets: &BTreeSet<RuleSetName>, ssh: &Maybe<Vec<IpNet>>) {
-        let uses = |source: PeerSource| sets.iter().any(|s| s.rules().iter().any(|r| r.peers == source));
+        let uses = |source: PeerSource| sets.iter().any(|s| s.uses(source));
 
         for (source, v4_name, v4, v6_name, v6, side) in [
             (
@@ -523,11 +523,7 @@ impl Walk {
                 "to",
             ),
         ] {
-            let users: Vec<&str> = sets
-                .iter()
-                .filter(|s| s.rules().iter().any(|r| r.peers == source))
-                .map(|s| s.as_str())
-                .collect();
+            let users: Vec<&str> = sets.iter().filter(|s| s.uses(source)).map(|s| s.as_str()).collect();
             if users.is_empty() {
                 for (name, list) in [(v4_name, v4), (v6_name, v6)] {
                     if list.known().is_some_and(|l| !l.is_empty()) {
@@ -635,13 +631,7 @@ impl Walk {
         let mut seen: BTreeMap<RuleKey, usize> = BTreeMap::new();
         for (i, extra) in args.extra_rules.iter().enumerate() {
             for peer in extra_peers(extra) {
-                let key = RuleKey {
-                    direction: extra.direction,
-                    protocol: extra.protocol,
-                    from_port: extra.from_port,
-                    to_port: extra.to_port,
-                    peer,
-                };
+                let key = extra.key(peer);
                 let path = AttrPath::attr("extra_rule").index(i);
                 if let Some(sets) = documented.get(&key) {
                     let names: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();

@@ -5,7 +5,6 @@
 //! appears once and remembers both sets. The same arguments always give the
 //! same list, so plans are stable.
 
-use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use ipnet::IpNet;
@@ -78,6 +77,7 @@ struct RuleAccumulator {
 /// A rule under construction: the sets that want it and the descriptions
 /// they give, in the order given (descriptions repeat across sets: "HTTP"
 /// from outbound must not appear twice).
+#[derive(Default)]
 struct Pending {
     rule_sets: BTreeSet<RuleSetName>,
     descriptions: Vec<String>,
@@ -85,14 +85,7 @@ struct Pending {
 
 impl RuleAccumulator {
     fn add_documented(&mut self, set: RuleSetName, rule: &CatalogRule, peer: Peer) {
-        let key = RuleKey {
-            direction: rule.direction,
-            protocol: rule.protocol,
-            from_port: rule.from_port,
-            to_port: rule.to_port,
-            peer,
-        };
-        let pending = self.entry(key);
+        let pending = self.by_key.entry(rule.key(peer)).or_default();
         pending.rule_sets.insert(set);
         if !pending.descriptions.iter().any(|d| d == rule.service) {
             pending.descriptions.push(rule.service.to_string());
@@ -102,26 +95,9 @@ impl RuleAccumulator {
     /// An extra rule that repeats a key keeps the first description: `check`
     /// reports such repeats as errors, so this only keeps `expand` total.
     fn add_extra(&mut self, extra: &ExtraRule, peer: Peer) {
-        let key = RuleKey {
-            direction: extra.direction,
-            protocol: extra.protocol,
-            from_port: extra.from_port,
-            to_port: extra.to_port,
-            peer,
-        };
-        let pending = self.entry(key);
+        let pending = self.by_key.entry(extra.key(peer)).or_default();
         if pending.descriptions.is_empty() {
             pending.descriptions.extend(extra.description.clone());
-        }
-    }
-
-    fn entry(&mut self, key: RuleKey) -> &mut Pending {
-        match self.by_key.entry(key) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(Pending {
-                rule_sets: BTreeSet::new(),
-                descriptions: Vec::new(),
-            }),
         }
     }
 

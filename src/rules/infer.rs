@@ -14,7 +14,7 @@
 //! chosen together: `opcua` and `smartrule-apama` use both the ingress and
 //! the egress blocks, and `outbound`, `opcua` and `smartrule-apama` share
 //! egress TCP/80, so choosing one set changes which blocks the others may
-//! use. All 64 combinations are tried, each with the largest blocks it can
+//! use. Every combination (64) is tried, each with the largest blocks it can
 //! claim, and the one covering the most rules wins. `ssh` and `internal` use
 //! arguments of their own and peers no other set uses, so they are decided
 //! on their own.
@@ -63,14 +63,12 @@ pub struct Inferred {
 
 /// The rule sets whose peers come from the shared ingress and egress CIDR
 /// arguments; they are chosen together.
-const BLOCK_SETS: [RuleSetName; 6] = [
-    RuleSetName::External,
-    RuleSetName::Outbound,
-    RuleSetName::Dns,
-    RuleSetName::Ntp,
-    RuleSetName::Opcua,
-    RuleSetName::SmartruleApama,
-];
+fn block_sets() -> Vec<RuleSetName> {
+    RuleSetName::ALL
+        .into_iter()
+        .filter(|s| s.uses(PeerSource::IngressBlocks) || s.uses(PeerSource::EgressBlocks))
+        .collect()
+}
 
 /// Infers firewall arguments from the rules a group holds (`rule_sets`
 /// empty, descriptions as AWS holds them; an empty description counts as
@@ -124,8 +122,9 @@ type Score = (usize, usize, usize);
 /// `internal` or extra rules yet.
 fn best_block_sets(held: &BTreeMap<&RuleKey, Option<&str>>) -> FirewallArgs {
     let mut best: Option<(Score, FirewallArgs)> = None;
-    for mask in 0u32..(1 << BLOCK_SETS.len()) {
-        let sets: BTreeSet<RuleSetName> = BLOCK_SETS
+    let block_sets = block_sets();
+    for mask in 0u32..(1 << block_sets.len()) {
+        let sets: BTreeSet<RuleSetName> = block_sets
             .iter()
             .enumerate()
             .filter(|(i, _)| mask & (1 << i) != 0)
@@ -196,15 +195,7 @@ fn blocks(
         .collect();
     let (mut v4, mut v6) = (Vec::new(), Vec::new());
     for peer in candidates {
-        let complete = rules.iter().all(|r| {
-            held.contains_key(&RuleKey {
-                direction: r.direction,
-                protocol: r.protocol,
-                from_port: r.from_port,
-                to_port: r.to_port,
-                peer: peer.clone(),
-            })
-        });
+        let complete = rules.iter().all(|r| held.contains_key(&r.key(peer.clone())));
         match peer {
             Peer::Ipv4(net) if complete => v4.push(*net),
             Peer::Ipv6(net) if complete => v6.push(*net),
@@ -217,11 +208,10 @@ fn blocks(
 /// `ssh` with every CIDR block (either family) that ingress TCP/22 is
 /// open to, if any is.
 fn infer_ssh(held: &BTreeMap<&RuleKey, Option<&str>>, args: &mut FirewallArgs) {
+    let documented = RuleSetName::Ssh.rules();
     let ssh: Vec<IpNet> = held
         .keys()
-        .filter(|k| {
-            k.direction == Direction::Ingress && k.protocol == Protocol::Tcp && k.from_port == 22 && k.to_port == 22
-        })
+        .filter(|k| documented.iter().any(|r| r.key(k.peer.clone()) == ***k))
         .filter_map(|k| match &k.peer {
             Peer::Ipv4(net) => Some(IpNet::V4(*net)),
             Peer::Ipv6(net) => Some(IpNet::V6(*net)),
@@ -238,26 +228,20 @@ fn infer_ssh(held: &BTreeMap<&RuleKey, Option<&str>>, args: &mut FirewallArgs) {
 /// itself; its nodes are the other groups all traffic is allowed both from
 /// and to. A group allowed one way only stays an extra rule.
 fn infer_internal(held: &BTreeMap<&RuleKey, Option<&str>>, args: &mut FirewallArgs) {
-    let all_traffic = |direction: Direction, peer: Peer| {
-        held.contains_key(&RuleKey {
-            direction,
-            protocol: Protocol::All,
-            from_port: -1,
-            to_port: -1,
-            peer,
-        })
-    };
-    if !(all_traffic(Direction::Ingress, Peer::SelfGroup) && all_traffic(Direction::Egress, Peer::SelfGroup)) {
+    // The documented rules (all traffic in and out), each held for `peer`.
+    let documented = RuleSetName::Internal.rules();
+    let held_for = |peer: &Peer| documented.iter().all(|r| held.contains_key(&r.key(peer.clone())));
+    if !held_for(&Peer::SelfGroup) {
         return;
     }
     args.rule_sets.insert(RuleSetName::Internal);
+    // Each node once: from the rules of the first documented direction.
+    let first = &documented[0];
     args.node_security_group_ids = held
         .keys()
-        .filter(|k| {
-            k.direction == Direction::Ingress && k.protocol == Protocol::All && k.from_port == -1 && k.to_port == -1
-        })
+        .filter(|k| first.key(k.peer.clone()) == ***k)
         .filter_map(|k| match &k.peer {
-            Peer::SecurityGroup(id) if all_traffic(Direction::Egress, k.peer.clone()) => Some(id.clone()),
+            Peer::SecurityGroup(id) if held_for(&k.peer) => Some(id.clone()),
             _ => None,
         })
         .collect();
@@ -306,11 +290,7 @@ fn extra_rules<'a>(left: impl Iterator<Item = (&'a RuleKey, Option<&'a str>)>) -
 
 /// See [`Inferred::explicit`].
 fn explicit_lists(args: &FirewallArgs) -> BTreeSet<&'static str> {
-    let uses = |source: PeerSource| {
-        args.rule_sets
-            .iter()
-            .any(|s| s.rules().iter().any(|r| r.peers == source))
-    };
+    let uses = |source: PeerSource| args.rule_sets.iter().any(|s| s.uses(source));
     let mut explicit = BTreeSet::new();
     if uses(PeerSource::IngressBlocks) {
         if args.ingress_cidr_blocks != args::default_ingress_cidr_blocks() {

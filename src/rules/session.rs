@@ -94,7 +94,8 @@ pub struct ListenerTimeout {
 }
 
 impl ListenerTimeout {
-    pub fn is_reduced(&self) -> bool {
+    #[cfg(test)]
+    fn is_reduced(&self) -> bool {
         self.reason.is_some()
     }
 }
@@ -222,14 +223,7 @@ pub fn check_session_timeout(value: f64) -> Result<u32, String> {
 
 /// Network interface ids are `eni-` and 8 or 17 lowercase hex digits.
 pub fn parse_network_interface_id(text: &str) -> Result<String, String> {
-    let hex = text.strip_prefix("eni-").unwrap_or("");
-    if (hex.len() == 8 || hex.len() == 17) && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        Ok(text.to_string())
-    } else {
-        Err(format!(
-            "\"{text}\" is not a network interface id; ids look like \"eni-0123456789abcdef0\"."
-        ))
-    }
+    super::values::parse_ec2_id(text, "eni", "network interface")
 }
 
 #[cfg(test)]

@@ -85,7 +85,8 @@ pub fn parse_prefix_list_id(text: &str) -> Result<String, String> {
     parse_ec2_id(text, "pl", "managed prefix list")
 }
 
-fn parse_ec2_id(text: &str, prefix: &str, what: &str) -> Result<String, String> {
+/// An EC2 id: `<prefix>-` and 8 (older) or 17 lowercase hex digits.
+pub fn parse_ec2_id(text: &str, prefix: &str, what: &str) -> Result<String, String> {
     let hex = text
         .strip_prefix(prefix)
         .and_then(|rest| rest.strip_prefix('-'))

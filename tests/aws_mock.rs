@@ -352,6 +352,80 @@ async fn update_authorizes_before_revoking_by_rule_id() {
     );
 }
 
+/// 3a''. AWS revokes all the ids of a call or none: one stale rule already
+/// removed by hand makes the call fail with NotFound and keeps the others.
+/// The group is read, and the ids it still holds are revoked again.
+#[tokio::test]
+async fn a_revoke_stopped_by_a_rule_removed_by_hand_revokes_the_rest() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let before = with_ids(
+        "sgr-0old00000000",
+        &desired(&[RuleSetName::External, RuleSetName::Outbound]),
+    );
+    let wanted = desired(&[RuleSetName::External, RuleSetName::Dns]);
+    let changes = diff(&wanted, &applied(&before));
+    let stale: Vec<String> = before
+        .iter()
+        .filter(|(_, r)| r.key.direction == Direction::Egress)
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(stale.len(), 3);
+    let new_rules = with_ids("sgr-0new00000000", &of(Direction::Egress, &wanted));
+    // What the group holds after the authorize: all but the first stale rule,
+    // which someone removed by hand, and the new one.
+    let held: Vec<(String, Rule)> = before
+        .iter()
+        .filter(|(id, _)| *id != stale[0])
+        .cloned()
+        .chain(new_rules.clone())
+        .collect();
+    mock.on(
+        "AuthorizeSecurityGroupEgress",
+        authorized("AuthorizeSecurityGroupEgress", GROUP, &new_rules),
+    )
+    .await;
+    mock.first(
+        "RevokeSecurityGroupEgress",
+        1,
+        aws_error(
+            400,
+            "InvalidSecurityGroupRuleId.NotFound",
+            &format!("The security group rule ID '{}' does not exist", stale[0]),
+        ),
+    )
+    .await;
+    mock.on("RevokeSecurityGroupEgress", done("RevokeSecurityGroupEgress"))
+        .await;
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &held))
+        .await;
+
+    let rules = SecurityGroups::new(&clients)
+        .update(GROUP, &applied(&before), &changes, deadline())
+        .await
+        .expect("update succeeds");
+
+    assert_eq!(
+        mock.actions().await,
+        [
+            "AuthorizeSecurityGroupEgress",
+            "RevokeSecurityGroupEgress",
+            "DescribeSecurityGroupRules",
+            "RevokeSecurityGroupEgress"
+        ]
+    );
+    let revokes = mock.requests_for("RevokeSecurityGroupEgress").await;
+    assert_eq!(indexed(&revokes[0], "SecurityGroupRuleId.{}"), stale);
+    assert_eq!(indexed(&revokes[1], "SecurityGroupRuleId.{}"), stale[1..]);
+    let expected: Vec<(String, Rule)> = before
+        .iter()
+        .filter(|(_, r)| r.key.direction == Direction::Ingress)
+        .cloned()
+        .chain(new_rules)
+        .collect();
+    assert_eq!(rules, applied(&expected));
+}
+
 /// 3a'. An Authorize answer that does not list every new rule (moto lists
 /// only the last permission's): the group is read back, a third call.
 #[tokio::test]

@@ -1,8 +1,9 @@
 //! Security groups and their rules: the only code that calls EC2 for them.
 //!
-//! Every operation reads back what it did with one DescribeSecurityGroupRules
-//! and reports the rules AWS really holds: rule ids come from that read,
-//! never from an Authorize response. An operation that fails after the group
+//! Every operation reports the rules AWS really holds: create reads them back
+//! with one DescribeSecurityGroupRules (AWS may add rules of its own), an
+//! update takes the new rules' ids from the Authorize answers when they list
+//! every rule asked for, and reads the group otherwise. An operation that fails after the group
 //! exists says so (`Failure::group`), with the rules the group holds then, so
 //! the caller can record it instead of orphaning it.
 
@@ -602,27 +603,56 @@ impl<'c> SecurityGroups<'c> {
     }
 
     /// Revokes by rule id, one call per direction. A rule already gone is
-    /// what was wanted.
+    /// what was wanted; but AWS revokes all the ids of a call or none, so one
+    /// rule removed by hand would keep the others: then the group is read
+    /// and the ids it still holds are revoked again.
     async fn revoke(&self, id: &str, changes: &RuleChanges, deadline: Instant) -> Result<(), AwsError> {
-        let ec2 = &self.clients.ec2;
-        let ids = |direction: Direction| changes.revoke.get(&direction).filter(|ids| !ids.is_empty()).cloned();
-        if let Some(ids) = ids(Direction::Ingress) {
-            let call = ec2
-                .revoke_security_group_ingress()
-                .group_id(id)
-                .set_security_group_rule_ids(Some(ids))
-                .send();
-            ignore_not_found(within(deadline, "RevokeSecurityGroupIngress", call).await)?;
-        }
-        if let Some(ids) = ids(Direction::Egress) {
-            let call = ec2
-                .revoke_security_group_egress()
-                .group_id(id)
-                .set_security_group_rule_ids(Some(ids))
-                .send();
-            ignore_not_found(within(deadline, "RevokeSecurityGroupEgress", call).await)?;
+        for (&direction, ids) in changes.revoke.iter().filter(|(_, ids)| !ids.is_empty()) {
+            match self.revoke_ids(id, direction, ids.clone(), deadline).await {
+                Err(err) if is_rule_not_found(&err) && ids.len() > 1 => {
+                    let (held, _) = self.read_rules(id, deadline).await?;
+                    let still: Vec<String> = ids
+                        .iter()
+                        .filter(|i| held.iter().any(|h| &h.id == *i))
+                        .cloned()
+                        .collect();
+                    if !still.is_empty() {
+                        ignore_not_found(self.revoke_ids(id, direction, still, deadline).await)?;
+                    }
+                }
+                other => ignore_not_found(other)?,
+            }
         }
         Ok(())
+    }
+
+    /// One Revoke call for rule `ids` of one direction.
+    async fn revoke_ids(
+        &self,
+        id: &str,
+        direction: Direction,
+        ids: Vec<String>,
+        deadline: Instant,
+    ) -> Result<(), AwsError> {
+        let ec2 = &self.clients.ec2;
+        match direction {
+            Direction::Ingress => {
+                let call = ec2
+                    .revoke_security_group_ingress()
+                    .group_id(id)
+                    .set_security_group_rule_ids(Some(ids))
+                    .send();
+                within(deadline, "RevokeSecurityGroupIngress", call).await.map(drop)
+            }
+            Direction::Egress => {
+                let call = ec2
+                    .revoke_security_group_egress()
+                    .group_id(id)
+                    .set_security_group_rule_ids(Some(ids))
+                    .send();
+                within(deadline, "RevokeSecurityGroupEgress", call).await.map(drop)
+            }
+        }
     }
 
     /// Changes descriptions in place (one ModifySecurityGroupRules call):
@@ -833,9 +863,14 @@ fn group_of(region: &str, id: &str, sg: &aws_sdk_ec2::types::SecurityGroup) -> G
 fn ignore_not_found<T>(result: Result<T, AwsError>) -> Result<(), AwsError> {
     match result {
         Ok(_) => Ok(()),
-        Err(err) if err.is(ErrorKind::NotFound) && err.code.as_deref() != Some("InvalidGroup.NotFound") => Ok(()),
+        Err(err) if is_rule_not_found(&err) => Ok(()),
         Err(err) => Err(err),
     }
+}
+
+/// A rule (not the group) that does not exist.
+fn is_rule_not_found(err: &AwsError) -> bool {
+    err.is(ErrorKind::NotFound) && err.code.as_deref() != Some("InvalidGroup.NotFound")
 }
 
 /// The allow-all egress rule AWS adds to every new VPC group.

@@ -930,11 +930,11 @@ async fn an_interrupted_create_is_adopted_by_the_next_one() {
         [
             "CreateSecurityGroup",
             "DescribeSecurityGroups",
-            "DescribeSecurityGroups",
             "DescribeSecurityGroupRules",
             "AuthorizeSecurityGroupIngress",
             "DescribeSecurityGroupRules",
-        ]
+        ],
+        "the lookup by name already describes the group: no second DescribeSecurityGroups"
     );
     let authorize = &mock.requests_for("AuthorizeSecurityGroupIngress").await[0];
     assert_eq!(
@@ -942,6 +942,56 @@ async fn an_interrupted_create_is_adopted_by_the_next_one() {
         ["1883", "8883"],
         "only what was missing"
     );
+}
+
+/// In the default VPC (no `vpc_id`) the lookup by name has no VPC filter,
+/// so a group of the same name in another VPC answers too: the group with
+/// this firewall's ownership tag is the one adopted, wherever it is listed.
+#[tokio::test]
+async fn in_the_default_vpc_the_tagged_group_is_adopted_not_a_namesake() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External]);
+    mock.on(
+        "CreateSecurityGroup",
+        aws_error(
+            400,
+            "InvalidGroup.Duplicate",
+            "The security group 'c8y-edge' already exists",
+        ),
+    )
+    .await;
+    let ours = "sg-0c0ffee0c0ffee000";
+    let owner = "terraform-provider-cumulocity/c8y-edge@default-vpc";
+    mock.on(
+        "DescribeSecurityGroups",
+        described_groups(&[
+            group_item(GROUP, "c8y-edge", "by hand", "vpc-0aaaaaaaaaaaaaaaa", &[]),
+            group_item(
+                ours,
+                "c8y-edge",
+                "Cumulocity edge firewall",
+                VPC,
+                &[("cumulocity-firewall:owner", owner)],
+            ),
+        ]),
+    )
+    .await;
+    mock.on(
+        "DescribeSecurityGroupRules",
+        described_rules(ours, &with_ids("sgr-0done000000", &desired)),
+    )
+    .await;
+    let spec = GroupSpec { vpc_id: None, ..spec() };
+
+    let (group, _) = SecurityGroups::new(&clients)
+        .create(&spec, &desired, deadline())
+        .await
+        .expect("adopted");
+
+    assert_eq!(group.id, ours);
+    let lookup = &mock.requests_for("DescribeSecurityGroups").await[0];
+    assert_eq!(indexed(lookup, "Filter.{}.Name"), ["group-name"]);
 }
 
 /// 9. No credentials: the credential chain finds nothing (as the default

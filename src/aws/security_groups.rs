@@ -3,9 +3,9 @@
 //! Every operation reports the rules AWS really holds: create reads them back
 //! with one DescribeSecurityGroupRules (AWS may add rules of its own), an
 //! update takes the new rules' ids from the Authorize answers when they list
-//! every rule asked for, and reads the group otherwise. An operation that fails after the group
-//! exists says so (`Failure::group`), with the rules the group holds then, so
-//! the caller can record it instead of orphaning it.
+//! every rule asked for, and reads the group otherwise. An operation that
+//! fails after the group exists says so (`Failure::group`), with the rules
+//! the group holds then, so the caller can record it instead of orphaning it.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -13,8 +13,8 @@ use std::future::Future;
 use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{
-    Filter, IpPermission, IpRange, ResourceType, SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate,
-    Tag, TagSpecification,
+    Filter, IpPermission, IpRange, ResourceType, SecurityGroup, SecurityGroupRule, SecurityGroupRuleRequest,
+    SecurityGroupRuleUpdate, Tag, TagSpecification,
 };
 use tokio::time::Instant;
 
@@ -201,20 +201,23 @@ impl<'c> SecurityGroups<'c> {
         let found = within(deadline, "DescribeSecurityGroups", request.send())
             .await
             .map_err(Failure::before_any_change)?;
-        let Some(holder) = found
+        // Without a VPC filter (the default VPC) groups of the same name in
+        // other VPCs answer too: this firewall's own group comes first.
+        let named: Vec<&SecurityGroup> = found
             .security_groups()
             .iter()
-            .find(|g| g.group_name() == Some(spec.name.as_str()))
+            .filter(|g| g.group_name() == Some(spec.name.as_str()))
+            .collect();
+        let Some(holder) = named
+            .iter()
+            .find(|g| owner_tag(g) == Some(owner))
+            .or_else(|| named.first())
+            .copied()
         else {
             return Err(Failure::before_any_change(duplicate));
         };
         let holder_id = holder.group_id().unwrap_or("?").to_string();
-        let holder_owner = holder
-            .tags()
-            .iter()
-            .find(|t| t.key() == Some(OWNER_TAG))
-            .and_then(|t| t.value());
-        if holder_owner != Some(owner) {
+        if owner_tag(holder) != Some(owner) {
             return Err(Failure::before_any_change(AwsError {
                 action: "CreateSecurityGroup",
                 kind: ErrorKind::Duplicate,
@@ -228,13 +231,7 @@ impl<'c> SecurityGroups<'c> {
                 ),
             }));
         }
-        let Some(group) = self
-            .describe_group(&holder_id, deadline)
-            .await
-            .map_err(Failure::before_any_change)?
-        else {
-            return Err(Failure::before_any_change(duplicate));
-        };
+        let group = group_of(&self.clients.region, &holder_id, holder);
         let converge = async {
             let (actual, _) = self.read_rules(&holder_id, deadline).await?;
             let changes = diff(desired, &actual);
@@ -837,7 +834,15 @@ pub const FILTER_VALUES_MAX: usize = 200;
 const PAGE_MAX: i32 = 1000;
 
 /// A described group as the provider keeps it.
-fn group_of(region: &str, id: &str, sg: &aws_sdk_ec2::types::SecurityGroup) -> Group {
+/// The value of a group's ownership tag, if it has one.
+fn owner_tag(sg: &SecurityGroup) -> Option<&str> {
+    sg.tags()
+        .iter()
+        .find(|t| t.key() == Some(OWNER_TAG))
+        .and_then(|t| t.value())
+}
+
+fn group_of(region: &str, id: &str, sg: &SecurityGroup) -> Group {
     let owner_id = sg.owner_id().unwrap_or_default().to_string();
     Group {
         id: id.to_string(),

@@ -714,6 +714,32 @@ async fn a_new_group_not_visible_yet_is_retried_and_the_create_succeeds() {
     assert_eq!(rules, applied(&read));
 }
 
+/// 7'. A delete that runs out of time without AWS ever answering
+/// DependencyViolation (a dead endpoint) says it timed out and which
+/// setting to raise, not that the group is in use, and looks for no users.
+#[tokio::test]
+async fn a_delete_that_only_runs_out_of_time_is_not_called_in_use() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(1);
+    mock.on(
+        "DeleteSecurityGroup",
+        done("DeleteSecurityGroup").set_delay(Duration::from_secs(10)),
+    )
+    .await;
+
+    let err = SecurityGroups::new(&clients)
+        .delete(GROUP, &[], Instant::now() + Duration::from_millis(300))
+        .await
+        .expect_err("the deadline passes first");
+
+    assert_eq!(err.kind, ErrorKind::Timeout, "{err}");
+    assert_eq!(err.action, "DeleteSecurityGroup");
+    let text = err.to_string();
+    assert!(!text.contains("in use"), "{text}");
+    assert!(text.contains("timeouts"), "names the setting to raise: {text}");
+    assert_eq!(mock.actions().await, ["DeleteSecurityGroup"]);
+}
+
 /// 7. DependencyViolation: DeleteSecurityGroup is retried until the
 /// deadline; then the error names what uses the group.
 #[tokio::test]

@@ -61,12 +61,15 @@ impl AwsError {
         }
     }
 
-    pub fn timeout(action: &'static str, what: &str) -> AwsError {
+    /// `action` did not finish before the operation's deadline.
+    pub fn timeout(action: &'static str) -> AwsError {
         AwsError {
             action,
             kind: ErrorKind::Timeout,
             code: None,
-            message: what.to_string(),
+            message: "it did not finish within the resource's timeout (its `timeouts` block: create, read, update \
+                      or delete). Raise that timeout, or check that the AWS endpoint can be reached."
+                .to_string(),
         }
     }
 

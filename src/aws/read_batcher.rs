@@ -137,10 +137,7 @@ impl ReadBatcher {
                 "DescribeSecurityGroups",
                 "the batched read stopped before it answered",
             )),
-            Err(_) => Err(AwsError::timeout(
-                "DescribeSecurityGroups",
-                "the operation's timeout ran out",
-            )),
+            Err(_) => Err(AwsError::timeout("DescribeSecurityGroups")),
         }
     }
 }

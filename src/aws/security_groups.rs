@@ -92,7 +92,24 @@ where
 {
     match tokio::time::timeout_at(deadline, call).await {
         Ok(result) => result.map_err(|err| AwsError::from_sdk(action, err)),
-        Err(_) => Err(AwsError::timeout(action, "the operation's timeout ran out")),
+        Err(_) => Err(AwsError::timeout(action)),
+    }
+}
+
+/// The next page of a paginated call, `None` after the last one.
+pub(super) async fn next_page<T, E, R>(
+    deadline: Instant,
+    action: &'static str,
+    page: impl Future<Output = Option<Result<T, SdkError<E, R>>>>,
+) -> Result<Option<T>, AwsError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    match tokio::time::timeout_at(deadline, page).await {
+        Err(_) => Err(AwsError::timeout(action)),
+        Ok(None) => Ok(None),
+        Ok(Some(page)) => page.map(Some).map_err(|err| AwsError::from_sdk(action, err)),
     }
 }
 
@@ -437,12 +454,7 @@ impl<'c> SecurityGroups<'c> {
             .into_paginator()
             .send();
         let mut groups = BTreeMap::new();
-        loop {
-            let page = match tokio::time::timeout_at(deadline, pages.next()).await {
-                Err(_) => return Err(AwsError::timeout(action, "the operation's timeout ran out")),
-                Ok(None) => break,
-                Ok(Some(page)) => page.map_err(|err| AwsError::from_sdk(action, err))?,
-            };
+        while let Some(page) = next_page(deadline, action, pages.next()).await? {
             for sg in page.security_groups() {
                 if let Some(id) = sg.group_id() {
                     groups.insert(id.to_string(), group_of(&self.clients.region, id, sg));
@@ -480,12 +492,7 @@ impl<'c> SecurityGroups<'c> {
             .send();
         let mut rules: BTreeMap<String, Vec<AppliedRule>> = BTreeMap::new();
         let mut owner = None;
-        loop {
-            let page = match tokio::time::timeout_at(deadline, pages.next()).await {
-                Err(_) => return Err(AwsError::timeout(action, "the operation's timeout ran out")),
-                Ok(None) => break,
-                Ok(Some(page)) => page.map_err(|err| AwsError::from_sdk(action, err))?,
-            };
+        while let Some(page) = next_page(deadline, action, pages.next()).await? {
             for described in page.security_group_rules() {
                 let Some(id) = described.group_id().filter(|id| ids.iter().any(|i| i == id)) else {
                     continue;
@@ -757,7 +764,11 @@ impl<'c> SecurityGroups<'c> {
                     tokio::time::sleep(pause).await;
                 }
                 Err(err) if err.is(ErrorKind::DependencyViolation) => break err,
-                Err(err) if err.is(ErrorKind::Timeout) => break in_use.unwrap_or(err),
+                // Out of time: "still in use" only if AWS said so.
+                Err(err) if err.is(ErrorKind::Timeout) => match in_use {
+                    Some(in_use) => break in_use,
+                    None => return Err(err),
+                },
                 Err(err) => return Err(err),
             }
         };

@@ -585,3 +585,25 @@ async fn reads_without_a_vpc_never_take_a_snapshot() {
     assert!(snapshot_requests(&mock).await.is_empty());
     assert_eq!(coalesced_ids(&mock).await.len(), 30);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_snapshot_is_given_up_within_its_budget_and_the_reads_go_on() {
+    let all: Vec<usize> = (0..30).collect();
+    let slow = tagged_groups_answer(&all).set_delay(Duration::from_secs(10));
+    let (mock, _, clients) = thirty_groups(slow).await;
+    let reads = Arc::new(GroupReads::with_snapshot_budget(Duration::from_millis(300)));
+
+    let started = Instant::now();
+    refresh_thirty(&reads, &clients, Some(VPC)).await;
+
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the waiting reads were held {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        coalesced_ids(&mock).await.len(),
+        30,
+        "every read answered by a read of its own"
+    );
+}

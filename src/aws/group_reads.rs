@@ -17,6 +17,14 @@ pub struct GroupReads {
 }
 
 impl GroupReads {
+    /// Snapshots that may take `budget` (see `vpc_snapshot::BUDGET`).
+    pub fn with_snapshot_budget(budget: std::time::Duration) -> Self {
+        GroupReads {
+            batcher: ReadBatcher::default(),
+            snapshots: VpcSnapshots::with_budget(budget),
+        }
+    }
+
     /// Group `id` and its rules, `None` when it is gone. `vpc` is where the
     /// state last saw the group (unknown right after an import).
     pub async fn read(&self, clients: &Clients, id: &str, vpc: Option<&str>, deadline: Instant) -> ReadResult {

@@ -13,9 +13,9 @@
 //! this process wrote to it (`forget`), and never from a snapshot older than
 //! `MAX_AGE`: Terraform reads each resource once per plan, and a plan starts
 //! a provider process of its own. Anything the snapshot cannot answer (an
-//! imported group without the tag, a group made since, a failed or
-//! oversized snapshot) falls back to the coalesced read, so a snapshot can
-//! cost calls but never change what a read answers.
+//! imported group without the tag, a group made since, a failed, slow (over
+//! `BUDGET`) or oversized snapshot) falls back to the coalesced read, so a
+//! snapshot can cost calls but never change what a read answers.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,6 +37,9 @@ pub const PREFETCH_AFTER: usize = 10;
 pub const MAX_GROUPS: usize = 1000;
 /// A snapshot answers only the reads of the plan that took it.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
+/// How long taking a snapshot may last: the reads waiting for it keep the
+/// rest of their own time for a read of their own if it fails.
+pub const BUDGET: Duration = Duration::from_secs(30);
 
 type GroupRead = (Group, Vec<AppliedRule>);
 
@@ -54,15 +57,30 @@ struct Vpc {
 }
 
 /// The snapshots of one provider configuration, by VPC.
-#[derive(Default)]
 pub struct VpcSnapshots {
+    budget: Duration,
     vpcs: Mutex<HashMap<String, Arc<Vpc>>>,
     /// Groups this process created, changed or deleted: never answered from a
     /// snapshot, even one taken before or while it wrote.
     written: Mutex<HashSet<String>>,
 }
 
+impl Default for VpcSnapshots {
+    fn default() -> Self {
+        VpcSnapshots::with_budget(BUDGET)
+    }
+}
+
 impl VpcSnapshots {
+    /// Snapshots that may take `budget` each (`BUDGET` by default).
+    pub fn with_budget(budget: Duration) -> Self {
+        VpcSnapshots {
+            budget,
+            vpcs: Mutex::default(),
+            written: Mutex::default(),
+        }
+    }
+
     /// Group `id` (in `vpc`) and its rules from the VPC's snapshot, taking
     /// the snapshot first when this read is the one that calls for it;
     /// `None` when the snapshot cannot answer, and the caller must read.
@@ -73,7 +91,7 @@ impl VpcSnapshots {
         }
         let snapshot = vpc_reads
             .snapshot
-            .get_or_init(|| take_snapshot(clients, vpc, deadline))
+            .get_or_init(|| take_snapshot(clients, vpc, deadline.min(Instant::now() + self.budget)))
             .await
             .as_ref()?;
         if snapshot.taken.elapsed() > MAX_AGE || lock(&self.written).contains(id) {

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Block, NestedBlock, Schema};
+use tf_provider::schema::{AttributeType, NestedBlock, Schema};
 use tf_provider::value::{Value, ValueList};
 use tf_provider::{AttributePath, Diagnostics};
 
@@ -439,11 +439,6 @@ fn check_endpoint(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The `Block` of the provider schema, for tests and docs.
-pub fn provider_block() -> Block {
-    provider_schema().block
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,41 +534,24 @@ mod tests {
 
 #[cfg(test)]
 mod schema_tests {
-    use std::collections::BTreeSet;
-
+    use super::super::schema_builder::{block_names, field_names};
     use super::*;
 
     /// A block field the schema lacks makes every provider block fail to
     /// decode; keep struct and schema in step.
     #[test]
     fn config_structs_and_schema_name_the_same_attributes() {
-        let names = |v: serde_json::Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
-        let block = provider_block();
-        let mut top: BTreeSet<String> = block.attributes.keys().cloned().collect();
-        top.extend(block.blocks.keys().cloned());
-        assert_eq!(names(serde_json::to_value(ProviderConfig::default()).unwrap()), top);
+        let block = provider_schema().block;
+        assert_eq!(field_names(&ProviderConfig::default()), block_names(&block));
         for (name, fields) in [
-            (
-                "endpoints",
-                names(serde_json::to_value(EndpointsConfig::default()).unwrap()),
-            ),
-            (
-                "assume_role",
-                names(serde_json::to_value(AssumeRoleConfig::default()).unwrap()),
-            ),
-            (
-                "default_tags",
-                names(serde_json::to_value(DefaultTagsConfig::default()).unwrap()),
-            ),
+            ("endpoints", field_names(&EndpointsConfig::default())),
+            ("assume_role", field_names(&AssumeRoleConfig::default())),
+            ("default_tags", field_names(&DefaultTagsConfig::default())),
         ] {
             let NestedBlock::Optional(nested) = &block.blocks[name] else {
                 panic!("{name} is a block")
             };
-            assert_eq!(
-                fields,
-                nested.attributes.keys().cloned().collect::<BTreeSet<_>>(),
-                "{name}"
-            );
+            assert_eq!(fields, block_names(nested), "{name}");
         }
     }
 }

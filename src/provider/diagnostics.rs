@@ -57,6 +57,20 @@ pub fn error(diags: &mut Diagnostics, summary: impl Into<String>, detail: impl I
     diags.add_error(plain_diagnostic(summary.into(), detail.into(), attribute));
 }
 
+/// A data source's read found `arguments` still unknown. Terraform reads a
+/// data source only once its arguments are known, so unless an error already
+/// explains it, this is a bug in the provider and must not pass silently.
+pub fn not_known_at_read(diags: &mut Diagnostics, arguments: &str) {
+    if diags.errors.is_empty() {
+        error(
+            diags,
+            "Arguments not known",
+            format!("{arguments} still hold unknown values at read time; this is a bug in the provider."),
+            AttributePath::root(),
+        );
+    }
+}
+
 /// An AWS failure as a diagnostic: what failed, AWS's code and message.
 pub fn aws_error(diags: &mut Diagnostics, err: &crate::aws::AwsError) {
     let summary = match err.kind {

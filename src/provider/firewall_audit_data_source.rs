@@ -13,8 +13,10 @@ use tf_provider::value::{Value, ValueEmpty, ValueList};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 use tokio::time::Instant;
 
-use super::diagnostics::{aws_error, error, report, Report};
-use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
+use super::diagnostics::{aws_error, error, not_known_at_read, Report};
+use super::rule_args::{
+    argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject, RULE_FIELDS_AFTER_RULE_SETS,
+};
 use super::schema_builder::{block, computed, required};
 use super::state::Shared;
 use crate::aws::SecurityGroups;
@@ -64,12 +66,6 @@ pub fn finding_object_type() -> AttributeType {
     AttributeType::Object(fields)
 }
 
-/// The fields of a rule object, as `rules` of the other data source and
-/// the resource document them.
-const RULE_FIELDS: &str = "Each has `rule_sets`, `direction`, `protocol`, `from_port` and `to_port` (-1 where the \
-     protocol has no ports), exactly one of `cidr_ipv4`, `cidr_ipv6`, `referenced_security_group_id`, \
-     `prefix_list_id` or `self`, and `description`, like the `rules` of `cumulocity_firewall_rules`.";
-
 pub struct FirewallAuditDataSource {
     pub state: Shared,
 }
@@ -81,6 +77,11 @@ impl DataSource for FirewallAuditDataSource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         let rule_list = AttributeType::List(Box::new(rule_object_type()));
+        // The fields of a rule object, as the `rules` of the other data
+        // source and the resource document them.
+        let rule_fields = format!(
+            "Each has `rule_sets`, {RULE_FIELDS_AFTER_RULE_SETS}, like the `rules` of `cumulocity_firewall_rules`."
+        );
         let mut attributes = vec![(
             "security_group_id",
             required(
@@ -106,7 +107,7 @@ impl DataSource for FirewallAuditDataSource {
                 rule_list.clone(),
                 &format!(
                     "Rules the profile asks for that the group lacks, as `cumulocity_firewall_rules` would \
-                     list them (with the rule sets that ask for them). {RULE_FIELDS}"
+                     list them (with the rule sets that ask for them). {rule_fields}"
                 ),
             ),
         ));
@@ -117,7 +118,7 @@ impl DataSource for FirewallAuditDataSource {
                 &format!(
                     "Rules the group holds that the profile does not ask for, with the descriptions the group \
                      gives them; `rule_sets` is empty. Rules are matched by direction, protocol, ports and \
-                     peer: a different description is not a deviation. {RULE_FIELDS}"
+                     peer: a different description is not a deviation. {rule_fields}"
                 ),
             ),
         ));
@@ -158,8 +159,7 @@ impl DataSource for FirewallAuditDataSource {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         check_group_id(diags, &config.security_group_id);
-        let checked = rules::check(&config.args.to_input());
-        report(diags, &checked.problems, Report::ErrorsOnly);
+        config.args.checked(diags, Report::ErrorsOnly);
         Some(())
     }
 
@@ -170,30 +170,12 @@ impl DataSource for FirewallAuditDataSource {
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let id = check_group_id(diags, &config.security_group_id);
-        let checked = rules::check(&config.args.to_input());
-        report(diags, &checked.problems, Report::Everything);
-        let (Some(id), Some(args)) = (id, checked.args) else {
-            if diags.errors.is_empty() {
-                error(
-                    diags,
-                    "Arguments not known",
-                    "The arguments still hold unknown values at read time; this is a bug in the provider.",
-                    AttributePath::root(),
-                );
-            }
+        let (Some(id), Some(args)) = (id, config.args.checked(diags, Report::Everything)) else {
+            not_known_at_read(diags, "The arguments");
             return None;
         };
-        if !diags.errors.is_empty() {
-            return None;
-        }
 
-        let clients = match self.state.clients().await {
-            Ok(clients) => clients,
-            Err(err) => {
-                aws_error(diags, &err);
-                return None;
-            }
-        };
+        let clients = self.state.clients_or_report(diags).await?;
         let deadline = Instant::now() + READ_TIMEOUT;
         let applied = match SecurityGroups::new(clients).read(&id, deadline).await {
             Ok(Some((_group, applied))) => applied,
@@ -250,19 +232,11 @@ fn check_group_id(diags: &mut Diagnostics, value: &Value<String>) -> Option<Stri
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use tf_provider::schema::AttributeConstraint;
 
+    use super::super::schema_builder::{block_names, field_names, object_field_names};
     use super::*;
     use crate::rules::{Direction, FindingKind, Peer, Protocol, RuleKey, Severity};
-
-    fn field_names<T: Serialize>(value: &T) -> BTreeSet<String> {
-        match serde_json::to_value(value).expect("serializes") {
-            serde_json::Value::Object(map) => map.keys().cloned().collect(),
-            other => panic!("not an object: {other}"),
-        }
-    }
 
     fn schema() -> Schema {
         let source = FirewallAuditDataSource {
@@ -273,19 +247,18 @@ mod tests {
 
     #[test]
     fn state_struct_and_schema_name_the_same_attributes() {
-        let schema = schema();
-        let mut names: BTreeSet<String> = schema.block.attributes.keys().cloned().collect();
-        names.extend(schema.block.blocks.keys().cloned());
-        assert_eq!(field_names(&FirewallAuditState::default()), names);
+        assert_eq!(
+            field_names(&FirewallAuditState::default()),
+            block_names(&schema().block)
+        );
     }
 
     #[test]
     fn finding_struct_and_type_name_the_same_fields() {
-        let AttributeType::Object(fields) = finding_object_type() else {
-            panic!("findings elements are objects")
-        };
-        let fields: BTreeSet<String> = fields.keys().cloned().collect();
-        assert_eq!(field_names(&FindingObject::default()), fields);
+        assert_eq!(
+            field_names(&FindingObject::default()),
+            object_field_names(&finding_object_type())
+        );
     }
 
     #[test]

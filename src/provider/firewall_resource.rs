@@ -45,8 +45,7 @@ impl Resource for FirewallResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        let checked = rules::check(&config.args.to_input());
-        report(diags, &checked.problems, Report::ErrorsOnly);
+        config.args.checked(diags, Report::ErrorsOnly);
         report_own_problems(diags, &config);
         session_timeouts::validate(diags, &config);
         Some(())
@@ -62,12 +61,8 @@ impl Resource for FirewallResource {
         let Value::Value(id) = state.id.clone() else {
             return Some((state, private));
         };
-        let clients = match self.state.clients().await {
-            Ok(clients) => clients,
-            Err(err) => {
-                aws_error(diags, &err);
-                return Some((state, private));
-            }
+        let Some(clients) = self.state.clients_or_report(diags).await else {
+            return Some((state, private));
         };
         let deadline = Instant::now() + timeouts::durations(&state.timeouts).0;
         // Reads that Terraform sends together go to AWS as one batch, or come
@@ -190,7 +185,7 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
-        let clients = self.clients(diags).await?;
+        let clients = self.state.clients_or_report(diags).await?;
         let spec = GroupSpec {
             name: match &planned.name {
                 Value::Value(name) => name.clone(),
@@ -259,7 +254,7 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
-        let clients = self.clients(diags).await?;
+        let clients = self.state.clients_or_report(diags).await?;
         let Value::Value(id) = prior.id.clone() else {
             error(
                 diags,
@@ -322,7 +317,7 @@ impl Resource for FirewallResource {
         let Value::Value(id) = &state.id else {
             return Some(());
         };
-        let clients = self.clients(diags).await?;
+        let clients = self.state.clients_or_report(diags).await?;
         let revoke_first = match state.revoke_rules_on_delete {
             Value::Value(true) => applied_rules(&state),
             _ => Vec::new(),
@@ -356,7 +351,7 @@ impl Resource for FirewallResource {
             );
             return None;
         }
-        let clients = self.clients(diags).await?;
+        let clients = self.state.clients_or_report(diags).await?;
         let deadline = Instant::now() + timeouts::DEFAULT_CREATE;
         let (group, applied) = match SecurityGroups::new(clients).read(&id, deadline).await {
             Ok(Some(found)) => found,
@@ -394,9 +389,7 @@ impl FirewallResource {
     /// a planned state holds the defaults filled in, and an argument the
     /// user never wrote must not draw "is not used" warnings.
     fn checked_rules(&self, diags: &mut Diagnostics, config: &RuleArgsConfig, which: Report) -> Option<Vec<Rule>> {
-        let checked = rules::check(&config.to_input());
-        report(diags, &checked.problems, which);
-        let desired = rules::expand(&checked.args?);
+        let desired = rules::expand(&config.checked(diags, which)?);
         let max = self.state.settings().max_rules_per_direction;
         let quota = rules::check_quota(&desired, max);
         report(diags, &quota, which);
@@ -415,16 +408,6 @@ impl FirewallResource {
             }
         }
         session_timeouts::plan(diags, config, state, &self.state.listener_kinds);
-    }
-
-    async fn clients(&self, diags: &mut Diagnostics) -> Option<&crate::aws::Clients> {
-        match self.state.clients().await {
-            Ok(clients) => Some(clients),
-            Err(err) => {
-                aws_error(diags, &err);
-                None
-            }
-        }
     }
 }
 
@@ -508,7 +491,7 @@ fn settle_session_values(state: &mut FirewallState) {
 
 /// The rules the arguments stand for, without reporting anything.
 fn valid_rules(args: &RuleArgsConfig) -> Option<Vec<Rule>> {
-    rules::check(&args.to_input()).args.map(|a| rules::expand(&a))
+    args.valid().map(|a| rules::expand(&a))
 }
 
 fn annotated_objects(mut applied: Vec<AppliedRule>, desired: &[Rule]) -> Vec<ManagedRuleObject> {

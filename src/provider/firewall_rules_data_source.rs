@@ -7,7 +7,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList};
 use tf_provider::{DataSource, Diagnostics};
 
-use super::diagnostics::{error, report, Report};
+use super::diagnostics::{not_known_at_read, report, Report};
 use super::rule_args::{argument_attributes, extra_rule_block, rules_attribute, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed};
 use super::state::Shared;
@@ -55,8 +55,7 @@ impl DataSource for FirewallRulesDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        let checked = rules::check(&config.args.to_input());
-        report(diags, &checked.problems, Report::ErrorsOnly);
+        config.args.checked(diags, Report::ErrorsOnly);
         Some(())
     }
 
@@ -66,17 +65,8 @@ impl DataSource for FirewallRulesDataSource {
         config: Self::State<'a>,
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let checked = rules::check(&config.args.to_input());
-        report(diags, &checked.problems, Report::Everything);
-        let Some(args) = checked.args else {
-            if diags.errors.is_empty() {
-                error(
-                    diags,
-                    "Arguments not known",
-                    "The rule arguments still hold unknown values at read time; this is a bug in the provider.",
-                    tf_provider::AttributePath::root(),
-                );
-            }
+        let Some(args) = config.args.checked(diags, Report::Everything) else {
+            not_known_at_read(diags, "The rule arguments");
             return None;
         };
         let expanded = rules::expand(&args);
@@ -92,5 +82,20 @@ impl DataSource for FirewallRulesDataSource {
         state.egress_rule_count = Value::Value(count(&expanded, Direction::Egress) as i64);
         state.rules = Value::Value(expanded.iter().map(RuleObject::from_rule).collect());
         Some(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema_builder::{block_names, field_names};
+    use super::*;
+
+    #[test]
+    fn state_struct_and_schema_name_the_same_attributes() {
+        let source = FirewallRulesDataSource {
+            state: Shared::default(),
+        };
+        let schema = source.schema(&mut Diagnostics::default()).expect("a schema");
+        assert_eq!(field_names(&FirewallRulesState::default()), block_names(&schema.block));
     }
 }

@@ -296,20 +296,15 @@ fn check_tag_key(key: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
+    use super::super::schema_builder::{block_names, field_names};
     use super::*;
 
     #[test]
     fn state_struct_and_schema_name_the_same_attributes() {
-        let schema = firewall_schema();
-        let mut names: BTreeSet<String> = schema.block.attributes.keys().cloned().collect();
-        names.extend(schema.block.blocks.keys().cloned());
-        let fields: BTreeSet<String> = match serde_json::to_value(FirewallState::default()).unwrap() {
-            serde_json::Value::Object(map) => map.keys().cloned().collect(),
-            _ => unreachable!(),
-        };
-        assert_eq!(fields, names);
+        assert_eq!(
+            field_names(&FirewallState::default()),
+            block_names(&firewall_schema().block)
+        );
     }
 
     #[test]

@@ -9,10 +9,15 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Attribute, AttributeType, NestedBlock};
 use tf_provider::value::{Value, ValueList};
+use tf_provider::Diagnostics;
 
+use super::diagnostics::{report, Report};
 use super::schema_builder::{block, computed, optional, optional_with_default, required, string_list};
 use super::values::{known_list, maybe, maybe_list, optional as optional_value};
-use crate::rules::{args, Direction, ExtraRuleInput, FirewallInput, Maybe, Peer, Protocol, Rule, RuleKey, RuleSetName};
+use crate::rules::{
+    self, args, Direction, ExtraRuleInput, FirewallArgs, FirewallInput, Maybe, Peer, Protocol, Rule, RuleKey,
+    RuleSetName,
+};
 
 /// The rule arguments as Terraform sends them.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -60,6 +65,19 @@ impl RuleArgsConfig {
                 Value::Unknown => Maybe::Unknown,
             },
         }
+    }
+
+    /// The checked arguments, with their problems reported as `which` says;
+    /// `None` while a value is unknown or any problem is an error.
+    pub fn checked(&self, diags: &mut Diagnostics, which: Report) -> Option<FirewallArgs> {
+        let checked = rules::check(&self.to_input());
+        report(diags, &checked.problems, which);
+        checked.args
+    }
+
+    /// The checked arguments, reporting nothing; `None` as for `checked`.
+    pub fn valid(&self) -> Option<FirewallArgs> {
+        rules::check(&self.to_input()).args
     }
 
     /// Fills the defaults of the optional CIDR arguments, as the schema
@@ -320,15 +338,19 @@ pub fn rule_object_type() -> AttributeType {
     AttributeType::Object(fields)
 }
 
+/// The fields of a rule object after `rule_sets`, for the descriptions of
+/// every list of rule objects.
+pub const RULE_FIELDS_AFTER_RULE_SETS: &str = "`direction`, `protocol`, `from_port` and `to_port` (-1 where the \
+     protocol has no ports), exactly one of `cidr_ipv4`, `cidr_ipv6`, `referenced_security_group_id`, \
+     `prefix_list_id` or `self`, and `description`";
+
 pub fn rules_attribute(what: &str) -> Attribute {
     computed(
         AttributeType::List(Box::new(rule_object_type())),
         &format!(
             "{what}, one per AWS security group rule, in a stable order (ingress first, then by \
              protocol, ports and peer). Each has `rule_sets` (the documented sets that ask for it; \
-             empty for an `extra_rule`), `direction`, `protocol`, `from_port` and `to_port` (-1 where \
-             the protocol has no ports), exactly one of `cidr_ipv4`, `cidr_ipv6`, \
-             `referenced_security_group_id`, `prefix_list_id` or `self`, and `description`."
+             empty for an `extra_rule`), {RULE_FIELDS_AFTER_RULE_SETS}."
         ),
     )
 }
@@ -337,41 +359,28 @@ pub fn rules_attribute(what: &str) -> Attribute {
 mod tests {
     use std::collections::BTreeSet;
 
-    use serde::Serialize;
     use tf_provider::schema::NestedBlock;
 
+    use super::super::schema_builder::{block_names, field_names, object_field_names};
     use super::*;
-
-    /// The names a struct (de)serializes: a field the schema lacks would make
-    /// every configuration fail to decode, with an unhelpful message.
-    fn field_names<T: Serialize>(value: &T) -> BTreeSet<String> {
-        match serde_json::to_value(value).expect("serializes") {
-            serde_json::Value::Object(map) => map.keys().cloned().collect(),
-            other => panic!("not an object: {other}"),
-        }
-    }
 
     #[test]
     fn extra_rule_struct_and_schema_name_the_same_attributes() {
         let NestedBlock::List(block) = extra_rule_block() else {
             panic!("extra_rule is a list block")
         };
-        let schema: BTreeSet<String> = block.attributes.keys().cloned().collect();
-        assert_eq!(field_names(&ExtraRuleConfig::default()), schema);
+        assert_eq!(field_names(&ExtraRuleConfig::default()), block_names(&block));
     }
 
     #[test]
     fn rule_object_struct_and_type_name_the_same_fields() {
-        let AttributeType::Object(fields) = rule_object_type() else {
-            panic!("rules elements are objects")
-        };
         let rule = crate::rules::expand(&crate::rules::FirewallArgs {
             rule_sets: [RuleSetName::Dns].into(),
             egress_cidr_blocks: args::default_egress_cidr_blocks(),
             ..Default::default()
         });
         let object = RuleObject::from_rule(&rule[0]);
-        assert_eq!(field_names(&object), fields.keys().cloned().collect());
+        assert_eq!(field_names(&object), object_field_names(&rule_object_type()));
     }
 
     #[test]

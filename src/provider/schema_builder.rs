@@ -61,3 +61,30 @@ pub fn block(description: &str, attributes: Vec<(&str, Attribute)>, blocks: Vec<
 fn to_map<T>(items: Vec<(&str, T)>) -> HashMap<String, T> {
     items.into_iter().map(|(name, item)| (name.to_string(), item)).collect()
 }
+
+/// The names a struct (de)serializes. A field the schema lacks makes every
+/// configuration fail to decode, with an unhelpful message: tests compare
+/// these with the schema's names.
+#[cfg(test)]
+pub(crate) fn field_names<T: serde::Serialize>(value: &T) -> std::collections::BTreeSet<String> {
+    match serde_json::to_value(value).expect("serializes") {
+        serde_json::Value::Object(map) => map.keys().cloned().collect(),
+        other => panic!("not an object: {other}"),
+    }
+}
+
+/// The names of a block's attributes and nested blocks: what its state
+/// struct must (de)serialize.
+#[cfg(test)]
+pub(crate) fn block_names(block: &Block) -> std::collections::BTreeSet<String> {
+    block.attributes.keys().chain(block.blocks.keys()).cloned().collect()
+}
+
+/// The field names of an object type.
+#[cfg(test)]
+pub(crate) fn object_field_names(object: &AttributeType) -> std::collections::BTreeSet<String> {
+    let AttributeType::Object(fields) = object else {
+        panic!("not an object type")
+    };
+    fields.keys().cloned().collect()
+}

@@ -8,9 +8,11 @@
 
 use std::sync::{Arc, RwLock};
 
+use tf_provider::Diagnostics;
 use tokio::sync::OnceCell;
 
 use super::config::ProviderSettings;
+use super::diagnostics::aws_error;
 use crate::aws::{connect, AwsError, Clients, GroupReads};
 
 #[derive(Default)]
@@ -49,5 +51,17 @@ impl ProviderState {
             .await
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The AWS clients; `None`, with the failure reported, when they cannot
+    /// be built (no credentials or no Region, say).
+    pub async fn clients_or_report(&self, diags: &mut Diagnostics) -> Option<&Clients> {
+        match self.clients().await {
+            Ok(clients) => Some(clients),
+            Err(err) => {
+                aws_error(diags, &err);
+                None
+            }
+        }
     }
 }

@@ -277,7 +277,19 @@ fn check_group_name(name: &str, max: usize) -> Result<(), String> {
             "\"{name}\" starts with \"sg-\", which AWS reserves for group ids."
         ));
     }
-    check_description(name).map_err(|detail| detail.replace("description", "name"))
+    // AWS takes the same characters in group names as in rule descriptions;
+    // the core's check of descriptions decides which those are.
+    let allowed = |c: char| check_description(c.encode_utf8(&mut [0; 4])).is_ok();
+    if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
+        let others: String = (' '..='~')
+            .filter(|c| *c != ' ' && !c.is_ascii_alphanumeric() && allowed(*c))
+            .collect();
+        return Err(format!(
+            "The name contains {bad:?}, which AWS does not allow in security group names. Allowed: letters, \
+             digits, spaces and {others}"
+        ));
+    }
+    Ok(())
 }
 
 fn is_vpc_id(text: &str) -> bool {
@@ -316,6 +328,17 @@ mod tests {
         assert!(is_vpc_id("vpc-0123456789abcdef0") && is_vpc_id("vpc-12345678"));
         assert!(!is_vpc_id("vpc-xyz") && !is_vpc_id("sg-12345678"));
         assert!(check_tag_key("aws:cloudformation").is_err() && check_tag_key("env").is_ok());
+    }
+
+    #[test]
+    fn a_name_with_a_character_aws_refuses_is_told_so_in_words_about_names() {
+        let detail = check_group_name("edge\u{e9}", 255).unwrap_err();
+        assert_eq!(
+            detail,
+            "The name contains '\u{e9}', which AWS does not allow in security group names. Allowed: letters, \
+             digits, spaces and !#$&()*+,-./:;=@[]_{}"
+        );
+        assert!(check_group_name("c8y (edge) #1: a/b_c-d.e@f[g]+h=i&j;k{l}!m$n*o,p", 255).is_ok());
     }
 
     #[test]

@@ -85,19 +85,25 @@ pub fn validate(diags: &mut Diagnostics, config: &FirewallState) {
             );
         }
     }
+    // Both lists are sets, whose elements have no index in Terraform: a
+    // diagnostic points at the set, and its detail names the element.
     if let Value::Value(ids) = &config.target_network_interface_ids {
-        for (i, id) in ids.iter().enumerate() {
+        for id in ids {
             if let Some(Err(detail)) = id.as_ref_option().map(|id| parse_network_interface_id(id)) {
-                let at = attribute_path(&AttrPath::attr("target_network_interface_ids").index(i));
-                error(diags, "Invalid network interface id", detail, at);
+                error(
+                    diags,
+                    "Invalid network interface id",
+                    detail,
+                    path("target_network_interface_ids"),
+                );
             }
         }
     }
     let (requested, policy) = (requested(config), policy(config));
     if let Value::Value(arns) = &config.load_balancer_listener_arns {
-        for (i, arn) in arns.iter().enumerate() {
+        for arn in arns {
             let Some(arn) = arn.as_ref_option() else { continue };
-            let at = attribute_path(&AttrPath::attr("load_balancer_listener_arns").index(i));
+            let at = path("load_balancer_listener_arns");
             match kind_from_arn(arn) {
                 Err(detail) => error(diags, "Invalid listener ARN", detail, at),
                 Ok(kind) => {
@@ -148,23 +154,36 @@ fn strict_detail(message: String) -> String {
 pub type KindCache = std::sync::Mutex<HashMap<String, Option<ListenerKind>>>;
 
 /// Looks up the kinds of `arns` not yet in `cache`: one DescribeListeners
-/// and one DescribeLoadBalancers for all of them. A failure leaves them out
-/// (the ARN then decides, and apply confirms).
+/// and one DescribeLoadBalancers for all of them. A failure is not
+/// reported: the ARNs then decide, and apply confirms.
 pub async fn learn_kinds(clients: &Clients, cache: &KindCache, arns: &[String], deadline: Instant) {
-    let missing: Vec<String> = {
-        let known = cache.lock().unwrap_or_else(|p| p.into_inner());
-        arns.iter().filter(|a| !known.contains_key(*a)).cloned().collect()
-    };
+    let missing = not_cached(cache, arns);
     if missing.is_empty() {
         return;
     }
-    if let Ok(listeners) = SessionTimeouts::new(clients)
+    let found = SessionTimeouts::new(clients)
         .describe_listeners(&missing, deadline)
-        .await
-    {
-        let mut known = cache.lock().unwrap_or_else(|p| p.into_inner());
-        for listener in listeners {
-            known.insert(listener.arn, listener.kind);
+        .await;
+    learned(cache, &missing, found);
+}
+
+fn not_cached(cache: &KindCache, arns: &[String]) -> Vec<String> {
+    let known = cache.lock().unwrap_or_else(|p| p.into_inner());
+    arns.iter().filter(|a| !known.contains_key(*a)).cloned().collect()
+}
+
+/// Records what DescribeListeners answered for `asked`. After a failure the
+/// ARNs' own kinds are recorded (what `cached_kind` would take anyway), so
+/// that later plans of this process do not ask again; a read or apply that
+/// reaches AWS replaces them, and what one learned meanwhile stays.
+fn learned(cache: &KindCache, asked: &[String], found: Result<Vec<Listener>, AwsError>) {
+    match found {
+        Ok(listeners) => remember(cache, &listeners),
+        Err(_) => {
+            let mut known = cache.lock().unwrap_or_else(|p| p.into_inner());
+            for arn in asked {
+                known.entry(arn.clone()).or_insert_with(|| kind_from_arn(arn).ok());
+            }
         }
     }
 }
@@ -198,8 +217,9 @@ pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut Firewal
     };
     let mut timeouts = BTreeMap::new();
     let mut longest_nlb: Option<(u32, String)> = None;
-    for (i, arn) in arns.iter().enumerate() {
-        let at = attribute_path(&AttrPath::attr("load_balancer_listener_arns").index(i));
+    for arn in &arns {
+        // A set: its elements have no index; the messages name the listener.
+        let at = attribute_path(&AttrPath::attr("load_balancer_listener_arns"));
         let (Some(requested), Some(kind)) = (requested, cached_kind(cache, arn)) else {
             timeouts.insert(arn.clone(), Value::Unknown);
             continue;
@@ -489,4 +509,91 @@ pub async fn restore_defaults(clients: &Clients, state: &FirewallState, deadline
         ignore_missing_interface(aws.set_interface_timeout(&id, ENI_DEFAULT, deadline).await)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NLB: &str =
+        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    const ALB: &str =
+        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+
+    fn listener(arn: &str, kind: ListenerKind) -> Listener {
+        Listener {
+            arn: arn.to_string(),
+            load_balancer_arn: String::new(),
+            kind: Some(kind),
+        }
+    }
+
+    #[test]
+    fn a_failed_lookup_is_remembered_with_the_kinds_the_arns_give() {
+        let cache = KindCache::default();
+        let asked = vec![NLB.to_string(), ALB.to_string()];
+        assert_eq!(not_cached(&cache, &asked), asked);
+        learned(&cache, &asked, Err(AwsError::other("DescribeListeners", "unreachable")));
+        assert!(not_cached(&cache, &asked).is_empty(), "a later plan asks again");
+        assert_eq!(cached_kind(&cache, NLB), Some(ListenerKind::Nlb));
+        assert_eq!(cached_kind(&cache, ALB), Some(ListenerKind::Alb));
+    }
+
+    #[test]
+    fn a_failed_lookup_keeps_what_was_learned_and_answers_replace_guesses() {
+        let cache = KindCache::default();
+        remember(&cache, &[listener(NLB, ListenerKind::NlbTls)]);
+        learned(
+            &cache,
+            &[NLB.to_string()],
+            Err(AwsError::other("DescribeListeners", "unreachable")),
+        );
+        assert_eq!(cached_kind(&cache, NLB), Some(ListenerKind::NlbTls));
+        learned(
+            &cache,
+            &[ALB.to_string()],
+            Err(AwsError::other("DescribeListeners", "unreachable")),
+        );
+        learned(&cache, &[ALB.to_string()], Ok(vec![listener(ALB, ListenerKind::Alb)]));
+        assert_eq!(cached_kind(&cache, ALB), Some(ListenerKind::Alb));
+    }
+
+    #[test]
+    fn diagnostics_about_set_elements_point_at_the_set() {
+        let config = FirewallState {
+            session_timeout_policy: Value::Value("strict".into()),
+            load_balancer_listener_arns: Value::Value(vec![
+                Value::Value("arn:aws:nope".into()),
+                Value::Value(NLB.to_string()),
+            ]),
+            target_network_interface_ids: Value::Value(vec![Value::Value("eni-xyz".into())]),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        validate(&mut diags, &config);
+        let paths: Vec<String> = diags.errors.iter().map(|d| d.attribute.to_string()).collect();
+        assert_eq!(
+            paths,
+            [
+                "target_network_interface_ids",
+                "load_balancer_listener_arns",
+                "load_balancer_listener_arns"
+            ],
+            "{:?}",
+            diags.errors
+        );
+        assert!(diags.errors[1].detail.contains("arn:aws:nope"));
+        assert!(diags.errors[2].detail.contains(NLB));
+
+        let config = FirewallState {
+            load_balancer_listener_arns: Value::Value(vec![Value::Value(ALB.to_string())]),
+            target_network_interface_ids: Value::Null,
+            ..config
+        };
+        let mut diags = Diagnostics::default();
+        let mut state = config.clone();
+        plan(&mut diags, &config, &mut state, &KindCache::default());
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        assert_eq!(diags.errors[0].attribute.to_string(), "load_balancer_listener_arns");
+    }
 }

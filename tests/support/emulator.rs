@@ -594,7 +594,9 @@ impl Emulator {
     //
     // moto's recorder is one switch and one log for the whole server, so
     // recordings from tests running in parallel mix; filter by Region
-    // (each test has its own) with `recorded_calls_in`.
+    // (each test has its own) with `recorded_calls_in`, and count from an
+    // index (`start_recording_in`) instead of resetting or stopping the
+    // recorder, which would wipe or cut short the other tests' recordings.
     //
     // Format of GET /moto-api/recorder/download-recording (moto 5.2.5,
     // moto/moto_api/_internal/recorder/models.py), verified against the SDK by
@@ -623,12 +625,14 @@ impl Emulator {
         self.moto_api("POST", "/moto-api/recorder/start-recording");
     }
 
-    /// Stops recording; the log is kept.
+    /// Stops recording; the log is kept. Only where no other test of the
+    /// binary records in parallel (see [`Self::start_recording_in`]).
     pub fn stop_recording(&self) {
         self.moto_api("POST", "/moto-api/recorder/stop-recording");
     }
 
-    /// Empties the log (recording stays on or off).
+    /// Empties the log (recording stays on or off). Only where no other
+    /// test of the binary records in parallel (the bench runs one at a time).
     pub fn reset_recording(&self) {
         self.moto_api("POST", "/moto-api/recorder/reset-recording");
     }
@@ -661,10 +665,32 @@ impl Emulator {
             .collect()
     }
 
-    /// How many times each action was recorded in `region`.
-    pub fn action_counts_in(&self, region: &str) -> HashMap<String, usize> {
+    /// Turns the recorder on for a test that owns `region` and returns how
+    /// many requests are recorded in `region` so far: count the test's own
+    /// calls as those after this index. Never resets or stops the recorder,
+    /// which would wipe or cut short the recordings of tests running in
+    /// parallel. Makes one canary call (DescribeVpcs in `region`) and
+    /// panics unless the recorder saw it, so "no calls after the index" can
+    /// not pass with the recorder off (moto also creates its log file only
+    /// with the first recorded request).
+    pub fn start_recording_in(&self, region: &str) -> usize {
+        self.start_recording();
+        self.block_on(self.ec2(region).describe_vpcs().send())
+            .unwrap_or_else(|e| panic!("DescribeVpcs in {region}: {}", fmt_err(&e)));
+        let calls = self.recorded_calls_in(region);
+        assert_eq!(
+            calls.last().map(|c| c.action.as_str()),
+            Some("DescribeVpcs"),
+            "the recorder did not see the canary DescribeVpcs in {region}: {calls:?}"
+        );
+        calls.len()
+    }
+
+    /// How many times each action was recorded in `region` after the first
+    /// `since` calls there (an index from [`Self::start_recording_in`]).
+    pub fn action_counts_in_since(&self, region: &str, since: usize) -> HashMap<String, usize> {
         let mut counts = HashMap::new();
-        for c in self.recorded_calls_in(region) {
+        for c in self.recorded_calls_in(region).into_iter().skip(since) {
             *counts.entry(c.action).or_insert(0) += 1;
         }
         counts

@@ -292,12 +292,7 @@ fn strict_fails_the_plan_before_any_api_call() {
     let lbs = load_balancers(region);
     let all: Vec<&String> = lbs.tcp.iter().chain([&lbs.tls]).collect();
     let ws = Workspace::new(&config(region, &lbs, &all, "  session_timeout_policy = \"strict\"\n"));
-    emulator().start_recording();
-    // moto writes its recording file with the first recorded request.
-    emulator()
-        .block_on(emulator().ec2(region).describe_vpcs().send())
-        .unwrap();
-    let before = emulator().recorded_calls_in(region).len();
+    let before = emulator().start_recording_in(region);
     let plan = ws.plan();
     assert_eq!(plan.status, 1, "{plan}");
     let errors = plan.errors();

@@ -118,10 +118,7 @@ fn the_policy_allows_exactly_the_actions_the_provider_calls() {
         .unwrap()
         .to_string();
 
-    emu.start_recording();
-    // moto writes its recording with the first recorded request.
-    emu.block_on(ec2.describe_vpcs().send()).unwrap();
-    let calls_before = emu.recorded_calls().len();
+    let calls_before = emu.start_recording_in(region);
     let firewall = |sets: &str, tags: &str, extra: &str| {
         format!(
             "{}resource \"cumulocity_firewall\" \"x\" {{\n  name = \"iam\"\n  vpc_id = \"{vpc}\"\n  rule_sets = {sets}\n  tags = {tags}\n  revoke_rules_on_delete = true\n  load_balancer_listener_arns = [\"{nlb}\", \"{alb}\"]\n  target_network_interface_ids = [\"{eni}\"]\n{extra}}}\ndata \"cumulocity_firewall_audit\" \"x\" {{\n  security_group_id = cumulocity_firewall.x.id\n  rule_sets = [\"external\"]\n}}\n",
@@ -139,7 +136,7 @@ fn the_policy_allows_exactly_the_actions_the_provider_calls() {
             "  extra_rule {\n    direction = \"ingress\"\n    protocol = \"tcp\"\n    from_port = 5683\n    to_port = 5683\n    cidr_blocks = [\"10.0.0.0/8\"]\n    description = \"one\"\n  }\n",
         ),
     );
-    ws.apply();
+    ws.apply_ok();
     ws.write(
         "main.tf",
         &firewall(
@@ -148,7 +145,7 @@ fn the_policy_allows_exactly_the_actions_the_provider_calls() {
             "  extra_rule {\n    direction = \"ingress\"\n    protocol = \"tcp\"\n    from_port = 5683\n    to_port = 5683\n    cidr_blocks = [\"10.0.0.0/8\"]\n    description = \"two\"\n  }\n",
         ),
     );
-    ws.apply();
+    ws.apply_ok();
     let id = ws.show_json()["values"]["root_module"]["resources"]
         .as_array()
         .unwrap()
@@ -167,9 +164,8 @@ fn the_policy_allows_exactly_the_actions_the_provider_calls() {
     assert!(generate.success(), "{generate}");
     ws.destroy_ok();
 
-    let recorded: BTreeSet<String> = emu.recorded_calls()[calls_before..]
+    let recorded: BTreeSet<String> = emu.recorded_calls_in(region)[calls_before..]
         .iter()
-        .filter(|c| c.region == region)
         .map(|c| {
             let service = if c.service == "elasticloadbalancing" {
                 "elasticloadbalancing"

@@ -8,8 +8,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use support::emulator::emulator;
 use support::{acceptance_enabled, Workspace};
@@ -54,14 +57,36 @@ fn start_proxy(rate: f64, seed: u64) -> Proxy {
     Proxy { child, url }
 }
 
-fn faults(proxy: &Proxy) -> serde_json::Value {
-    let port = proxy.url.rsplit(':').next().unwrap();
-    let out = Command::new("python3")
-        .args(["-c", &format!("import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:{port}/__faults').read().decode())")])
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap_or_default()
+/// The faults the proxy injected so far (`GET /__faults`), by kind. Panics
+/// if the proxy does not answer with a JSON object of counts.
+fn faults(proxy: &Proxy) -> BTreeMap<String, u64> {
+    let address = proxy.url.strip_prefix("http://").expect("an http:// proxy URL");
+    let mut stream =
+        TcpStream::connect(address).unwrap_or_else(|e| panic!("connect to the fault proxy {address}: {e}"));
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        stream,
+        "GET /__faults HTTP/1.0\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send GET /__faults");
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .expect("read the answer to GET /__faults");
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("malformed answer to GET /__faults: {answer:?}"));
+    assert!(
+        head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"),
+        "GET /__faults: {head}"
+    );
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("GET /__faults answered {body:?}: {e}"))
 }
+
+/// The key under which the proxy counts the InvalidGroup.NotFound it answers
+/// to the first Authorize/Revoke call on each new group, whatever the rate
+/// (scripts/fault_proxy.py).
+const NOT_FOUND_AFTER_CREATE: &str = "InvalidGroup.NotFound after create";
 
 const SETS: &[&str] = &[
     r#"["external"]"#,
@@ -114,9 +139,21 @@ fn twenty_firewalls_converge_through_injected_faults_with_no_orphans() {
         }
         assert!(applies < 3, "not converged after {applies} applies:\n{apply}");
     }
-    eprintln!(
-        "chaos: converged after {applies} apply(s); faults injected: {}",
-        faults(&proxy)
+    let injected = faults(&proxy);
+    eprintln!("chaos: converged after {applies} apply(s); faults injected: {injected:?}");
+    let not_found = injected.get(NOT_FOUND_AFTER_CREATE).copied().unwrap_or(0);
+    assert!(
+        not_found >= count as u64,
+        "every new group gets one {NOT_FOUND_AFTER_CREATE:?}: {not_found} for {count} firewalls: {injected:?}"
+    );
+    let random: u64 = injected
+        .iter()
+        .filter(|(kind, _)| kind.as_str() != NOT_FOUND_AFTER_CREATE)
+        .map(|(_, n)| n)
+        .sum();
+    assert!(
+        rate <= 0.0 || random > 0,
+        "no throttling, internal error, dropped connection or slow answer injected at rate {rate}: {injected:?}"
     );
 
     // Ask the emulator itself, not through the proxy.
@@ -168,7 +205,7 @@ fn twenty_firewalls_converge_through_injected_faults_with_no_orphans() {
         assert!(destroys < 3, "destroy not done after {destroys} runs:\n{destroy}");
     }
     eprintln!(
-        "chaos: destroyed after {destroys} run(s); faults injected in all: {}",
+        "chaos: destroyed after {destroys} run(s); faults injected in all: {:?}",
         faults(&proxy)
     );
     assert_eq!(

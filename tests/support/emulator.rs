@@ -42,7 +42,7 @@
 //! moto keeps state per account and region, and every test uses the same
 //! account, so each test takes its own region from [`Emulator::unique_region`]
 //! instead of resetting moto (a reset would wipe the state of tests running
-//! in parallel). [`Emulator::reset`] exists for binaries that run one test.
+//! in parallel).
 //!
 //! # Clients
 //!
@@ -308,12 +308,6 @@ impl Emulator {
                 REGIONS.len()
             )
         })
-    }
-
-    /// Wipes moto's state in every Region (POST `/moto-api/reset`). Only for
-    /// test binaries that do not run tests in parallel.
-    pub fn reset(&self) {
-        self.moto_api("POST", "/moto-api/reset");
     }
 
     /// Runs `fut` to completion on the shared runtime. Not from async code.
@@ -652,16 +646,6 @@ impl Emulator {
         self.recorded_calls()
             .into_iter()
             .filter(|c| c.region == region)
-            .collect()
-    }
-
-    /// `(service, action)` of every recorded request, oldest first, e.g.
-    /// `("ec2", "DescribeSecurityGroups")`, `("elasticloadbalancing",
-    /// "DescribeListeners")`.
-    pub fn recorded_actions(&self) -> Vec<(String, String)> {
-        self.recorded_calls()
-            .into_iter()
-            .map(|c| (c.service, c.action))
             .collect()
     }
 

@@ -373,11 +373,6 @@ impl Workspace {
         v
     }
 
-    /// `terraform validate`.
-    pub fn validate(&self) -> TfOutput {
-        self.exec(&["validate"], false)
-    }
-
     /// `terraform plan -detailed-exitcode`: status 0 = no changes,
     /// 2 = changes, 1 = error.
     pub fn plan(&self) -> TfOutput {

@@ -11,7 +11,7 @@ use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, 
 use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
 use super::session_timeouts::{InterfaceTimeouts, ListenerTimeouts};
 use super::timeouts::{timeouts_block, TimeoutsConfig};
-use crate::rules::values::check_description;
+use crate::rules::values;
 use crate::rules::AttrPath;
 
 pub type TagMap = Value<BTreeMap<String, Value<String>>>;
@@ -239,7 +239,7 @@ pub fn argument_problems(state: &FirewallState) -> Vec<(AttrPath, String, String
         }
     }
     if let Value::Value(text) = &state.description {
-        if let Err(detail) = check_description(text) {
+        if let Err(detail) = values::check_description(text) {
             problems.push((AttrPath::attr("description"), "Invalid description".to_string(), detail));
         }
     }
@@ -277,23 +277,19 @@ fn check_group_name(name: &str, max: usize) -> Result<(), String> {
             "\"{name}\" starts with \"sg-\", which AWS reserves for group ids."
         ));
     }
-    // AWS takes the same characters in group names as in rule descriptions;
-    // the core's check of descriptions decides which those are.
-    let allowed = |c: char| check_description(c.encode_utf8(&mut [0; 4])).is_ok();
-    if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
-        let others: String = (' '..='~')
-            .filter(|c| *c != ' ' && !c.is_ascii_alphanumeric() && allowed(*c))
-            .collect();
+    // AWS takes the same characters in group names as in rule descriptions.
+    if let Some(bad) = name.chars().find(|c| !values::is_description_char(*c)) {
         return Err(format!(
             "The name contains {bad:?}, which AWS does not allow in security group names. Allowed: letters, \
-             digits, spaces and {others}"
+             digits, spaces and {}",
+            values::DESCRIPTION_EXTRA_CHARS
         ));
     }
     Ok(())
 }
 
 fn is_vpc_id(text: &str) -> bool {
-    crate::rules::values::parse_ec2_id(text, "vpc", "VPC").is_ok()
+    values::parse_ec2_id(text, "vpc", "VPC").is_ok()
 }
 
 fn check_tag_key(key: &str) -> Result<(), String> {
@@ -336,7 +332,8 @@ mod tests {
         assert_eq!(
             detail,
             "The name contains '\u{e9}', which AWS does not allow in security group names. Allowed: letters, \
-             digits, spaces and !#$&()*+,-./:;=@[]_{}"
+             digits, spaces and . _-:/()#,@[]+=&;{}!$*",
+            "the same characters as rule descriptions, listed the same way"
         );
         assert!(check_group_name("c8y (edge) #1: a/b_c-d.e@f[g]+h=i&j;k{l}!m$n*o,p", 255).is_ok());
     }

@@ -103,7 +103,14 @@ pub fn parse_ec2_id(text: &str, prefix: &str, what: &str) -> Result<String, Stri
 
 /// AWS takes at most 255 characters in a rule description, from this set.
 pub const DESCRIPTION_MAX_LEN: usize = 255;
-const DESCRIPTION_EXTRA_CHARS: &str = ". _-:/()#,@[]+=&;{}!$*";
+/// Besides letters and digits, the characters AWS takes in rule
+/// descriptions and in group names.
+pub const DESCRIPTION_EXTRA_CHARS: &str = ". _-:/()#,@[]+=&;{}!$*";
+
+/// Whether AWS takes `c` in a rule description or a group name.
+pub fn is_description_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || DESCRIPTION_EXTRA_CHARS.contains(c)
+}
 
 pub fn check_description(text: &str) -> Result<(), String> {
     let length = text.chars().count();
@@ -112,10 +119,7 @@ pub fn check_description(text: &str) -> Result<(), String> {
             "The description has {length} characters; AWS takes at most {DESCRIPTION_MAX_LEN}."
         ));
     }
-    if let Some(bad) = text
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || DESCRIPTION_EXTRA_CHARS.contains(*c)))
-    {
+    if let Some(bad) = text.chars().find(|c| !is_description_char(*c)) {
         return Err(format!(
             "The description contains {bad:?}, which AWS does not allow in rule descriptions. \
              Allowed: letters, digits, spaces and {DESCRIPTION_EXTRA_CHARS}"

@@ -40,75 +40,59 @@ fn the_policy_allows_exactly_the_actions_the_provider_calls() {
         return;
     }
     let region = emulator().unique_region();
-    let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let ec2 = emulator().ec2(region);
     let elb = emulator().elbv2(region);
     let emu = emulator();
 
     // An NLB TCP listener, an ALB listener, a target interface.
-    let zones = emu.block_on(ec2.describe_availability_zones().send()).unwrap();
-    let mut subnets = Vec::new();
-    for (i, zone) in zones.availability_zones().iter().take(2).enumerate() {
-        let subnet = emu
-            .block_on(
-                ec2.create_subnet()
-                    .vpc_id(&vpc)
-                    .cidr_block(format!("10.0.{i}.0/24"))
-                    .availability_zone(zone.zone_name().unwrap())
-                    .send(),
-            )
-            .unwrap();
-        subnets.push(subnet.subnet().unwrap().subnet_id().unwrap().to_string());
-    }
+    let network = emu.network_load_balancer(region, 0, &[("TCP", 80)]);
+    let (vpc, subnets, nlb) = (network.vpc, network.subnets, network.listeners[0].clone());
     use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, LoadBalancerTypeEnum, ProtocolEnum};
-    let listener = |kind: LoadBalancerTypeEnum, name: &str, protocol: ProtocolEnum| -> String {
-        let lb = emu
-            .block_on(
-                elb.create_load_balancer()
-                    .name(name)
-                    .r#type(kind)
-                    .set_subnets(Some(subnets.clone()))
-                    .send(),
-            )
-            .unwrap()
-            .load_balancers()[0]
-            .load_balancer_arn()
-            .unwrap()
-            .to_string();
-        let tg = emu
-            .block_on(
-                elb.create_target_group()
-                    .name(name)
-                    .protocol(protocol.clone())
-                    .port(80)
-                    .vpc_id(&vpc)
-                    .send(),
-            )
-            .unwrap()
-            .target_groups()[0]
-            .target_group_arn()
-            .unwrap()
-            .to_string();
-        let forward = Action::builder()
-            .r#type(ActionTypeEnum::Forward)
-            .target_group_arn(tg)
-            .build();
-        emu.block_on(
+    let lb = emu
+        .block_on(
+            elb.create_load_balancer()
+                .name("iam-alb")
+                .r#type(LoadBalancerTypeEnum::Application)
+                .set_subnets(Some(subnets.clone()))
+                .send(),
+        )
+        .unwrap()
+        .load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .to_string();
+    let tg = emu
+        .block_on(
+            elb.create_target_group()
+                .name("iam-alb")
+                .protocol(ProtocolEnum::Http)
+                .port(80)
+                .vpc_id(&vpc)
+                .send(),
+        )
+        .unwrap()
+        .target_groups()[0]
+        .target_group_arn()
+        .unwrap()
+        .to_string();
+    let forward = Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .target_group_arn(tg)
+        .build();
+    let alb = emu
+        .block_on(
             elb.create_listener()
                 .load_balancer_arn(lb)
-                .protocol(protocol)
+                .protocol(ProtocolEnum::Http)
                 .port(80)
                 .default_actions(forward)
                 .send(),
         )
         .unwrap()
         .listeners()[0]
-            .listener_arn()
-            .unwrap()
-            .to_string()
-    };
-    let nlb = listener(LoadBalancerTypeEnum::Network, "iam-nlb", ProtocolEnum::Tcp);
-    let alb = listener(LoadBalancerTypeEnum::Application, "iam-alb", ProtocolEnum::Http);
+        .listener_arn()
+        .unwrap()
+        .to_string();
     let eni = emu
         .block_on(ec2.create_network_interface().subnet_id(&subnets[0]).send())
         .unwrap()

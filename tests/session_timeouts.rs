@@ -8,7 +8,7 @@
 mod support;
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, Certificate, ListenerAttribute, LoadBalancerTypeEnum, ProtocolEnum, TargetTypeEnum,
+    Action, ActionTypeEnum, ListenerAttribute, LoadBalancerTypeEnum, ProtocolEnum, TargetTypeEnum,
 };
 use support::emulator::emulator;
 use support::{acceptance_enabled, Workspace};
@@ -34,87 +34,59 @@ struct LoadBalancers {
 
 fn load_balancers(region: &str) -> LoadBalancers {
     let emu = emulator();
-    let ec2 = emu.ec2(region);
     let elb = emu.elbv2(region);
-    let vpc = emu.create_vpc(region, "10.90.0.0/16");
-    let zones = emu.block_on(ec2.describe_availability_zones().send()).expect("zones");
-    let mut subnets = Vec::new();
-    for (i, zone) in zones.availability_zones().iter().take(2).enumerate() {
-        let subnet = emu
-            .block_on(
-                ec2.create_subnet()
-                    .vpc_id(&vpc)
-                    .cidr_block(format!("10.90.{i}.0/24"))
-                    .availability_zone(zone.zone_name().unwrap())
-                    .send(),
-            )
-            .expect("CreateSubnet");
-        subnets.push(subnet.subnet().and_then(|s| s.subnet_id()).unwrap().to_string());
-    }
-    let balancer = |name: &str, kind: LoadBalancerTypeEnum| -> String {
-        emu.block_on(
+    let nlb = emu.network_load_balancer(region, 90, &[("TCP", 80), ("TCP", 443), ("TCP", 1883), ("TLS", 8883)]);
+    let alb = emu
+        .block_on(
             elb.create_load_balancer()
-                .name(name)
-                .r#type(kind)
-                .set_subnets(Some(subnets.clone()))
+                .name("c8y-alb")
+                .r#type(LoadBalancerTypeEnum::Application)
+                .set_subnets(Some(nlb.subnets.clone()))
                 .send(),
         )
         .expect("CreateLoadBalancer")
         .load_balancers()[0]
-            .load_balancer_arn()
-            .unwrap()
-            .to_string()
-    };
-    let nlb = balancer("c8y-nlb", LoadBalancerTypeEnum::Network);
-    let alb = balancer("c8y-alb", LoadBalancerTypeEnum::Application);
-    let group = |name: &str, protocol: ProtocolEnum, port: i32| -> String {
-        emu.block_on(
+        .load_balancer_arn()
+        .unwrap()
+        .to_string();
+    let http_group = emu
+        .block_on(
             elb.create_target_group()
-                .name(name)
-                .protocol(protocol)
-                .port(port)
-                .vpc_id(&vpc)
+                .name("c8y-http")
+                .protocol(ProtocolEnum::Http)
+                .port(80)
+                .vpc_id(&nlb.vpc)
                 .target_type(TargetTypeEnum::Ip)
                 .send(),
         )
         .expect("CreateTargetGroup")
         .target_groups()[0]
-            .target_group_arn()
-            .unwrap()
-            .to_string()
-    };
-    let forward = |tg: &str| {
-        Action::builder()
-            .r#type(ActionTypeEnum::Forward)
-            .target_group_arn(tg)
-            .build()
-    };
-    let listener = |lb: &str, protocol: ProtocolEnum, port: i32, tg: &str, cert: Option<&str>| -> String {
-        let mut call = elb
-            .create_listener()
-            .load_balancer_arn(lb)
-            .protocol(protocol)
-            .port(port)
-            .default_actions(forward(tg));
-        if let Some(cert) = cert {
-            call = call.certificates(Certificate::builder().certificate_arn(cert).build());
-        }
-        emu.block_on(call.send()).expect("CreateListener").listeners()[0]
-            .listener_arn()
-            .unwrap()
-            .to_string()
-    };
-    let tcp_group = group("c8y-tcp", ProtocolEnum::Tcp, 1883);
-    let http_group = group("c8y-http", ProtocolEnum::Http, 80);
-    let tcp = [80, 443, 1883]
-        .iter()
-        .map(|p| listener(&nlb, ProtocolEnum::Tcp, *p, &tcp_group, None))
-        .collect();
-    let cert = emu.acm_certificate(region, "mqtt.example.com");
-    let tls = listener(&nlb, ProtocolEnum::Tls, 8883, &tcp_group, Some(&cert));
-    let alb_listener = listener(&alb, ProtocolEnum::Http, 80, &http_group, None);
+        .target_group_arn()
+        .unwrap()
+        .to_string();
+    let alb_listener = emu
+        .block_on(
+            elb.create_listener()
+                .load_balancer_arn(&alb)
+                .protocol(ProtocolEnum::Http)
+                .port(80)
+                .default_actions(
+                    Action::builder()
+                        .r#type(ActionTypeEnum::Forward)
+                        .target_group_arn(http_group)
+                        .build(),
+                )
+                .send(),
+        )
+        .expect("CreateListener")
+        .listeners()[0]
+        .listener_arn()
+        .unwrap()
+        .to_string();
+    let mut tcp = nlb.listeners;
+    let tls = tcp.pop().expect("the TLS listener");
     LoadBalancers {
-        vpc,
+        vpc: nlb.vpc,
         tcp,
         tls,
         alb_listener,
@@ -122,17 +94,9 @@ fn load_balancers(region: &str) -> LoadBalancers {
     }
 }
 
+/// An NLB listener's `tcp.idle_timeout.seconds`, "" if it has none.
 fn nlb_timeout(region: &str, listener: &str) -> String {
-    let elb = emulator().elbv2(region);
-    let out = emulator()
-        .block_on(elb.describe_listener_attributes().listener_arn(listener).send())
-        .unwrap();
-    out.attributes()
-        .iter()
-        .find(|a| a.key() == Some("tcp.idle_timeout.seconds"))
-        .and_then(|a| a.value())
-        .unwrap_or("")
-        .to_string()
+    emulator().nlb_idle_timeout(region, listener).unwrap_or_default()
 }
 
 fn alb_timeout(region: &str, alb: &str) -> Option<String> {

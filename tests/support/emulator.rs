@@ -486,7 +486,7 @@ impl Emulator {
                 elb.create_load_balancer()
                     .name(format!("c8y-nlb-{n}"))
                     .r#type(LoadBalancerTypeEnum::Network)
-                    .set_subnets(Some(subnets))
+                    .set_subnets(Some(subnets.clone()))
                     .send(),
             )
             .unwrap_or_else(|e| panic!("CreateLoadBalancer in {region}: {}", fmt_err(&e)))
@@ -538,6 +538,7 @@ impl Emulator {
         NetworkLoadBalancer {
             vpc,
             vpc_cidr: cidr,
+            subnets,
             arn,
             listeners,
         }
@@ -694,6 +695,8 @@ impl Emulator {
 pub struct NetworkLoadBalancer {
     pub vpc: String,
     pub vpc_cidr: String,
+    /// The two subnets (`10.<n>.0.0/24`, `10.<n>.1.0/24`) the NLB is in.
+    pub subnets: Vec<String>,
     /// The load balancer's ARN.
     pub arn: String,
     /// The listeners' ARNs, in the order asked for.

@@ -21,6 +21,7 @@ use tokio::time::Instant;
 use super::clients::Clients;
 use super::convert::{applied_rule, ip_permission, ip_protocol};
 use super::error::{AwsError, ErrorKind};
+use crate::rules::arn;
 use crate::rules::{after_changes, diff, AppliedRule, Direction, Peer, Protocol, Rule, RuleChanges, RuleKey};
 
 /// A group to create.
@@ -316,7 +317,7 @@ impl<'c> SecurityGroups<'c> {
         deadline: Instant,
     ) -> Result<(), AwsError> {
         // CreateSecurityGroup's ARN names the owner when the rules do not.
-        let owner = owner.or_else(|| account_of_arn(&group.arn));
+        let owner = owner.or_else(|| arn::account_of(&group.arn).map(str::to_string));
         match (owner, &group.vpc_id) {
             (Some(owner), Some(_)) => group.owner_id = owner,
             // The default VPC's id, or an owner no rule named: ask.
@@ -334,7 +335,7 @@ impl<'c> SecurityGroups<'c> {
             },
         }
         if group.arn.is_empty() {
-            group.arn = group_arn(&self.clients.region, &group.owner_id, &group.id);
+            group.arn = arn::security_group_arn(&self.clients.region, &group.owner_id, &group.id);
         }
         Ok(())
     }
@@ -860,7 +861,7 @@ fn group_of(region: &str, id: &str, sg: &SecurityGroup) -> Group {
         arn: sg
             .security_group_arn()
             .map(str::to_string)
-            .unwrap_or_else(|| group_arn(region, &owner_id, id)),
+            .unwrap_or_else(|| arn::security_group_arn(region, &owner_id, id)),
         owner_id,
         name: sg.group_name().unwrap_or_default().to_string(),
         description: sg.description().unwrap_or_default().to_string(),
@@ -940,45 +941,4 @@ pub fn owner_tag_value(spec: &GroupSpec) -> String {
         spec.name,
         spec.vpc_id.as_deref().unwrap_or("default-vpc")
     )
-}
-
-/// The account of an ARN, `arn:<partition>:<service>:<region>:<account>:...`.
-fn account_of_arn(arn: &str) -> Option<String> {
-    let account = arn.split(':').nth(4)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_string())
-}
-
-/// `arn:<partition>:ec2:<region>:<account>:security-group/<id>`.
-pub fn group_arn(region: &str, owner_id: &str, id: &str) -> String {
-    let partition = if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    };
-    format!("arn:{partition}:ec2:{region}:{owner_id}:security-group/{id}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arns() {
-        assert_eq!(
-            account_of_arn("arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1"),
-            Some("123456789012".to_string())
-        );
-        assert_eq!(account_of_arn(""), None);
-        assert_eq!(account_of_arn("arn:aws:ec2:eu-west-1::security-group/sg-1"), None);
-        assert_eq!(
-            group_arn("cn-north-1", "123456789012", "sg-1"),
-            "arn:aws-cn:ec2:cn-north-1:123456789012:security-group/sg-1"
-        );
-        assert_eq!(
-            group_arn("eu-west-1", "123456789012", "sg-1"),
-            "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1"
-        );
-    }
 }

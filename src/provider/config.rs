@@ -14,6 +14,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::diagnostics::error;
 use super::schema_builder::{block, optional, sensitive, string_map};
 use crate::aws::{AssumeRole, AwsOptions, Secret, StaticCredentials};
+use crate::rules::arn::is_role_arn;
 use crate::rules::values::whole_number_in;
 use crate::rules::DEFAULT_MAX_RULES_PER_DIRECTION;
 
@@ -412,15 +413,6 @@ fn is_region_name(region: &str) -> bool {
         && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn is_role_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
-        if partition.starts_with("aws")
-            && account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
-            && resource.strip_prefix("role/").is_some_and(|name| !name.is_empty()))
-}
-
 fn is_session_name(name: &str) -> bool {
     (2..=64).contains(&name.len())
         && name
@@ -450,21 +442,6 @@ mod tests {
         }
         for bad in ["", "eu-central", "EU-CENTRAL-1", "eu_central_1", "eu--1", "frankfurt"] {
             assert!(!is_region_name(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn role_arns() {
-        assert!(is_role_arn("arn:aws:iam::123456789012:role/deployer"));
-        assert!(is_role_arn("arn:aws-us-gov:iam::123456789012:role/path/deployer"));
-        for bad in [
-            "",
-            "arn:aws:iam::12345:role/x",
-            "arn:aws:iam::123456789012:user/x",
-            "arn:aws:s3:::bucket",
-            "arn:aws:iam::123456789012:role/",
-        ] {
-            assert!(!is_role_arn(bad), "{bad}");
         }
     }
 

@@ -18,6 +18,7 @@ use tokio::time::Instant;
 use super::diagnostics::{attribute_path, error, warning};
 use super::firewall_schema::FirewallState;
 use crate::aws::{AwsError, Clients, Listener, SessionTimeouts};
+use crate::rules::arn::ListenerArn;
 use crate::rules::session::{
     self, check_session_timeout, kind_from_arn, listener_timeout, parse_network_interface_id, shortfall_message,
     untracked_targets_message, ListenerKind, Policy, ENI_DEFAULT, SEED_SESSION_TIMEOUT,
@@ -135,11 +136,7 @@ pub fn validate(diags: &mut Diagnostics, config: &FirewallState) {
 /// `<load balancer name>/<listener id>`: enough to tell listeners apart in
 /// a summary line; the detail gives the whole ARN.
 fn short_listener(arn: &str) -> String {
-    let parts: Vec<&str> = arn.rsplit('/').collect();
-    match parts.as_slice() {
-        [listener, _lb, name, ..] => format!("{name}/{listener}"),
-        _ => arn.to_string(),
-    }
+    ListenerArn::parse(arn).map_or_else(|| arn.to_string(), |l| l.short_name())
 }
 
 fn strict_detail(message: String) -> String {

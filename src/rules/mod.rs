@@ -2,6 +2,7 @@
 //! into rules, and validation. No I/O, no Terraform types, no AWS types.
 
 pub mod args;
+pub mod arn;
 pub mod audit;
 pub mod catalog;
 pub mod check;

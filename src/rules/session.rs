@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use super::arn::{BalancerType, ListenerArn};
+
 /// The seed's figure, the default of `session_timeout_seconds`.
 pub const SEED_SESSION_TIMEOUT: u32 = 14_400;
 /// What `session_timeout_seconds` accepts: the range of a target interface's
@@ -57,24 +59,14 @@ impl ListenerKind {
 /// What a listener ARN says: `...:listener/net/...` is an NLB listener,
 /// `...:listener/app/...` an ALB listener.
 pub fn kind_from_arn(arn: &str) -> Result<ListenerKind, String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let well_formed = matches!(parts.as_slice(), ["arn", partition, "elasticloadbalancing", region, account, _]
-        if partition.starts_with("aws") && !region.is_empty() && account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit()));
-    let resource = parts.get(5).copied().unwrap_or("");
-    let segments: Vec<&str> = resource.split('/').collect();
-    match (well_formed, segments.as_slice()) {
-        (true, ["listener", "net", name, lb, listener]) if [name, lb, listener].iter().all(|s| !s.is_empty()) => {
-            Ok(ListenerKind::Nlb)
-        }
-        (true, ["listener", "app", name, lb, listener]) if [name, lb, listener].iter().all(|s| !s.is_empty()) => {
-            Ok(ListenerKind::Alb)
-        }
-        (true, ["listener", "gwy", ..]) => Err(format!(
+    match ListenerArn::parse(arn).map(|l| l.balancer) {
+        Some(BalancerType::Network) => Ok(ListenerKind::Nlb),
+        Some(BalancerType::Application) => Ok(ListenerKind::Alb),
+        Some(BalancerType::Gateway) => Err(format!(
             "\"{arn}\" is a Gateway Load Balancer listener, which has no idle timeout to set; only Network and \
              Application Load Balancer listeners do."
         )),
-        _ => Err(format!(
+        None => Err(format!(
             "\"{arn}\" is not a load balancer listener ARN; they look like \
              \"arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2\"."
         )),

@@ -20,10 +20,10 @@ use tokio::time::Instant;
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
 use super::firewall_schema::{argument_problems, firewall_schema, FirewallState, ManagedRuleObject, TagMap};
 use super::import;
+use super::operation_timeouts;
 use super::rule_args::{RuleArgsConfig, RuleObject};
 use super::session_timeouts;
 use super::state::Shared;
-use super::timeouts;
 use crate::aws::{Group, GroupSpec, SecurityGroups};
 use crate::rules::diff::{annotate, keep_descriptions, with_known_ids};
 use crate::rules::{self, AppliedRule, Rule, RuleSetName};
@@ -64,7 +64,7 @@ impl Resource for FirewallResource {
         let Some(clients) = self.state.clients_or_report(diags).await else {
             return Some((state, private));
         };
-        let deadline = Instant::now() + timeouts::durations(&state.timeouts).0;
+        let deadline = Instant::now() + operation_timeouts::durations(&state.timeouts).0;
         // Reads that Terraform sends together go to AWS as one batch, or come
         // from a snapshot of the VPC (see aws::GroupReads).
         let vpc = state.vpc_id.as_ref_option().map(String::as_str);
@@ -199,7 +199,7 @@ impl Resource for FirewallResource {
             vpc_id: planned.vpc_id.as_ref_option().cloned(),
             tags: known_tags(&planned.tags_all),
         };
-        let deadline = Instant::now() + timeouts::durations(&planned.timeouts).0;
+        let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         let default_tags = self.state.settings().default_tags;
         match SecurityGroups::new(clients).create(&spec, &desired, deadline).await {
             Ok((group, applied)) => {
@@ -265,7 +265,7 @@ impl Resource for FirewallResource {
             return None;
         };
         let groups = SecurityGroups::new(clients);
-        let deadline = Instant::now() + timeouts::durations(&planned.timeouts).0;
+        let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         self.state.reads.forget(&id);
         let before = applied_rules(&prior);
         let mut desired = desired;
@@ -322,7 +322,7 @@ impl Resource for FirewallResource {
             Value::Value(true) => applied_rules(&state),
             _ => Vec::new(),
         };
-        let deadline = Instant::now() + timeouts::durations(&state.timeouts).1;
+        let deadline = Instant::now() + operation_timeouts::durations(&state.timeouts).1;
         self.state.reads.forget(id);
         if let Err(err) = SecurityGroups::new(clients).delete(id, &revoke_first, deadline).await {
             aws_error(diags, &err);
@@ -352,7 +352,7 @@ impl Resource for FirewallResource {
             return None;
         }
         let clients = self.state.clients_or_report(diags).await?;
-        let deadline = Instant::now() + timeouts::DEFAULT_CREATE;
+        let deadline = Instant::now() + operation_timeouts::DEFAULT_CREATE;
         let (group, applied) = match SecurityGroups::new(clients).read(&id, deadline).await {
             Ok(Some(found)) => found,
             Ok(None) => {
@@ -415,7 +415,7 @@ fn report_own_problems(diags: &mut Diagnostics, config: &FirewallState) {
     for (path, summary, detail) in argument_problems(config) {
         error(diags, summary, detail, attribute_path(&path));
     }
-    for (path, detail) in timeouts::problems(&config.timeouts) {
+    for (path, detail) in operation_timeouts::problems(&config.timeouts) {
         error(diags, "Invalid timeout", detail, attribute_path(&path));
     }
 }

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueList};
 
+use super::operation_timeouts::{timeouts_block, TimeoutsConfig};
 use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
 use super::session_timeouts::{InterfaceTimeouts, ListenerTimeouts};
-use super::timeouts::{timeouts_block, TimeoutsConfig};
 use crate::rules::values;
 use crate::rules::AttrPath;
 

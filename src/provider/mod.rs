@@ -9,11 +9,11 @@ pub mod firewall_resource;
 pub mod firewall_rules_data_source;
 pub mod firewall_schema;
 pub mod import;
+pub mod operation_timeouts;
 pub mod rule_args;
 pub mod schema_builder;
 pub mod session_timeouts;
 pub mod state;
-pub mod timeouts;
 pub mod values;
 
 use std::collections::HashMap;

@@ -1,5 +1,11 @@
-//! The `timeouts { create, delete }` block: durations in Terraform's usual
-//! notation ("10m", "1h30m", "90s").
+//! Operation timeouts: the resource's `timeouts { create, delete }` block,
+//! durations in Terraform's usual notation ("10m", "1h30m", "90s").
+//!
+//! Not to be confused with session (idle) timeouts, which the firewall sets
+//! on load balancers (`session_timeouts`): these bound how long the provider
+//! may spend on one operation before it gives up. `create` also bounds
+//! updates and refreshes, `delete` a destroy (which may wait while something
+//! still uses the group).
 
 use std::time::Duration;
 
@@ -10,15 +16,21 @@ use tf_provider::value::{Value, ValueList};
 use super::schema_builder::{block, optional};
 use crate::rules::AttrPath;
 
+/// `create`'s default: creating a group and its rules, updates, refreshes
+/// and imports.
 pub const DEFAULT_CREATE: Duration = Duration::from_secs(10 * 60);
+/// `delete`'s default: longer, since a delete waits while network interfaces
+/// or other groups' rules still use the group.
 pub const DEFAULT_DELETE: Duration = Duration::from_secs(15 * 60);
 
+/// The `timeouts` block as Terraform sends it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TimeoutsConfig {
     pub create: Value<String>,
     pub delete: Value<String>,
 }
 
+/// The block's schema: optional, with `create` and `delete` only.
 pub fn timeouts_block() -> NestedBlock {
     NestedBlock::Optional(block(
         "How long operations may take, as `10m`, `1h30m` or `90s`.",
@@ -42,6 +54,8 @@ pub fn timeouts_block() -> NestedBlock {
     ))
 }
 
+/// One duration as the block takes it; a sentence the user can act on when
+/// it is not one (zero counts as none).
 pub fn parse(text: &str) -> Result<Duration, String> {
     match humantime::parse_duration(text) {
         Ok(d) if d.is_zero() => Err(format!("\"{text}\" is zero; give a positive duration such as \"10m\".")),

@@ -14,10 +14,10 @@ mod aws_mock_support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use terraform_provider_cumulocity::aws::{Clients, ErrorKind, Listener, SessionTimeouts};
-use terraform_provider_cumulocity::provider::firewall_schema::FirewallState;
-use terraform_provider_cumulocity::provider::session_timeouts::{self, KindCache, ListenerTimeoutObject};
-use terraform_provider_cumulocity::rules::session::ListenerKind;
+use terraform_provider_cumulocity::aws::{Clients, ErrorKind, SessionTimeouts};
+use terraform_provider_cumulocity::provider::firewall_schema::{FirewallState, ListenerTimeoutObject};
+use terraform_provider_cumulocity::provider::session_timeouts::{self, KindCache};
+use terraform_provider_cumulocity::rules::session::{Listener, ListenerKind};
 use tf_provider::value::{Value, ValueList};
 use tokio::time::Instant;
 use wiremock::{Mock, Request, Respond, ResponseTemplate};

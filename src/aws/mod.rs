@@ -18,4 +18,4 @@ pub use group_reads::GroupReads;
 pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
 pub use read_batcher::ReadBatcher;
 pub use security_groups::{Failure, Group, GroupSpec, SecurityGroups};
-pub use session_timeouts::{Listener, SessionTimeouts};
+pub use session_timeouts::SessionTimeouts;

@@ -1,7 +1,14 @@
-//! Where session timeouts live in AWS: NLB listener attributes
+//! Session timeouts on AWS: NLB listener attributes
 //! (`tcp.idle_timeout.seconds`), ALB load balancer attributes
 //! (`idle_timeout.timeout_seconds`) and target network interfaces'
 //! connection tracking (`TcpEstablishedTimeout`).
+//!
+//! `rules::session_changes` decides what to set and restore and
+//! `rules::session_reads` what to read, each place once; this module
+//! describes the listeners those decisions need, carries them out, and is
+//! where the Elastic Load Balancing and EC2 error codes of these calls are
+//! known: a listener or interface deleted meanwhile is an answer here
+//! (nothing left to restore), never a code the caller has to match.
 
 use std::collections::BTreeMap;
 
@@ -12,25 +19,25 @@ use tokio::time::Instant;
 use super::clients::Clients;
 use super::error::{AwsError, ErrorKind};
 use super::security_groups::within;
-use crate::rules::session::{ListenerKind, ALB_DEFAULT, NLB_TCP_DEFAULT};
+use crate::rules::session::{Listener, ListenerKind};
+use crate::rules::{SessionChanges, SessionPlace, Unsettable};
 
 const NLB_ATTRIBUTE: &str = "tcp.idle_timeout.seconds";
 const ALB_ATTRIBUTE: &str = "idle_timeout.timeout_seconds";
 
-/// A listener as AWS describes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Listener {
-    pub arn: String,
-    pub load_balancer_arn: String,
-    /// `None` for kinds without an idle timeout (a Gateway LB's, say).
-    pub kind: Option<ListenerKind>,
-}
+/// DescribeListeners' answer when one of the listeners asked for does not
+/// exist (its load balancer was deleted, say): the whole batch fails.
+const LISTENER_NOT_FOUND: &str = "ListenerNotFound";
+/// ModifyNetworkInterfaceAttribute's answer for an interface deleted.
+const INTERFACE_NOT_FOUND: &str = "InvalidNetworkInterfaceID.NotFound";
 
+/// The session-timeout calls of one set of clients.
 pub struct SessionTimeouts<'c> {
     clients: &'c Clients,
 }
 
 impl<'c> SessionTimeouts<'c> {
+    /// The calls, made with `clients`.
     pub fn new(clients: &'c Clients) -> Self {
         SessionTimeouts { clients }
     }
@@ -80,84 +87,146 @@ impl<'c> SessionTimeouts<'c> {
             .collect())
     }
 
-    /// The idle timeout a listener has now: its own attribute on an NLB, its
-    /// load balancer's on an ALB; AWS's default where none is set.
-    pub async fn listener_timeout(&self, listener: &Listener, deadline: Instant) -> Result<Option<u32>, AwsError> {
-        let elbv2 = &self.clients.elbv2;
-        match listener.kind {
-            Some(ListenerKind::Alb) => {
-                let call = elbv2
-                    .describe_load_balancer_attributes()
-                    .load_balancer_arn(&listener.load_balancer_arn)
-                    .send();
-                let output = within(deadline, "DescribeLoadBalancerAttributes", call).await?;
-                let value = output
-                    .attributes()
-                    .iter()
-                    .find(|a| a.key() == Some(ALB_ATTRIBUTE))
-                    .and_then(|a| a.value());
-                Ok(Some(value.and_then(|v| v.parse().ok()).unwrap_or(ALB_DEFAULT)))
+    /// The listeners a change needs: `wanted` must exist; of `gone` (no
+    /// longer managed), those that still do. One DescribeListeners for all;
+    /// since one missing listener fails the whole batch, the wanted ones are
+    /// then asked for again, and the gone ones as `existing_listeners` does.
+    pub async fn describe_for_change(
+        &self,
+        wanted: &[String],
+        gone: &[String],
+        deadline: Instant,
+    ) -> Result<Vec<Listener>, AwsError> {
+        let all: Vec<String> = wanted.iter().chain(gone).cloned().collect();
+        match self.describe_listeners(&all, deadline).await {
+            Err(err) if is_listener_not_found(&err) && !gone.is_empty() => {
+                let mut listeners = if wanted.is_empty() {
+                    Vec::new()
+                } else {
+                    self.describe_listeners(wanted, deadline).await?
+                };
+                listeners.extend(self.existing_listeners(gone, deadline).await?);
+                Ok(listeners)
             }
-            Some(ListenerKind::NlbTcp) => {
-                let call = elbv2.describe_listener_attributes().listener_arn(&listener.arn).send();
-                let output = within(deadline, "DescribeListenerAttributes", call).await?;
-                let value = output
-                    .attributes()
-                    .iter()
-                    .find(|a| a.key() == Some(NLB_ATTRIBUTE))
-                    .and_then(|a| a.value());
-                Ok(Some(value.and_then(|v| v.parse().ok()).unwrap_or(NLB_TCP_DEFAULT)))
-            }
-            // Fixed by AWS: nothing to read.
-            _ => Ok(None),
+            other => other,
         }
     }
 
-    /// Sets a listener's idle timeout where AWS allows it; no call for
-    /// listeners whose timeout AWS fixes.
-    pub async fn set_listener_timeout(
+    /// The listeners of `arns` that still exist. DescribeListeners fails the
+    /// whole batch on one missing listener (its load balancer deleted first);
+    /// then each is asked for alone, so the others are still found.
+    pub async fn existing_listeners(&self, arns: &[String], deadline: Instant) -> Result<Vec<Listener>, AwsError> {
+        if arns.is_empty() {
+            return Ok(Vec::new());
+        }
+        match self.describe_listeners(arns, deadline).await {
+            Err(err) if is_listener_not_found(&err) => {}
+            other => return other,
+        }
+        let mut found = Vec::new();
+        for arn in arns {
+            match self.describe_listeners(std::slice::from_ref(arn), deadline).await {
+                Ok(listeners) => found.extend(listeners),
+                Err(err) if is_listener_not_found(&err) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(found)
+    }
+
+    /// What each of `places` holds now, in order, one call each; `None`
+    /// where AWS reports no value (its default applies).
+    pub async fn read(
         &self,
-        listener: &Listener,
-        seconds: u32,
+        places: &[SessionPlace],
         deadline: Instant,
-    ) -> Result<(), AwsError> {
+    ) -> Result<BTreeMap<SessionPlace, Option<u32>>, AwsError> {
+        let mut held = BTreeMap::new();
+        for place in places {
+            held.insert(place.clone(), self.read_place(place, deadline).await?);
+        }
+        Ok(held)
+    }
+
+    async fn read_place(&self, place: &SessionPlace, deadline: Instant) -> Result<Option<u32>, AwsError> {
         let elbv2 = &self.clients.elbv2;
-        match listener.kind {
-            Some(ListenerKind::Alb) => {
+        let value = match place {
+            SessionPlace::LoadBalancer(arn) => {
+                let call = elbv2.describe_load_balancer_attributes().load_balancer_arn(arn).send();
+                let output = within(deadline, "DescribeLoadBalancerAttributes", call).await?;
+                output
+                    .attributes()
+                    .iter()
+                    .find(|a| a.key() == Some(ALB_ATTRIBUTE))
+                    .and_then(|a| a.value().map(str::to_string))
+            }
+            SessionPlace::Listener(arn) => {
+                let call = elbv2.describe_listener_attributes().listener_arn(arn).send();
+                let output = within(deadline, "DescribeListenerAttributes", call).await?;
+                output
+                    .attributes()
+                    .iter()
+                    .find(|a| a.key() == Some(NLB_ATTRIBUTE))
+                    .and_then(|a| a.value().map(str::to_string))
+            }
+        };
+        Ok(value.and_then(|v| v.parse().ok()))
+    }
+
+    /// Carries out the listener part of `changes`: the timeouts to set, then
+    /// the defaults to restore; stops at the first failure.
+    pub async fn change_listeners(&self, changes: &SessionChanges, deadline: Instant) -> Result<(), AwsError> {
+        for (place, seconds) in changes.set.iter().chain(&changes.restore) {
+            self.set_place(place, *seconds, deadline).await?;
+        }
+        Ok(())
+    }
+
+    /// Carries out the interface part of `changes`: the timeouts to set,
+    /// then the defaults to restore, where an interface deleted meanwhile
+    /// has nothing left to restore.
+    pub async fn change_interfaces(&self, changes: &SessionChanges, deadline: Instant) -> Result<(), AwsError> {
+        for (id, seconds) in &changes.set_interfaces {
+            self.set_interface_timeout(id, *seconds, deadline).await?;
+        }
+        for (id, seconds) in &changes.restore_interfaces {
+            match self.set_interface_timeout(id, *seconds, deadline).await {
+                Err(err) if err.code.as_deref() == Some(INTERFACE_NOT_FOUND) => {}
+                other => other?,
+            }
+        }
+        Ok(())
+    }
+
+    async fn set_place(&self, place: &SessionPlace, seconds: u32, deadline: Instant) -> Result<(), AwsError> {
+        let elbv2 = &self.clients.elbv2;
+        match place {
+            SessionPlace::LoadBalancer(arn) => {
                 let attribute = LoadBalancerAttribute::builder()
                     .key(ALB_ATTRIBUTE)
                     .value(seconds.to_string())
                     .build();
                 let call = elbv2
                     .modify_load_balancer_attributes()
-                    .load_balancer_arn(&listener.load_balancer_arn)
+                    .load_balancer_arn(arn)
                     .attributes(attribute)
                     .send();
                 within(deadline, "ModifyLoadBalancerAttributes", call).await?;
             }
-            Some(ListenerKind::NlbTcp) => {
+            SessionPlace::Listener(arn) => {
                 let attribute = ListenerAttribute::builder()
                     .key(NLB_ATTRIBUTE)
                     .value(seconds.to_string())
                     .build();
                 let call = elbv2
                     .modify_listener_attributes()
-                    .listener_arn(&listener.arn)
+                    .listener_arn(arn)
                     .attributes(attribute)
                     .send();
                 within(deadline, "ModifyListenerAttributes", call).await?;
             }
-            _ => {}
         }
         Ok(())
-    }
-
-    /// The idle timeout AWS gives a listener when nobody sets one.
-    pub fn default_timeout(kind: ListenerKind) -> u32 {
-        match kind {
-            ListenerKind::Alb => ALB_DEFAULT,
-            _ => NLB_TCP_DEFAULT,
-        }
     }
 
     /// Each interface's `TcpEstablishedTimeout`; `None` where AWS reports no
@@ -191,7 +260,7 @@ impl<'c> SessionTimeouts<'c> {
             return Err(AwsError {
                 action: "DescribeNetworkInterfaces",
                 kind: ErrorKind::NotFound,
-                code: Some("InvalidNetworkInterfaceID.NotFound".to_string()),
+                code: Some(INTERFACE_NOT_FOUND.to_string()),
                 message: format!("network interface {missing} does not exist"),
             });
         }
@@ -200,7 +269,7 @@ impl<'c> SessionTimeouts<'c> {
 
     /// Sets an interface's connection tracking for established TCP
     /// connections.
-    pub async fn set_interface_timeout(&self, id: &str, seconds: u32, deadline: Instant) -> Result<(), AwsError> {
+    async fn set_interface_timeout(&self, id: &str, seconds: u32, deadline: Instant) -> Result<(), AwsError> {
         let spec = ConnectionTrackingSpecificationRequest::builder()
             .tcp_established_timeout(seconds as i32)
             .build();
@@ -213,5 +282,21 @@ impl<'c> SessionTimeouts<'c> {
             .send();
         within(deadline, "ModifyNetworkInterfaceAttribute", call).await?;
         Ok(())
+    }
+}
+
+fn is_listener_not_found(err: &AwsError) -> bool {
+    err.code.as_deref() == Some(LISTENER_NOT_FOUND)
+}
+
+/// A wanted listener whose timeout cannot be set fails the apply as the
+/// DescribeListeners answer that showed it.
+impl From<Unsettable> for AwsError {
+    fn from(unsettable: Unsettable) -> AwsError {
+        let message = match unsettable {
+            Unsettable::NotDescribed(arn) => format!("listener {arn} was not found"),
+            Unsettable::NoIdleTimeout(arn) => format!("listener {arn} has no idle timeout to set"),
+        };
+        AwsError::other("DescribeListeners", message)
     }
 }

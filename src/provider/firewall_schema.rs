@@ -10,11 +10,25 @@ use tf_provider::value::{Value, ValueList};
 use super::operation_timeouts::{timeouts_block, TimeoutsConfig};
 use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
-use super::session_timeouts::{InterfaceTimeouts, ListenerTimeouts};
 use crate::rules::values;
 use crate::rules::AttrPath;
 
 pub type TagMap = Value<BTreeMap<String, Value<String>>>;
+
+/// One value of `listener_timeouts`: the idle timeout a listener has, and
+/// why it is less than requested.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListenerTimeoutObject {
+    /// The listener's idle timeout, in seconds.
+    pub seconds: Value<i64>,
+    /// Why it differs from `session_timeout_seconds`; null when it does not.
+    pub reason: Value<String>,
+}
+
+/// `listener_timeouts`: by listener ARN.
+pub type ListenerTimeouts = Value<BTreeMap<String, Value<ListenerTimeoutObject>>>;
+/// `target_network_interface_timeouts`: by interface id, in seconds.
+pub type InterfaceTimeouts = Value<BTreeMap<String, Value<i64>>>;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FirewallState {

@@ -6,34 +6,30 @@
 //! Plans say what each listener will really get, from its ARN or (when the
 //! provider can ask AWS) from DescribeListeners; `strict` turns a shortfall
 //! into an error. Apply sets what AWS lets us set; read reports what AWS
-//! holds, so drift shows; destroy restores AWS's defaults.
+//! holds, so drift shows; destroy restores AWS's defaults. This module only
+//! translates: what to change and read is decided in `rules`
+//! (`session_changes`, `session_reads`) and carried out by
+//! `aws::SessionTimeouts`; here are the plan-time checks and warnings and
+//! the conversions between Terraform values and those decisions.
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
 use tf_provider::value::{Value, ValueList};
 use tf_provider::Diagnostics;
 use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, error, warning};
-use super::firewall_schema::FirewallState;
-use crate::aws::{AwsError, Clients, Listener, SessionTimeouts};
+use super::firewall_schema::{FirewallState, ListenerTimeoutObject};
+use super::values::optional;
+use crate::aws::{AwsError, Clients, SessionTimeouts};
 use crate::rules::arn::ListenerArn;
 use crate::rules::session::{
     self, check_session_timeout, kind_from_arn, listener_timeout, parse_network_interface_id, shortfall_message,
-    untracked_targets_message, ListenerKind, Policy, ENI_DEFAULT, SEED_SESSION_TIMEOUT,
+    untracked_targets_message, Listener, ListenerKind, Policy, SEED_SESSION_TIMEOUT,
 };
-use crate::rules::AttrPath;
-
-/// One value of `listener_timeouts`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ListenerTimeoutObject {
-    pub seconds: Value<i64>,
-    pub reason: Value<String>,
-}
-
-pub type ListenerTimeouts = Value<BTreeMap<String, Value<ListenerTimeoutObject>>>;
-pub type InterfaceTimeouts = Value<BTreeMap<String, Value<i64>>>;
+use crate::rules::{
+    session_changes, session_readings, session_reads, session_restores, AttrPath, SessionRecord, SessionWanted,
+};
 
 fn known_strings(list: &ValueList<Value<String>>) -> Option<Vec<String>> {
     match list {
@@ -272,7 +268,8 @@ fn outcome_object(outcome: &session::ListenerTimeout) -> Value<ListenerTimeoutOb
     }
 }
 
-/// What `state`'s listeners and interfaces hold in AWS now.
+/// What `state`'s listeners and interfaces hold in AWS now, so that drift
+/// shows in the next plan.
 pub async fn read(
     clients: &Clients,
     cache: &KindCache,
@@ -285,29 +282,20 @@ pub async fn read(
     if !arns.is_empty() {
         let listeners = aws.describe_listeners(&arns, deadline).await?;
         remember(cache, &listeners);
-        let mut timeouts = BTreeMap::new();
-        // An ALB's timeout is its load balancer's: asked once per ALB.
-        let mut albs: HashMap<&str, Option<u32>> = HashMap::new();
-        for listener in &listeners {
-            let Some(kind) = listener.kind else { continue };
-            let outcome = listener_timeout(kind, requested);
-            let held = match albs.get(listener.load_balancer_arn.as_str()) {
-                Some(seconds) if kind == ListenerKind::Alb => *seconds,
-                _ => aws.listener_timeout(listener, deadline).await?,
-            };
-            if kind == ListenerKind::Alb {
-                albs.insert(&listener.load_balancer_arn, held);
-            }
-            let actual = held.or(outcome.seconds);
-            timeouts.insert(
-                listener.arn.clone(),
-                Value::Value(ListenerTimeoutObject {
-                    seconds: actual.map_or(Value::Null, |s| Value::Value(i64::from(s))),
-                    reason: outcome.reason.clone().map_or(Value::Null, Value::Value),
-                }),
-            );
-        }
-        state.listener_timeouts = Value::Value(timeouts);
+        let held = aws.read(&session_reads(&listeners), deadline).await?;
+        let readings = session_readings(requested, &listeners, &held);
+        state.listener_timeouts = Value::Value(
+            readings
+                .into_iter()
+                .map(|(arn, reading)| {
+                    let object = ListenerTimeoutObject {
+                        seconds: optional(reading.seconds.map(i64::from)),
+                        reason: optional(reading.reason),
+                    };
+                    (arn, Value::Value(object))
+                })
+                .collect(),
+        );
     } else if state.listener_timeouts.is_unknown() {
         state.listener_timeouts = Value::Value(BTreeMap::new());
     }
@@ -316,7 +304,7 @@ pub async fn read(
     state.target_network_interface_timeouts = Value::Value(
         actual
             .into_iter()
-            .map(|(id, s)| (id, s.map_or(Value::Null, |s| Value::Value(i64::from(s)))))
+            .map(|(id, s)| (id, optional(s.map(i64::from))))
             .collect(),
     );
     Ok(())
@@ -331,7 +319,9 @@ fn remember(cache: &KindCache, listeners: &[Listener]) {
 
 /// Makes AWS match `planned`: sets the listeners' and interfaces' timeouts
 /// that differ from `prior`, restores AWS's defaults on those no longer
-/// listed, and records the effective values.
+/// listed, and records the effective values. What to change is
+/// `rules::session_changes`'s decision; `aws::SessionTimeouts` carries it
+/// out.
 pub async fn apply(
     clients: &Clients,
     cache: &KindCache,
@@ -340,172 +330,79 @@ pub async fn apply(
     deadline: Instant,
 ) -> Result<(), AwsError> {
     let aws = SessionTimeouts::new(clients);
-    let requested = requested(planned).unwrap_or(SEED_SESSION_TIMEOUT);
-    let wanted = known_strings(&planned.load_balancer_listener_arns).unwrap_or_default();
-    let before = prior
-        .map(|p| known_strings(&p.load_balancer_listener_arns).unwrap_or_default())
-        .unwrap_or_default();
-    let prior_seconds = |arn: &str| -> Option<i64> {
-        let map = prior?.listener_timeouts.as_ref_option()?;
-        map.get(arn)?.as_ref_option()?.seconds.as_ref_option().copied()
-    };
-    let gone: Vec<String> = before.iter().filter(|a| !wanted.contains(a)).cloned().collect();
-    // One DescribeListeners for all. Wanted listeners must exist; a listener
-    // no longer wanted may be gone with its load balancer (nothing left to
-    // restore), which fails the batch: then it is asked for alone.
-    let all: Vec<String> = wanted.iter().chain(gone.iter()).cloned().collect();
-    let listeners = match aws.describe_listeners(&all, deadline).await {
-        Err(err) if err.code.as_deref() == Some("ListenerNotFound") && !gone.is_empty() => {
-            let mut listeners = if wanted.is_empty() {
-                Vec::new()
-            } else {
-                aws.describe_listeners(&wanted, deadline).await?
-            };
-            listeners.extend(existing_listeners(&aws, &gone, deadline).await?);
-            listeners
-        }
-        other => other?,
-    };
+    let wanted = wanted(planned);
+    let prior = prior.map(record).unwrap_or_default();
+    let listeners = aws
+        .describe_for_change(&wanted.listeners, &prior.gone_listeners(&wanted), deadline)
+        .await?;
     remember(cache, &listeners);
-    let by_arn: HashMap<&str, &Listener> = listeners.iter().map(|l| (l.arn.as_str(), l)).collect();
-
-    let mut timeouts = BTreeMap::new();
-    let mut albs_done = Vec::new();
-    for arn in &wanted {
-        let Some(listener) = by_arn.get(arn.as_str()) else {
-            return Err(AwsError::other(
-                "DescribeListeners",
-                format!("listener {arn} was not found"),
-            ));
-        };
-        let Some(kind) = listener.kind else {
-            return Err(AwsError::other(
-                "DescribeListeners",
-                format!("listener {arn} has no idle timeout to set"),
-            ));
-        };
-        let outcome = listener_timeout(kind, requested);
-        if let (true, Some(seconds)) = (outcome.settable, outcome.seconds) {
-            let alb_again = kind == ListenerKind::Alb && albs_done.contains(&listener.load_balancer_arn);
-            if !alb_again && prior_seconds(arn) != Some(i64::from(seconds)) {
-                aws.set_listener_timeout(listener, seconds, deadline).await?;
-            }
-            if kind == ListenerKind::Alb {
-                albs_done.push(listener.load_balancer_arn.clone());
-            }
-        }
-        timeouts.insert(arn.clone(), outcome_object(&outcome));
-    }
-    for arn in &gone {
-        let Some(listener) = by_arn.get(arn.as_str()) else {
-            continue;
-        };
-        // An ALB's timeout is its load balancer's: it stays while one of
-        // its listeners is still listed, and is restored once.
-        if listener.kind == Some(ListenerKind::Alb) {
-            if albs_done.contains(&listener.load_balancer_arn) {
-                continue;
-            }
-            albs_done.push(listener.load_balancer_arn.clone());
-        }
-        restore_listener(&aws, listener, deadline).await?;
-    }
-    planned.listener_timeouts = Value::Value(timeouts);
-
-    let ids = known_strings(&planned.target_network_interface_ids).unwrap_or_default();
-    let prior_ids = prior
-        .map(|p| known_strings(&p.target_network_interface_ids).unwrap_or_default())
-        .unwrap_or_default();
-    let prior_eni = |id: &str| -> Option<i64> {
-        prior?
-            .target_network_interface_timeouts
-            .as_ref_option()?
-            .get(id)?
-            .as_ref_option()
-            .copied()
-    };
-    for id in &ids {
-        if prior_eni(id) != Some(i64::from(requested)) {
-            aws.set_interface_timeout(id, requested, deadline).await?;
-        }
-    }
-    for id in prior_ids.iter().filter(|id| !ids.contains(id)) {
-        ignore_missing_interface(aws.set_interface_timeout(id, ENI_DEFAULT, deadline).await)?;
-    }
+    let changes = session_changes(&wanted, &prior, &listeners)?;
+    aws.change_listeners(&changes, deadline).await?;
+    planned.listener_timeouts = Value::Value(
+        changes
+            .listeners
+            .iter()
+            .map(|(arn, outcome)| (arn.clone(), outcome_object(outcome)))
+            .collect(),
+    );
+    aws.change_interfaces(&changes, deadline).await?;
     planned.target_network_interface_timeouts = Value::Value(
-        ids.iter()
-            .map(|id| (id.clone(), Value::Value(i64::from(requested))))
+        changes
+            .interfaces
+            .iter()
+            .map(|(id, seconds)| (id.clone(), Value::Value(i64::from(*seconds))))
             .collect(),
     );
     Ok(())
 }
 
-/// The listeners of `arns` that still exist. DescribeListeners fails the
-/// whole batch on one missing listener (its load balancer deleted first);
-/// then each is asked for alone, so the others are still found.
-async fn existing_listeners(
-    aws: &SessionTimeouts<'_>,
-    arns: &[String],
-    deadline: Instant,
-) -> Result<Vec<Listener>, AwsError> {
-    if arns.is_empty() {
-        return Ok(Vec::new());
-    }
-    match aws.describe_listeners(arns, deadline).await {
-        Err(err) if err.code.as_deref() == Some("ListenerNotFound") => {}
-        other => return other,
-    }
-    let mut found = Vec::new();
-    for arn in arns {
-        match aws.describe_listeners(std::slice::from_ref(arn), deadline).await {
-            Ok(listeners) => found.extend(listeners),
-            Err(err) if err.code.as_deref() == Some("ListenerNotFound") => {}
-            Err(err) => return Err(err),
-        }
-    }
-    Ok(found)
-}
-
-/// Restoring a deleted interface's default has nothing left to do.
-fn ignore_missing_interface(result: Result<(), AwsError>) -> Result<(), AwsError> {
-    match result {
-        Err(err) if err.code.as_deref() == Some("InvalidNetworkInterfaceID.NotFound") => Ok(()),
-        other => other,
-    }
-}
-
-async fn restore_listener(aws: &SessionTimeouts<'_>, listener: &Listener, deadline: Instant) -> Result<(), AwsError> {
-    match listener.kind {
-        Some(kind @ (ListenerKind::Alb | ListenerKind::NlbTcp)) => {
-            aws.set_listener_timeout(listener, SessionTimeouts::default_timeout(kind), deadline)
-                .await
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Leaves nothing of the firewall behind: AWS's default idle timeouts on
-/// its listeners, AWS's default connection tracking on its interfaces.
+/// its listeners (those that still exist), AWS's default connection
+/// tracking on its interfaces.
 pub async fn restore_defaults(clients: &Clients, state: &FirewallState, deadline: Instant) -> Result<(), AwsError> {
     let aws = SessionTimeouts::new(clients);
-    let arns = known_strings(&state.load_balancer_listener_arns).unwrap_or_default();
-    if !arns.is_empty() {
-        let listeners = existing_listeners(&aws, &arns, deadline).await?;
-        let mut albs_done = Vec::new();
-        for listener in &listeners {
-            if listener.kind == Some(ListenerKind::Alb) {
-                if albs_done.contains(&listener.load_balancer_arn) {
-                    continue;
-                }
-                albs_done.push(listener.load_balancer_arn.clone());
-            }
-            restore_listener(&aws, listener, deadline).await?;
-        }
+    let prior = record(state);
+    let listeners = aws.existing_listeners(&prior.listeners, deadline).await?;
+    let changes = session_restores(&prior, &listeners);
+    aws.change_listeners(&changes, deadline).await?;
+    aws.change_interfaces(&changes, deadline).await
+}
+
+/// What a planned state asks for (the Cumulocity firewall document's
+/// 14,400 s when unset).
+fn wanted(planned: &FirewallState) -> SessionWanted {
+    SessionWanted {
+        seconds: requested(planned).unwrap_or(SEED_SESSION_TIMEOUT),
+        listeners: known_strings(&planned.load_balancer_listener_arns).unwrap_or_default(),
+        interfaces: known_strings(&planned.target_network_interface_ids).unwrap_or_default(),
     }
-    for id in known_strings(&state.target_network_interface_ids).unwrap_or_default() {
-        ignore_missing_interface(aws.set_interface_timeout(&id, ENI_DEFAULT, deadline).await)?;
+}
+
+/// What a state records of its listeners and interfaces. A recorded value
+/// that is no timeout AWS could hold is left out, so it is set again.
+fn record(state: &FirewallState) -> SessionRecord {
+    let seconds = |value: Option<&i64>| value.and_then(|s| u32::try_from(*s).ok());
+    SessionRecord {
+        listeners: known_strings(&state.load_balancer_listener_arns).unwrap_or_default(),
+        listener_seconds: state
+            .listener_timeouts
+            .as_ref_option()
+            .into_iter()
+            .flatten()
+            .filter_map(|(arn, object)| {
+                let recorded = object.as_ref_option()?.seconds.as_ref_option();
+                Some((arn.clone(), seconds(recorded)?))
+            })
+            .collect(),
+        interfaces: known_strings(&state.target_network_interface_ids).unwrap_or_default(),
+        interface_seconds: state
+            .target_network_interface_timeouts
+            .as_ref_option()
+            .into_iter()
+            .flatten()
+            .filter_map(|(id, value)| Some((id.clone(), seconds(value.as_ref_option())?)))
+            .collect(),
     }
-    Ok(())
 }
 
 #[cfg(test)]

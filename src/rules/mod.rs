@@ -13,6 +13,7 @@ pub mod input;
 pub mod model;
 pub mod problem;
 pub mod session;
+mod session_changes;
 pub mod values;
 
 pub use args::{ExtraRule, FirewallArgs};
@@ -25,6 +26,10 @@ pub use infer::{infer, Inferred};
 pub use input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 pub use model::{Direction, Peer, Protocol, Rule, RuleKey};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
+pub use session_changes::{
+    session_changes, session_readings, session_reads, session_restores, SessionChanges, SessionPlace, SessionRecord,
+    SessionWanted, Unsettable,
+};
 
 #[cfg(test)]
 mod audit_tests;

@@ -56,6 +56,19 @@ impl ListenerKind {
     }
 }
 
+/// A listener as AWS describes it: what the idle-timeout decisions need to
+/// know of it, learned from DescribeListeners and DescribeLoadBalancers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listener {
+    /// The listener's ARN, as the configuration lists it.
+    pub arn: String,
+    /// Its load balancer's ARN: an ALB's timeout lives there, shared by all
+    /// its listeners.
+    pub load_balancer_arn: String,
+    /// `None` for kinds without an idle timeout (a Gateway LB's, say).
+    pub kind: Option<ListenerKind>,
+}
+
 /// What a listener ARN says: `...:listener/net/...` is an NLB listener,
 /// `...:listener/app/...` an ALB listener.
 pub fn kind_from_arn(arn: &str) -> Result<ListenerKind, String> {

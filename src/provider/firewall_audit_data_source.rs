@@ -136,7 +136,7 @@ impl DataSource for FirewallAuditDataSource {
                  - `wide_port_range`: TCP or UDP over more than one port (every documented rule opens one).\n\
                  - `wider_than_configured`: a rule set's port open to a block that strictly contains a block \
                  configured for it (configured `10.0.0.0/16`, open to `10.0.0.0/8` or `0.0.0.0/0`).\n\n\
-                 The first three are always errors, even when the profile asks for the rule (the seed asks for \
+                 The first three are always errors, even when the profile asks for the rule (the Cumulocity firewall document asks for \
                  a firewall \"as restrictive as it can be\"). The last two are errors for a rule the profile \
                  does not ask for and warnings for one it does (an `extra_rule` with a port range, say).",
             ),

@@ -29,7 +29,7 @@ pub fn inferred_args(inferred: &Inferred) -> RuleArgsConfig {
         }
     };
     RuleArgsConfig {
-        // In the seed's order, as a user would list them.
+        // In the Cumulocity firewall document's order, as a user would list them.
         rule_sets: known_list(
             RuleSetName::ALL
                 .into_iter()

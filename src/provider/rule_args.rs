@@ -134,7 +134,7 @@ pub fn argument_attributes() -> Vec<(&'static str, Attribute)> {
             optional_with_default(
                 string_list(),
                 "IPv4 CIDR blocks that may reach the inbound ports of `external`, `opcua` and \
-                 `smartrule-apama`. Defaults to `[\"0.0.0.0/0\"]`, the seed's \"any\".",
+                 `smartrule-apama`. Defaults to `[\"0.0.0.0/0\"]`, \"any\" in the Cumulocity firewall document.",
             ),
         ),
         (
@@ -173,7 +173,7 @@ pub fn argument_attributes() -> Vec<(&'static str, Attribute)> {
             optional(
                 string_list(),
                 "Security groups of other Cumulocity nodes. With `internal`, all traffic to and from \
-                 these groups (and the firewall's own group) is allowed: the seed's any-to-any between \
+                 these groups (and the firewall's own group) is allowed: the Cumulocity firewall document's any-to-any between \
                  nodes.",
             ),
         ),

@@ -578,7 +578,7 @@ impl Walk {
                             AttrPath::attr("ssh_cidr_blocks").index(i),
                             format!("SSH open to the whole internet ({net})"),
                             format!(
-                                "\"{net}\" lets anyone try to log in on TCP/22. The seed keeps SSH for management \
+                                "\"{net}\" lets anyone try to log in on TCP/22. The Cumulocity firewall document keeps SSH for management \
                                  purposes: limit it to your management network or a bastion host."
                             ),
                         );

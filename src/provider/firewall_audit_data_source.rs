@@ -20,6 +20,7 @@ use super::rule_args::{
 use super::schema_builder::{block, computed, required};
 use super::state::Shared;
 use crate::aws::SecurityGroups;
+use crate::rules::arg_names;
 use crate::rules::{self, values::parse_security_group_id, Finding, Rule};
 
 /// How long the two reads (DescribeSecurityGroups and
@@ -152,7 +153,7 @@ impl DataSource for FirewallAuditDataSource {
                  Terraform does not own: use it in a `check` block to warn, or with a `postcondition` to fail \
                  the plan.",
                 attributes,
-                vec![("extra_rule", extra_rule_block())],
+                vec![(arg_names::EXTRA_RULE, extra_rule_block())],
             ),
         })
     }

@@ -17,13 +17,9 @@
 //! capability: the same output as before for them.
 
 use std::collections::HashMap;
-use std::fmt;
-
-use serde::de::{MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostics::Diagnostics;
+use crate::dyn_value::Dyn;
 use crate::raw::RawValue;
 use crate::schema::{Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema};
 use crate::server::Server;
@@ -163,109 +159,6 @@ fn map_values(value: Dyn, f: impl Fn(Dyn) -> Dyn) -> Dyn {
     }
 }
 
-/// Any value of the wire format (MessagePack or JSON), kept in order, so
-/// that a state can be filtered without knowing its Rust type
-#[derive(Clone, PartialEq, Debug)]
-enum Dyn {
-    Nil,
-    Bool(bool),
-    Int(i64),
-    UInt(u64),
-    Float(f64),
-    Str(String),
-    Bytes(Vec<u8>),
-    Array(Vec<Dyn>),
-    Map(Vec<(Dyn, Dyn)>),
-}
-
-impl Serialize for Dyn {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Dyn::Nil => serializer.serialize_unit(),
-            Dyn::Bool(b) => serializer.serialize_bool(*b),
-            Dyn::Int(i) => serializer.serialize_i64(*i),
-            Dyn::UInt(u) => serializer.serialize_u64(*u),
-            Dyn::Float(f) => serializer.serialize_f64(*f),
-            Dyn::Str(s) => serializer.serialize_str(s),
-            Dyn::Bytes(b) => serializer.serialize_bytes(b),
-            Dyn::Array(elements) => {
-                let mut seq = serializer.serialize_seq(Some(elements.len()))?;
-                for element in elements {
-                    seq.serialize_element(element)?;
-                }
-                seq.end()
-            }
-            Dyn::Map(entries) => {
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                for (key, value) in entries {
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
-            }
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Dyn {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DynVisitor;
-        impl<'de> Visitor<'de> for DynVisitor {
-            type Value = Dyn;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a Terraform value")
-            }
-            fn visit_unit<E>(self) -> Result<Dyn, E> {
-                Ok(Dyn::Nil)
-            }
-            fn visit_none<E>(self) -> Result<Dyn, E> {
-                Ok(Dyn::Nil)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Dyn, D::Error> {
-                Dyn::deserialize(d)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Dyn, E> {
-                Ok(Dyn::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Dyn, E> {
-                Ok(Dyn::Int(v))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Dyn, E> {
-                Ok(Dyn::UInt(v))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Dyn, E> {
-                Ok(Dyn::Float(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Dyn, E> {
-                Ok(Dyn::Str(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Dyn, E> {
-                Ok(Dyn::Str(v))
-            }
-            fn visit_bytes<E>(self, v: &[u8]) -> Result<Dyn, E> {
-                Ok(Dyn::Bytes(v.to_vec()))
-            }
-            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Dyn, E> {
-                Ok(Dyn::Bytes(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Dyn, A::Error> {
-                let mut elements = Vec::new();
-                while let Some(element) = seq.next_element()? {
-                    elements.push(element);
-                }
-                Ok(Dyn::Array(elements))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dyn, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Dyn::Map(entries))
-            }
-        }
-        deserializer.deserialize_any(DynVisitor)
-    }
-}
-
 impl Server {
     /// GenerateResourceConfig
     pub(crate) async fn generate_config(
@@ -296,8 +189,6 @@ impl Server {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use serde_json::json;
 
     use super::*;
@@ -454,25 +345,6 @@ mod tests {
         let mut diags = Diagnostics::default();
         let config = config_from_state(&mut diags, &schema(), &RawValue::default()).unwrap();
         assert!(config.is_null());
-    }
-
-    #[test]
-    fn keeps_key_order_numbers_and_bytes_of_dynamic_values() {
-        // A dynamic attribute travels as [type JSON as bytes, value].
-        let mut map = BTreeMap::new();
-        map.insert("z", 1);
-        map.insert("a", 2);
-        let value = (
-            serde_bytes::Bytes::new(b"\"number\""),
-            -3.5_f64,
-            u64::MAX,
-            map,
-        );
-        let mut diags = Diagnostics::default();
-        let raw = RawValue::serialize(&mut diags, &value).unwrap();
-        let dyn_value: Dyn = raw.deserialize(&mut diags).unwrap();
-        let back = RawValue::serialize(&mut diags, &dyn_value).unwrap();
-        assert_eq!(raw, back);
     }
 
     #[test]

@@ -18,6 +18,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostics;
+use crate::dyn_value::has_unknown;
 use crate::raw::RawValue;
 use crate::schema::Type;
 use crate::server::Server;
@@ -124,6 +125,30 @@ impl Server {
             None => known,
         };
         to_response(identity.filter(|identity| !identity.is_null()))
+    }
+
+    /// [`identity_of`](Self::identity_of) a planned state, or none while it
+    /// holds unknown values
+    ///
+    /// Terraform 1.12-1.15 accept an identity with unknown values in a plan
+    /// that creates or replaces an object, but then cannot render the plan:
+    /// it prints "Failed to marshal plan to json: value is not known" instead
+    /// (`jsonplan` marshals `after_identity` with `ctyjson.Marshal`). A null
+    /// planned identity is valid for every plan; the identity comes with the
+    /// apply.
+    pub(crate) async fn planned_identity_of(
+        &self,
+        diags: &mut Diagnostics,
+        type_name: &str,
+        state: Option<&RawValue>,
+        known: Option<RawValue>,
+    ) -> Option<tf::ResourceIdentityData> {
+        self.identity_of(diags, type_name, state, known)
+            .await
+            .filter(|identity| match &identity.identity_data {
+                Some(data) => !has_unknown(&RawValue::from(data.clone())),
+                None => false,
+            })
     }
 }
 

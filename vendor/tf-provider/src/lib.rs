@@ -25,6 +25,7 @@ mod attribute_path;
 mod capabilities;
 mod data_source;
 mod diagnostics;
+mod dyn_value;
 mod function;
 mod identity;
 mod list_resource;

@@ -1214,7 +1214,7 @@ async fn a_gone_object_has_no_identity() {
 }
 
 #[tokio::test]
-async fn a_plan_to_create_has_an_identity_with_unknown_id() {
+async fn a_plan_to_create_sends_no_identity_while_the_id_is_unknown() {
     let (server, _) = server(true);
     let proposed = ThingState {
         id: Value::Unknown,
@@ -1236,13 +1236,9 @@ async fn a_plan_to_create_has_an_identity_with_unknown_id() {
     .unwrap()
     .into_inner();
     assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
-    assert_eq!(
-        decode_identity(plan.planned_identity),
-        ThingIdentity {
-            id: Value::Unknown,
-            region: Value::Value(DEFAULT_REGION.into()),
-        }
-    );
+    let planned: ThingState = decode(plan.planned_state);
+    assert_eq!(planned.id, Value::Unknown);
+    assert!(plan.planned_identity.is_none());
 }
 
 #[tokio::test]

@@ -308,9 +308,10 @@ pub trait Resource: Send + Sync {
     /// on plan, the planned identity on create and update, the identity asked
     /// for on import by identity, none on import by id and on move.
     ///
-    /// An identity may hold unknown values only in a plan that creates or
-    /// replaces the object (Terraform rejects it elsewhere); serializing
-    /// identity fields copied from the planned state gets this right.
+    /// In a plan, an identity that holds unknown values (an object about to
+    /// be created or replaced) is not sent: Terraform 1.15 cannot render a
+    /// plan with one. Identity fields copied from the planned state are thus
+    /// fine. Elsewhere an identity must be wholly known.
     ///
     /// # Remarks
     ///

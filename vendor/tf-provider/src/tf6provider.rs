@@ -372,7 +372,7 @@ impl tf::provider_server::Provider for Arc<Server> {
         .collect_diagnostics(&mut diags)
         .expand();
         let planned_identity = self
-            .identity_of(
+            .planned_identity_of(
                 &mut diags,
                 &request.type_name,
                 state.as_ref(),

@@ -311,7 +311,8 @@ pub trait Resource: Send + Sync {
     /// In a plan, an identity that holds unknown values (an object about to
     /// be created or replaced) is not sent: Terraform 1.15 cannot render a
     /// plan with one. Identity fields copied from the planned state are thus
-    /// fine. Elsewhere an identity must be wholly known.
+    /// fine. Elsewhere an identity must be wholly known. On move the provider
+    /// is not configured: answer [`None`] if the identity needs it.
     ///
     /// # Remarks
     ///

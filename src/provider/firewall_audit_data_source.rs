@@ -20,6 +20,7 @@ use super::rule_args::{
 use super::schema_builder::{block, computed, required};
 use super::state::Shared;
 use crate::aws::SecurityGroups;
+use crate::rules::arg_names;
 use crate::rules::{self, values::parse_security_group_id, Finding, Rule};
 
 /// How long the two reads (DescribeSecurityGroups and
@@ -136,7 +137,7 @@ impl DataSource for FirewallAuditDataSource {
                  - `wide_port_range`: TCP or UDP over more than one port (every documented rule opens one).\n\
                  - `wider_than_configured`: a rule set's port open to a block that strictly contains a block \
                  configured for it (configured `10.0.0.0/16`, open to `10.0.0.0/8` or `0.0.0.0/0`).\n\n\
-                 The first three are always errors, even when the profile asks for the rule (the seed asks for \
+                 The first three are always errors, even when the profile asks for the rule (the Cumulocity firewall document asks for \
                  a firewall \"as restrictive as it can be\"). The last two are errors for a rule the profile \
                  does not ask for and warnings for one it does (an `extra_rule` with a port range, say).",
             ),
@@ -152,7 +153,7 @@ impl DataSource for FirewallAuditDataSource {
                  Terraform does not own: use it in a `check` block to warn, or with a `postcondition` to fail \
                  the plan.",
                 attributes,
-                vec![("extra_rule", extra_rule_block())],
+                vec![(arg_names::EXTRA_RULE, extra_rule_block())],
             ),
         })
     }

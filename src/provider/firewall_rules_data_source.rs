@@ -11,6 +11,7 @@ use super::diagnostics::{not_known_at_read, report, Report};
 use super::rule_args::{argument_attributes, extra_rule_block, rules_attribute, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed};
 use super::state::Shared;
+use crate::rules::arg_names;
 use crate::rules::{self, expand::count, Direction};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -49,7 +50,7 @@ impl DataSource for FirewallRulesDataSource {
                  group rules, as `cumulocity_firewall` would create them. Makes no AWS call and needs no \
                  credentials: use it to review a rule set, or to feed other tools.",
                 attributes,
-                vec![("extra_rule", extra_rule_block())],
+                vec![(arg_names::EXTRA_RULE, extra_rule_block())],
             ),
         })
     }

@@ -14,6 +14,7 @@ use tf_provider::Diagnostics;
 use super::diagnostics::{report, Report};
 use super::schema_builder::{block, computed, optional, optional_with_default, required, string_list};
 use super::values::{known_list, maybe, maybe_list, optional as optional_value};
+use crate::rules::arg_names::{self, extra_rule as extra};
 use crate::rules::{
     self, args, Direction, ExtraRuleInput, FirewallArgs, FirewallInput, Maybe, Peer, Protocol, Rule, RuleKey,
     RuleSetName,
@@ -120,7 +121,7 @@ pub fn argument_attributes() -> Vec<(&'static str, Attribute)> {
     let sets = RuleSetName::valid_names().replace('"', "`");
     vec![
         (
-            "rule_sets",
+            arg_names::RULE_SETS,
             required(
                 string_list(),
                 &format!(
@@ -130,22 +131,22 @@ pub fn argument_attributes() -> Vec<(&'static str, Attribute)> {
             ),
         ),
         (
-            "ingress_cidr_blocks",
+            arg_names::INGRESS_CIDR_BLOCKS,
             optional_with_default(
                 string_list(),
                 "IPv4 CIDR blocks that may reach the inbound ports of `external`, `opcua` and \
-                 `smartrule-apama`. Defaults to `[\"0.0.0.0/0\"]`, the seed's \"any\".",
+                 `smartrule-apama`. Defaults to `[\"0.0.0.0/0\"]`, \"any\" in the Cumulocity firewall document.",
             ),
         ),
         (
-            "ingress_ipv6_cidr_blocks",
+            arg_names::INGRESS_IPV6_CIDR_BLOCKS,
             optional_with_default(
                 string_list(),
                 "IPv6 CIDR blocks that may reach the same inbound ports. Defaults to `[]`.",
             ),
         ),
         (
-            "egress_cidr_blocks",
+            arg_names::EGRESS_CIDR_BLOCKS,
             optional_with_default(
                 string_list(),
                 "IPv4 CIDR blocks the outbound ports of `outbound`, `dns`, `ntp`, `opcua` and \
@@ -153,14 +154,14 @@ pub fn argument_attributes() -> Vec<(&'static str, Attribute)> {
             ),
         ),
         (
-            "egress_ipv6_cidr_blocks",
+            arg_names::EGRESS_IPV6_CIDR_BLOCKS,
             optional_with_default(
                 string_list(),
                 "IPv6 CIDR blocks the same outbound ports may reach. Defaults to `[]`.",
             ),
         ),
         (
-            "ssh_cidr_blocks",
+            arg_names::SSH_CIDR_BLOCKS,
             optional(
                 string_list(),
                 "IPv4 or IPv6 CIDR blocks allowed to reach TCP/22. Required when `rule_sets` includes \
@@ -169,11 +170,11 @@ pub fn argument_attributes() -> Vec<(&'static str, Attribute)> {
             ),
         ),
         (
-            "node_security_group_ids",
+            arg_names::NODE_SECURITY_GROUP_IDS,
             optional(
                 string_list(),
                 "Security groups of other Cumulocity nodes. With `internal`, all traffic to and from \
-                 these groups (and the firewall's own group) is allowed: the seed's any-to-any between \
+                 these groups (and the firewall's own group) is allowed: the Cumulocity firewall document's any-to-any between \
                  nodes.",
             ),
         ),
@@ -186,16 +187,19 @@ pub fn extra_rule_block() -> NestedBlock {
         "A rule the documented rule sets do not cover, for integrations that need more ports. \
          Each peer (CIDR block, group or `self`) becomes one rule.",
         vec![
-            ("direction", required(AttributeType::String, "`ingress` or `egress`.")),
             (
-                "protocol",
+                extra::DIRECTION,
+                required(AttributeType::String, "`ingress` or `egress`."),
+            ),
+            (
+                extra::PROTOCOL,
                 required(
                     AttributeType::String,
                     "`tcp`, `udp`, `icmp`, `icmpv6`, `all`, or an IP protocol number (`\"50\"` for ESP).",
                 ),
             ),
             (
-                "from_port",
+                extra::FROM_PORT,
                 optional(
                     AttributeType::Number,
                     "First port (0–65535) for `tcp` and `udp`; the ICMP type (-1 for any) for `icmp` \
@@ -203,21 +207,21 @@ pub fn extra_rule_block() -> NestedBlock {
                 ),
             ),
             (
-                "to_port",
+                extra::TO_PORT,
                 optional(
                     AttributeType::Number,
                     "Last port (0–65535, at least `from_port`) for `tcp` and `udp`; the ICMP code \
                      (-1 for any) for `icmp` and `icmpv6`; must be omitted for `all`.",
                 ),
             ),
-            ("cidr_blocks", optional(string_list(), "IPv4 CIDR blocks.")),
-            ("ipv6_cidr_blocks", optional(string_list(), "IPv6 CIDR blocks.")),
+            (extra::CIDR_BLOCKS, optional(string_list(), "IPv4 CIDR blocks.")),
+            (extra::IPV6_CIDR_BLOCKS, optional(string_list(), "IPv6 CIDR blocks.")),
             (
-                "security_group_ids",
+                extra::SECURITY_GROUP_IDS,
                 optional(string_list(), "Ids of peer security groups."),
             ),
             (
-                "prefix_list_ids",
+                extra::PREFIX_LIST_IDS,
                 optional(
                     string_list(),
                     "Ids of managed prefix lists (`pl-...`): one rule stands for all of a list's \
@@ -225,11 +229,11 @@ pub fn extra_rule_block() -> NestedBlock {
                 ),
             ),
             (
-                "self",
+                extra::SELF,
                 optional(AttributeType::Bool, "Whether the firewall's own group is a peer."),
             ),
             (
-                "description",
+                extra::DESCRIPTION,
                 optional(
                     AttributeType::String,
                     "Rule description: up to 255 characters from letters, digits, spaces and \

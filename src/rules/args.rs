@@ -52,7 +52,7 @@ impl ExtraRule {
     }
 }
 
-/// The defaults of the CIDR arguments: the seed's "any" for IPv4, nothing
+/// The defaults of the CIDR arguments: the firewall document's "any" for IPv4, nothing
 /// for IPv6 (a user opts in to IPv6 explicitly).
 pub fn default_ingress_cidr_blocks() -> Vec<Ipv4Net> {
     vec![Ipv4Net::default()]

@@ -24,7 +24,7 @@
 //!
 //! # Severity and compliance
 //!
-//! The seed asks for a firewall "as restrictive as it can be", so:
+//! The Cumulocity firewall document asks for a firewall "as restrictive as it can be", so:
 //!
 //! - the first three kinds are always errors, even when the profile itself
 //!   asks for the rule (`ssh_cidr_blocks = ["0.0.0.0/0"]`, or an
@@ -237,7 +237,7 @@ fn world_findings(key: &RuleKey, asked: bool) -> Vec<(FindingKind, String)> {
             FindingKind::AllTrafficFromWorld,
             format!(
                 "All traffic (every protocol and port, SSH included) is allowed in from the whole internet \
-                 ({peer}). The seed opens only TCP 80, 443, 1883 and 8883 (and the agents' ports) to users \
+                 ({peer}). The Cumulocity firewall document opens only TCP 80, 443, 1883 and 8883 (and the agents' ports) to users \
                  and devices: revoke this rule.{note}"
             ),
         )),
@@ -250,7 +250,7 @@ fn world_findings(key: &RuleKey, asked: bool) -> Vec<(FindingKind, String)> {
             found.push((
                 FindingKind::SshOpenToWorld,
                 format!(
-                    "{ports} open to the whole internet ({peer}): anyone can try to log in. The seed keeps SSH \
+                    "{ports} open to the whole internet ({peer}): anyone can try to log in. The Cumulocity firewall document keeps SSH \
                      for management purposes: allow it only from your management network or a bastion host \
                      (ssh_cidr_blocks).{note}"
                 ),
@@ -260,7 +260,7 @@ fn world_findings(key: &RuleKey, asked: bool) -> Vec<(FindingKind, String)> {
             FindingKind::EgressToEverything,
             format!(
                 "All traffic is allowed out to the whole internet ({peer}), on every protocol and port: this \
-                 is the allow-all egress rule AWS adds to every new group. The seed allows out only HTTP, \
+                 is the allow-all egress rule AWS adds to every new group. The Cumulocity firewall document allows out only HTTP, \
                  HTTPS and SMTP (and DNS and NTP where needed): revoke this rule.{note}"
             ),
         )),

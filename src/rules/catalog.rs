@@ -1,5 +1,5 @@
-//! The seed document's tables (`seeds/cumulocity-firewall-settings.md`) as
-//! data: each documented rule set and the rules it stands for.
+//! The tables of the Cumulocity firewall document ("Firewall settings" in
+//! the Cumulocity operations documentation) as data: each documented rule set and the rules it stands for.
 //!
 //! Nothing here knows which CIDR blocks or groups a user chose; a catalogue
 //! rule only says *which argument* supplies its peers. `expand` joins the two.
@@ -8,7 +8,7 @@ use std::fmt;
 
 use super::model::{Direction, Peer, Protocol, RuleKey};
 
-/// The documented rule sets, named after the seed's sections.
+/// The documented rule sets, named after the firewall document's sections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RuleSetName {
     External,
@@ -22,7 +22,7 @@ pub enum RuleSetName {
 }
 
 impl RuleSetName {
-    /// Every rule set, in the order the seed documents them.
+    /// Every rule set, in the order the firewall document lists them.
     pub const ALL: [RuleSetName; 8] = [
         RuleSetName::External,
         RuleSetName::Outbound,
@@ -96,11 +96,11 @@ pub enum PeerSource {
     /// `ssh_cidr_blocks` (both families in one list).
     SshBlocks,
     /// The group itself plus every id in `node_security_group_ids`: the
-    /// seed's "allow any-2-any" between Cumulocity nodes.
+    /// firewall document's "allow any-2-any" between Cumulocity nodes.
     Nodes,
 }
 
-/// One row of the seed's tables.
+/// One row of the firewall document's tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CatalogRule {
     pub direction: Direction,
@@ -108,7 +108,7 @@ pub struct CatalogRule {
     pub from_port: i32,
     pub to_port: i32,
     pub peers: PeerSource,
-    /// The seed's name for the service, used as the rule's description.
+    /// The firewall document's name for the service, used as the rule's description.
     pub service: &'static str,
 }
 
@@ -208,7 +208,7 @@ const INTERNAL: &[CatalogRule] = &[
 mod tests {
     use super::*;
 
-    /// The seed's tables, transcribed port by port: (rule set, direction,
+    /// The firewall document's tables, transcribed port by port: (rule set, direction,
     /// protocol, port, service). Each must be produced by exactly that set.
     const SEED: &[(&str, Direction, Protocol, i32, &str)] = &[
         ("external", Ingress, Protocol::Tcp, 80, "HTTP"),
@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn every_seed_port_is_produced_by_its_rule_set() {
         for &(set, direction, protocol, port, service) in SEED {
-            let set = RuleSetName::parse(set).expect("seed names a known rule set");
+            let set = RuleSetName::parse(set).expect("the document names a known rule set");
             let found = set.rules().iter().any(|r| {
                 r.direction == direction
                     && r.protocol == protocol

@@ -21,6 +21,9 @@ pub enum ErrorKind {
     DependencyViolation,
     /// No credentials could be found.
     NoCredentials,
+    /// The credentials lack the IAM permission for the action
+    /// (`UnauthorizedOperation` from EC2, `AccessDenied` from the others).
+    AccessDenied,
     /// A step did not finish within its timeout.
     Timeout,
     Other,
@@ -45,6 +48,7 @@ impl AwsError {
             Some(c) if c.ends_with(".NotFound") => ErrorKind::NotFound,
             Some(c) if c.ends_with(".Duplicate") => ErrorKind::Duplicate,
             Some("DependencyViolation") => ErrorKind::DependencyViolation,
+            Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => ErrorKind::AccessDenied,
             _ if has_source::<CredentialsError>(&err) => ErrorKind::NoCredentials,
             _ => ErrorKind::Other,
         };

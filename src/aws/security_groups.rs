@@ -391,7 +391,7 @@ impl<'c> SecurityGroups<'c> {
 
     /// The groups among `ids` that exist, by id (DescribeSecurityGroups with
     /// a `group-id` filter, paginated).
-    async fn describe_groups(&self, ids: &[String], deadline: Instant) -> Result<BTreeMap<String, Group>, AwsError> {
+    pub(super) async fn describe_groups(&self, ids: &[String], deadline: Instant) -> Result<BTreeMap<String, Group>, AwsError> {
         let filter = Filter::builder()
             .name("group-id")
             .set_values(Some(ids.to_vec()))
@@ -472,7 +472,7 @@ impl<'c> SecurityGroups<'c> {
     /// DescribeSecurityGroupRules with a many-valued `group-id` filter,
     /// paginated), and the groups' owner (the account) when a rule names it.
     /// Groups with no rules, or that do not exist, are absent.
-    async fn read_rules_of(
+    pub(super) async fn read_rules_of(
         &self,
         ids: &[String],
         deadline: Instant,
@@ -843,7 +843,7 @@ impl<'c> SecurityGroups<'c> {
 /// AWS takes at most 200 values in one filter.
 pub const FILTER_VALUES_MAX: usize = 200;
 /// The most results one Describe page holds.
-const PAGE_MAX: i32 = 1000;
+pub(super) const PAGE_MAX: i32 = 1000;
 
 /// A described group as the provider keeps it.
 /// The value of a group's ownership tag, if it has one.
@@ -854,7 +854,7 @@ fn owner_tag(sg: &SecurityGroup) -> Option<&str> {
         .and_then(|t| t.value())
 }
 
-fn group_of(region: &str, id: &str, sg: &SecurityGroup) -> Group {
+pub(super) fn group_of(region: &str, id: &str, sg: &SecurityGroup) -> Group {
     let owner_id = sg.owner_id().unwrap_or_default().to_string();
     Group {
         id: id.to_string(),

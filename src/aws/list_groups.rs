@@ -198,10 +198,26 @@ mod tests {
 
     #[test]
     fn filter_names_are_aws_ones_and_tags() {
-        for name in ["vpc-id", "group-name", "tag:Team", "tag:a:b", "egress.ip-permission.cidr", "owner-id"] {
+        for name in [
+            "vpc-id",
+            "group-name",
+            "tag:Team",
+            "tag:a:b",
+            "egress.ip-permission.cidr",
+            "owner-id",
+        ] {
             assert!(is_filter_name(name), "{name}");
         }
-        for name in ["", "vpc", "tag:", "Tag:Team", "vpc_id", "ip-permission", "instance-id", " vpc-id"] {
+        for name in [
+            "",
+            "vpc",
+            "tag:",
+            "Tag:Team",
+            "vpc_id",
+            "ip-permission",
+            "instance-id",
+            " vpc-id",
+        ] {
             assert!(!is_filter_name(name), "{name}");
         }
     }

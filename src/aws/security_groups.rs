@@ -391,7 +391,11 @@ impl<'c> SecurityGroups<'c> {
 
     /// The groups among `ids` that exist, by id (DescribeSecurityGroups with
     /// a `group-id` filter, paginated).
-    pub(super) async fn describe_groups(&self, ids: &[String], deadline: Instant) -> Result<BTreeMap<String, Group>, AwsError> {
+    pub(super) async fn describe_groups(
+        &self,
+        ids: &[String],
+        deadline: Instant,
+    ) -> Result<BTreeMap<String, Group>, AwsError> {
         let filter = Filter::builder()
             .name("group-id")
             .set_values(Some(ids.to_vec()))

@@ -153,7 +153,7 @@ pub fn checked_request(diags: &mut Diagnostics, config: &FirewallListConfig, kno
         Value::Value(vpc) => match parse_ec2_id(vpc, "vpc", "VPC") {
             Ok(vpc) => Some(vpc),
             Err(detail) => {
-                error(diags, "Invalid vpc_id", detail, AttributePath::new("vpc_id"));
+                error(diags, "Invalid vpc_id", detail, config_path("vpc_id"));
                 None
             }
         },
@@ -179,14 +179,14 @@ pub fn checked_request(diags: &mut Diagnostics, config: &FirewallListConfig, kno
                             diags,
                             "Invalid group id",
                             detail,
-                            AttributePath::new("group_ids").index(index(i)),
+                            config_path("group_ids").index(index(i)),
                         ),
                     },
                     Value::Null => error(
                         diags,
                         "Invalid group id",
                         "group_ids holds a null; give each group's id, `sg-...`.",
-                        AttributePath::new("group_ids").index(index(i)),
+                        config_path("group_ids").index(index(i)),
                     ),
                     Value::Unknown => complete = false,
                 }
@@ -200,7 +200,7 @@ pub fn checked_request(diags: &mut Diagnostics, config: &FirewallListConfig, kno
         Value::Value(filters) => {
             let mut names = BTreeSet::new();
             for (i, filter) in filters.iter().enumerate() {
-                let at = || AttributePath::new("filter").index(index(i));
+                let at = || config_path("filter").index(index(i));
                 let name = match &filter.name {
                     Value::Value(name) if !is_filter_name(name) => {
                         error(
@@ -316,7 +316,7 @@ pub fn checked_request(diags: &mut Diagnostics, config: &FirewallListConfig, kno
                 diags,
                 "Invalid region",
                 format!("\"{region}\" is not an AWS Region name; Regions look like \"eu-central-1\"."),
-                AttributePath::new("region"),
+                config_path("region"),
             );
             None
         }
@@ -338,6 +338,16 @@ pub fn checked_request(diags: &mut Diagnostics, config: &FirewallListConfig, kno
         );
     }
     (complete && diags.errors.len() == errors_before).then_some(ListRequest { query, region })
+}
+
+/// The path of a `config` argument, as Terraform 1.14 and 1.15 need it:
+/// they send the provider the `config` block's value but resolve the paths
+/// of its diagnostics in the whole `list` block, so a path relative to
+/// `config` (as the protocol describes it) finds nothing there and the
+/// diagnostic points at the `list` block's first line instead of the
+/// argument.
+fn config_path(name: &'static str) -> AttributePath {
+    AttributePath::new("config").attribute(name)
 }
 
 fn index(i: usize) -> i64 {
@@ -416,7 +426,7 @@ impl ListResource for FirewallListResource {
                          provider configured for {region} (`provider = cumulocity.<alias>`).",
                         clients.region
                     ),
-                    AttributePath::new("region"),
+                    config_path("region"),
                 );
                 return Some(());
             }
@@ -545,8 +555,8 @@ mod tests {
         };
         // "filter.0.name" as an attribute path.
         let at = |dotted: &str| {
-            let mut steps = dotted.split('.');
-            let mut path = AttributePath::new(steps.next().unwrap().to_string());
+            let mut path = AttributePath::new("config");
+            let steps = dotted.split('.');
             for step in steps {
                 path = match step.parse::<i64>() {
                     Ok(i) => path.index(i),
@@ -579,11 +589,11 @@ mod tests {
             problems(&config),
             vec![
                 (
-                    AttributePath::new("filter").index(0).attribute("name"),
+                    config_path("filter").index(0).attribute("name"),
                     "Filter conflicts with an argument".to_string()
                 ),
                 (
-                    AttributePath::new("filter").index(1).attribute("values").index(0),
+                    config_path("filter").index(1).attribute("values").index(0),
                     "Invalid filter value".to_string()
                 ),
             ]

@@ -8,8 +8,6 @@
 //! converges.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
@@ -24,6 +22,7 @@ use super::operation_timeouts;
 use super::rule_args::{RuleArgsConfig, RuleObject};
 use super::session_timeouts;
 use super::state::Shared;
+use crate::aws::tags;
 use crate::aws::{Group, GroupSpec, SecurityGroups};
 use crate::rules::diff::{annotate, keep_descriptions, with_known_ids};
 use crate::rules::{self, AppliedRule, Rule, RuleSetName};
@@ -189,7 +188,12 @@ impl Resource for FirewallResource {
         let spec = GroupSpec {
             name: match &planned.name {
                 Value::Value(name) => name.clone(),
-                _ => unique_name(planned.name_prefix.as_ref_option().map_or("terraform-", |p| p.as_str())),
+                _ => tags::unique_name(
+                    planned
+                        .name_prefix
+                        .as_ref_option()
+                        .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str()),
+                ),
             },
             description: planned
                 .description
@@ -525,31 +529,17 @@ fn applied_rules(state: &FirewallState) -> Vec<AppliedRule> {
         .collect()
 }
 
+/// The description a group gets when the configuration gives none, from
+/// the rule sets it names (see `aws::tags::default_description`).
 fn default_description(args: &RuleArgsConfig) -> String {
-    let sets: Vec<String> = match &args.rule_sets {
+    let sets: Vec<RuleSetName> = match &args.rule_sets {
         Value::Value(names) => names
             .iter()
             .filter_map(|n| n.as_ref_option().and_then(|n| RuleSetName::parse(n)))
-            .map(|s| s.to_string())
             .collect(),
         _ => Vec::new(),
     };
-    if sets.is_empty() {
-        "Cumulocity firewall (extra rules only). Managed by Terraform.".to_string()
-    } else {
-        format!("Cumulocity firewall: {}. Managed by Terraform.", sets.join(", "))
-    }
-}
-
-/// A unique group name: the prefix, then the time and a counter, so that
-/// names sort by creation like the AWS provider's.
-fn unique_name(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{prefix}{nanos}{:04}", COUNTER.fetch_add(1, Ordering::Relaxed) % 10_000)
+    tags::default_description(&sets)
 }
 
 fn tag_map(tags: &BTreeMap<String, String>) -> TagMap {
@@ -566,38 +556,30 @@ fn known_tags(tags: &TagMap) -> BTreeMap<String, String> {
     }
 }
 
-/// `default_tags` overlaid by `tags`; unknown while `tags` is.
+/// `tags_all`: `default_tags` overlaid by `tags` (see `aws::tags::all_tags`);
+/// unknown while `tags` is.
 fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &TagMap) -> TagMap {
-    let mut merged: BTreeMap<String, Value<String>> = default_tags
+    let defaults: BTreeMap<String, Value<String>> = default_tags
         .iter()
         .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
         .collect();
     match tags {
-        Value::Unknown => return Value::Unknown,
-        Value::Value(own) => {
-            if own.values().any(Value::is_unknown) {
-                return Value::Unknown;
-            }
-            merged.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())))
-        }
-        Value::Null => {}
+        Value::Unknown => Value::Unknown,
+        Value::Value(own) if own.values().any(Value::is_unknown) => Value::Unknown,
+        Value::Value(own) => Value::Value(tags::all_tags(&defaults, own)),
+        Value::Null => Value::Value(defaults),
     }
-    Value::Value(merged)
 }
 
-/// The group's tags that belong in `tags`: all but those that only repeat
-/// a default tag. A key the configuration sets itself stays, even when its
-/// value equals the default, or the plan would never settle.
+/// `tags` after a read: the group's tags that are the resource's own (see
+/// `aws::tags::own_tags`); null when there are none and the configuration
+/// gave none.
 fn own_tags(actual: &BTreeMap<String, String>, default_tags: &BTreeMap<String, String>, prior: &TagMap) -> TagMap {
-    let configured = |k: &String| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
-    let own: BTreeMap<String, Value<String>> = actual
-        .iter()
-        .filter(|(k, v)| configured(k) || default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-        .collect();
+    let configured = |k: &str| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
+    let own = tags::own_tags(actual, default_tags, configured);
     if own.is_empty() && prior.is_null() {
         Value::Null
     } else {
-        Value::Value(own)
+        tag_map(&own)
     }
 }

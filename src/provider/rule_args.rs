@@ -103,12 +103,12 @@ impl RuleArgsConfig {
     /// Fills the defaults of the optional CIDR arguments, as the schema
     /// documents them, where the configuration leaves them out.
     pub fn fill_defaults(&mut self) {
-        let ipv4_any = || known_list(args::default_ingress_cidr_blocks().iter().map(|n| n.to_string()));
+        let strings = |blocks: Vec<ipnet::Ipv4Net>| known_list(blocks.iter().map(|n| n.to_string()));
         if self.ingress_cidr_blocks.is_null() {
-            self.ingress_cidr_blocks = ipv4_any();
+            self.ingress_cidr_blocks = strings(args::default_ingress_cidr_blocks());
         }
         if self.egress_cidr_blocks.is_null() {
-            self.egress_cidr_blocks = ipv4_any();
+            self.egress_cidr_blocks = strings(args::default_egress_cidr_blocks());
         }
         for list in [&mut self.ingress_ipv6_cidr_blocks, &mut self.egress_ipv6_cidr_blocks] {
             if list.is_null() {

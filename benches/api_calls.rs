@@ -4,7 +4,7 @@
 //! benchmark, not a test: it reports figures and checks them against the
 //! targets, but timing is never asserted.
 //!
-//! First the issue's own case, one firewall with `external` + `outbound`:
+//! First the headline case, one firewall with `external` + `outbound`:
 //! the calls of its create, of an update of one rule set (`outbound` ->
 //! `dns`) and of its destroy. Then, for N = 1, 10 and 100 firewalls (mixed
 //! rule sets: `external`, `opcua` or `smartrule-apama`, each with
@@ -19,9 +19,9 @@
 //! start-to-handshake time, its peak RSS during the plans and the binary's
 //! size. It prints Markdown tables and writes them to bench/RESULTS.md.
 
-// The harness's own unit tests are not compiled into a benchmark, which
-// leaves their imports unused here.
-#[allow(unused_imports)]
+// The benchmark uses part of the acceptance harness; its own unit tests are
+// not compiled into a benchmark, which leaves their imports unused here.
+#[allow(dead_code, unused_imports, unused_macros)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -42,7 +42,7 @@ const SIZES: &[usize] = &[1, 10, 100];
 /// How many no-change plans are timed per workspace (the median is shown).
 const PLAN_RUNS: usize = 3;
 
-/// The targets from the issue, for one firewall with `external` +
+/// The targets for one firewall with `external` +
 /// `outbound`: (phase, calls allowed).
 const TARGETS: &[(&str, usize)] = &[("create", 5), ("update one rule set", 3)];
 /// A no-change plan of 100 firewalls: calls in all.
@@ -455,7 +455,7 @@ fn main() {
     let mut report = String::from(
         "# Performance\n\nMeasured by `make bench` (`cargo bench --bench api_calls`), which writes this file. \
          API calls are counted by the AWS emulator's (moto) request recorder while the real Terraform CLI \
-         drives the release build of the provider. The first rows are the issue's case, one firewall with \
+         drives the release build of the provider. The first rows are the headline case, one firewall with \
          `external` + `outbound`. In the others, firewalls hold mixed rule sets (`external`, `opcua` or \
          `smartrule-apama`, each with `outbound`). The update changes `outbound` to `dns` on all of them; \
          where `opcua` or `smartrule-apama` share egress TCP 80 with `outbound`, the rule stays and its \

@@ -3,7 +3,7 @@
 # session timeouts. The VPC, the NLB and its listeners come in as variables
 # (from hashicorp/aws resources, a remote state or a module's outputs).
 #
-# CI applies this configuration against an AWS emulator (tests/examples.rs).
+# CI applies this configuration against an AWS emulator (tests/acceptance/examples.rs).
 terraform {
   required_version = ">= 1.5.0"
 

@@ -38,7 +38,7 @@ provider "cumulocity" {
 }
 
 # The external load balancer's group: users and devices on the internet.
-# Its listeners get as much of the seed's 14,400 s session timeout as AWS
+# Its listeners get as much of the Cumulocity firewall document's 14,400 s session timeout as AWS
 # allows: the plan warns, per listener, what each really gets.
 resource "cumulocity_firewall" "edge" {
   name                        = "c8y-edge"

@@ -20,33 +20,49 @@ use super::rule_args::{
 use super::schema_builder::{block, computed, required};
 use super::state::Shared;
 use crate::aws::SecurityGroups;
+use crate::rules::arg_names;
 use crate::rules::{self, values::parse_security_group_id, Finding, Rule};
 
 /// How long the two reads (DescribeSecurityGroups and
 /// DescribeSecurityGroupRules, retries included) may take together.
 const READ_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
+/// The configuration and state of `data "cumulocity_firewall_audit"`: the
+/// group, the expected profile and what the audit found.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FirewallAuditState {
+    /// `security_group_id`: the group to audit.
     pub security_group_id: Value<String>,
+    /// The expected profile: the rule arguments, at the top level of the
+    /// block.
     #[serde(flatten)]
     pub args: RuleArgsConfig,
+    /// `compliant`: as [`rules::Audit::compliant`] decides.
     pub compliant: Value<bool>,
+    /// `missing_rules`: rules the profile asks for that the group lacks.
     pub missing_rules: ValueList<RuleObject>,
+    /// `unexpected_rules`: rules the group holds that the profile does not
+    /// ask for.
     pub unexpected_rules: ValueList<RuleObject>,
+    /// `findings`: the over-permissive rules the group holds.
     pub findings: ValueList<FindingObject>,
 }
 
 /// One element of `findings`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FindingObject {
+    /// `kind`: the kind's stable name, such as `ssh_open_to_world`.
     pub kind: String,
+    /// `severity`: `error` or `warning`.
     pub severity: String,
+    /// `rule`: the rule as text, such as `ingress tcp 22 from 0.0.0.0/0`.
     pub rule: String,
+    /// `message`: what is wrong and what to do.
     pub message: String,
 }
 
 impl FindingObject {
+    /// The object that shows `finding` in `findings`.
     pub fn from_finding(finding: &Finding) -> FindingObject {
         FindingObject {
             kind: finding.kind.to_string(),
@@ -66,7 +82,10 @@ pub fn finding_object_type() -> AttributeType {
     AttributeType::Object(fields)
 }
 
+/// `data "cumulocity_firewall_audit"`: reads a group and audits it against
+/// the profile; never changes it.
 pub struct FirewallAuditDataSource {
+    /// The provider's shared state: settings and AWS clients.
     pub state: Shared,
 }
 
@@ -136,7 +155,7 @@ impl DataSource for FirewallAuditDataSource {
                  - `wide_port_range`: TCP or UDP over more than one port (every documented rule opens one).\n\
                  - `wider_than_configured`: a rule set's port open to a block that strictly contains a block \
                  configured for it (configured `10.0.0.0/16`, open to `10.0.0.0/8` or `0.0.0.0/0`).\n\n\
-                 The first three are always errors, even when the profile asks for the rule (the seed asks for \
+                 The first three are always errors, even when the profile asks for the rule (the Cumulocity firewall document asks for \
                  a firewall \"as restrictive as it can be\"). The last two are errors for a rule the profile \
                  does not ask for and warnings for one it does (an `extra_rule` with a port range, say).",
             ),
@@ -152,7 +171,7 @@ impl DataSource for FirewallAuditDataSource {
                  Terraform does not own: use it in a `check` block to warn, or with a `postcondition` to fail \
                  the plan.",
                 attributes,
-                vec![("extra_rule", extra_rule_block())],
+                vec![(arg_names::EXTRA_RULE, extra_rule_block())],
             ),
         })
     }

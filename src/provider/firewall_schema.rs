@@ -10,6 +10,7 @@ use tf_provider::value::{Value, ValueList};
 use super::operation_timeouts::{timeouts_block, TimeoutsConfig};
 use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
+use crate::rules::arg_names;
 use crate::rules::values;
 use crate::rules::AttrPath;
 
@@ -220,7 +221,10 @@ pub fn firewall_schema() -> Schema {
              apply puts them back. The resource owns every rule of its group, like the inline rules of \
              `aws_security_group`: do not manage its rules elsewhere.",
             attributes,
-            vec![("extra_rule", extra_rule_block()), ("timeouts", timeouts_block())],
+            vec![
+                (arg_names::EXTRA_RULE, extra_rule_block()),
+                ("timeouts", timeouts_block()),
+            ],
         ),
     }
 }

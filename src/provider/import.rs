@@ -8,6 +8,7 @@ use tf_provider::value::Value;
 use super::firewall_schema::FirewallState;
 use super::rule_args::{ExtraRuleConfig, RuleArgsConfig};
 use super::values::known_list;
+use crate::rules::arg_names;
 use crate::rules::{ExtraRule, Inferred, Protocol, RuleSetName};
 
 /// The configuration arguments of an inferred firewall. Lists that keep
@@ -29,17 +30,23 @@ pub fn inferred_args(inferred: &Inferred) -> RuleArgsConfig {
         }
     };
     RuleArgsConfig {
-        // In the seed's order, as a user would list them.
+        // In the Cumulocity firewall document's order, as a user would list them.
         rule_sets: known_list(
             RuleSetName::ALL
                 .into_iter()
                 .filter(|s| args.rule_sets.contains(s))
                 .map(|s| s.to_string()),
         ),
-        ingress_cidr_blocks: list("ingress_cidr_blocks", to_strings(&args.ingress_cidr_blocks)),
-        ingress_ipv6_cidr_blocks: list("ingress_ipv6_cidr_blocks", to_strings(&args.ingress_ipv6_cidr_blocks)),
-        egress_cidr_blocks: list("egress_cidr_blocks", to_strings(&args.egress_cidr_blocks)),
-        egress_ipv6_cidr_blocks: list("egress_ipv6_cidr_blocks", to_strings(&args.egress_ipv6_cidr_blocks)),
+        ingress_cidr_blocks: list(arg_names::INGRESS_CIDR_BLOCKS, to_strings(&args.ingress_cidr_blocks)),
+        ingress_ipv6_cidr_blocks: list(
+            arg_names::INGRESS_IPV6_CIDR_BLOCKS,
+            to_strings(&args.ingress_ipv6_cidr_blocks),
+        ),
+        egress_cidr_blocks: list(arg_names::EGRESS_CIDR_BLOCKS, to_strings(&args.egress_cidr_blocks)),
+        egress_ipv6_cidr_blocks: list(
+            arg_names::EGRESS_IPV6_CIDR_BLOCKS,
+            to_strings(&args.egress_ipv6_cidr_blocks),
+        ),
         ssh_cidr_blocks: non_empty(to_strings(&args.ssh_cidr_blocks)),
         node_security_group_ids: non_empty(args.node_security_group_ids.clone()),
         extra_rule: Value::Value(args.extra_rules.iter().map(extra_rule_config).collect()),

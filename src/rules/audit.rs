@@ -24,7 +24,7 @@
 //!
 //! # Severity and compliance
 //!
-//! The seed asks for a firewall "as restrictive as it can be", so:
+//! The Cumulocity firewall document asks for a firewall "as restrictive as it can be", so:
 //!
 //! - the first three kinds are always errors, even when the profile itself
 //!   asks for the rule (`ssh_cidr_blocks = ["0.0.0.0/0"]`, or an
@@ -51,14 +51,24 @@ use super::RuleSetName;
 /// The kinds of over-permissive rule the audit reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
+    /// `ssh_open_to_world`: ingress TCP covering port 22 from `0.0.0.0/0`
+    /// or `::/0`.
     SshOpenToWorld,
+    /// `all_traffic_from_world`: ingress of every protocol from `0.0.0.0/0`
+    /// or `::/0`.
     AllTrafficFromWorld,
+    /// `egress_to_everything`: egress of every protocol to `0.0.0.0/0` or
+    /// `::/0`.
     EgressToEverything,
+    /// `wide_port_range`: TCP or UDP over more than one port.
     WidePortRange,
+    /// `wider_than_configured`: a rule set's port open to a block that
+    /// strictly contains a block configured for it.
     WiderThanConfigured,
 }
 
 impl FindingKind {
+    /// Every kind, in the order of the table in the module documentation.
     pub const ALL: [FindingKind; 5] = [
         FindingKind::SshOpenToWorld,
         FindingKind::AllTrafficFromWorld,
@@ -96,7 +106,10 @@ impl fmt::Display for FindingKind {
 /// One over-permissive rule the group holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
+    /// What kind of over-permissiveness it is.
     pub kind: FindingKind,
+    /// An error, or a warning for a rule the profile asks for (see the
+    /// module documentation).
     pub severity: Severity,
     /// The rule the finding is about, as the group holds it.
     pub rule: RuleKey,
@@ -237,7 +250,7 @@ fn world_findings(key: &RuleKey, asked: bool) -> Vec<(FindingKind, String)> {
             FindingKind::AllTrafficFromWorld,
             format!(
                 "All traffic (every protocol and port, SSH included) is allowed in from the whole internet \
-                 ({peer}). The seed opens only TCP 80, 443, 1883 and 8883 (and the agents' ports) to users \
+                 ({peer}). The Cumulocity firewall document opens only TCP 80, 443, 1883 and 8883 (and the agents' ports) to users \
                  and devices: revoke this rule.{note}"
             ),
         )),
@@ -250,7 +263,7 @@ fn world_findings(key: &RuleKey, asked: bool) -> Vec<(FindingKind, String)> {
             found.push((
                 FindingKind::SshOpenToWorld,
                 format!(
-                    "{ports} open to the whole internet ({peer}): anyone can try to log in. The seed keeps SSH \
+                    "{ports} open to the whole internet ({peer}): anyone can try to log in. The Cumulocity firewall document keeps SSH \
                      for management purposes: allow it only from your management network or a bastion host \
                      (ssh_cidr_blocks).{note}"
                 ),
@@ -260,7 +273,7 @@ fn world_findings(key: &RuleKey, asked: bool) -> Vec<(FindingKind, String)> {
             FindingKind::EgressToEverything,
             format!(
                 "All traffic is allowed out to the whole internet ({peer}), on every protocol and port: this \
-                 is the allow-all egress rule AWS adds to every new group. The seed allows out only HTTP, \
+                 is the allow-all egress rule AWS adds to every new group. The Cumulocity firewall document allows out only HTTP, \
                  HTTPS and SMTP (and DNS and NTP where needed): revoke this rule.{note}"
             ),
         )),

@@ -106,7 +106,7 @@ fn profile(sets: &[RuleSetName]) -> FirewallArgs {
     }
 }
 
-/// The seed's edge profile: external from anywhere, outbound, DNS and NTP,
+/// The firewall document's edge profile: external from anywhere, outbound, DNS and NTP,
 /// SSH from the management network.
 fn edge() -> FirewallArgs {
     FirewallArgs {
@@ -812,7 +812,7 @@ proptest! {
 
 #[test]
 fn every_documented_rule_set_from_anywhere_draws_no_finding() {
-    // The seed's own tables with the seed's "any": nothing over-permissive
+    // The firewall document's own tables with its "any": nothing over-permissive
     // by the audit's measure (SSH aside, which needs its own blocks).
     let args = FirewallArgs {
         ssh_cidr_blocks: vec![IpNet::V4(v4("10.0.0.0/16"))],

@@ -1,5 +1,5 @@
-//! The seed document's tables (`seeds/cumulocity-firewall-settings.md`) as
-//! data: each documented rule set and the rules it stands for.
+//! The tables of the Cumulocity firewall document ("Firewall settings" in
+//! the Cumulocity operations documentation) as data: each documented rule set and the rules it stands for.
 //!
 //! Nothing here knows which CIDR blocks or groups a user chose; a catalogue
 //! rule only says *which argument* supplies its peers. `expand` joins the two.
@@ -8,21 +8,33 @@ use std::fmt;
 
 use super::model::{Direction, Peer, Protocol, RuleKey};
 
-/// The documented rule sets, named after the seed's sections.
+/// The documented rule sets, named after the firewall document's sections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RuleSetName {
+    /// `external`: HTTP, HTTPS, MQTT and MQTT/TLS in (TCP 80, 443, 1883,
+    /// 8883), from the ingress blocks.
     External,
+    /// `outbound`: HTTP, HTTPS and SMTP out (TCP 80, 443, 25), to the
+    /// egress blocks.
     Outbound,
+    /// `dns`: DNS out (UDP 53), to the egress blocks.
     Dns,
+    /// `ntp`: NTP out (UDP 123), to the egress blocks.
     Ntp,
+    /// `opcua`: the opcua agent, TCP 6670 in and TCP 80 out.
     Opcua,
+    /// `smartrule-apama`: the Smartrule-apama agent, TCP 8334 in and TCP 80
+    /// out.
     SmartruleApama,
+    /// `ssh`: SSH in (TCP 22), from `ssh_cidr_blocks` only.
     Ssh,
+    /// `internal`: all traffic both ways between the group itself and
+    /// `node_security_group_ids`.
     Internal,
 }
 
 impl RuleSetName {
-    /// Every rule set, in the order the seed documents them.
+    /// Every rule set, in the order the firewall document lists them.
     pub const ALL: [RuleSetName; 8] = [
         RuleSetName::External,
         RuleSetName::Outbound,
@@ -34,6 +46,7 @@ impl RuleSetName {
         RuleSetName::Internal,
     ];
 
+    /// The name configuration uses, e.g. `smartrule-apama`.
     pub fn as_str(self) -> &'static str {
         match self {
             RuleSetName::External => "external",
@@ -47,6 +60,8 @@ impl RuleSetName {
         }
     }
 
+    /// The rule set [`RuleSetName::as_str`] names; `None` for any other
+    /// text (names are case-sensitive).
     pub fn parse(text: &str) -> Option<RuleSetName> {
         RuleSetName::ALL.into_iter().find(|s| s.as_str() == text)
     }
@@ -96,19 +111,25 @@ pub enum PeerSource {
     /// `ssh_cidr_blocks` (both families in one list).
     SshBlocks,
     /// The group itself plus every id in `node_security_group_ids`: the
-    /// seed's "allow any-2-any" between Cumulocity nodes.
+    /// firewall document's "allow any-2-any" between Cumulocity nodes.
     Nodes,
 }
 
-/// One row of the seed's tables.
+/// One row of the firewall document's tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CatalogRule {
+    /// Which way the documented traffic flows.
     pub direction: Direction,
+    /// The documented protocol.
     pub protocol: Protocol,
+    /// The documented port; -1 for all traffic.
     pub from_port: i32,
+    /// The same port again (each documented rule opens one); -1 for all
+    /// traffic.
     pub to_port: i32,
+    /// Which argument supplies the peers.
     pub peers: PeerSource,
-    /// The seed's name for the service, used as the rule's description.
+    /// The firewall document's name for the service, used as the rule's description.
     pub service: &'static str,
 }
 
@@ -208,7 +229,7 @@ const INTERNAL: &[CatalogRule] = &[
 mod tests {
     use super::*;
 
-    /// The seed's tables, transcribed port by port: (rule set, direction,
+    /// The firewall document's tables, transcribed port by port: (rule set, direction,
     /// protocol, port, service). Each must be produced by exactly that set.
     const SEED: &[(&str, Direction, Protocol, i32, &str)] = &[
         ("external", Ingress, Protocol::Tcp, 80, "HTTP"),
@@ -244,7 +265,7 @@ mod tests {
     #[test]
     fn every_seed_port_is_produced_by_its_rule_set() {
         for &(set, direction, protocol, port, service) in SEED {
-            let set = RuleSetName::parse(set).expect("seed names a known rule set");
+            let set = RuleSetName::parse(set).expect("the document names a known rule set");
             let found = set.rules().iter().any(|r| {
                 r.direction == direction
                     && r.protocol == protocol

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ipnet::IpNet;
 
+use super::arg_names::{self, extra_rule as extra};
 use super::args::{self, ExtraRule, FirewallArgs};
 use super::catalog::{PeerSource, RuleSetName};
 use super::expand::{expand, extra_peers};
@@ -20,32 +21,42 @@ use super::values::{self, Family};
 /// What `check` found.
 #[derive(Debug)]
 pub struct Checked {
+    /// Every problem found, errors and warnings, each with its attribute.
     pub problems: Vec<Problem>,
     /// The validated arguments: present only when every value is known and
     /// no problem is an error.
     pub args: Option<FirewallArgs>,
 }
 
+/// Validates the rule arguments of a firewall: every value on its own, then
+/// across arguments (a rule set without the blocks it needs, an argument no
+/// chosen set uses, an `extra_rule` that repeats a rule). Unknown values
+/// pass, to be checked once known; see [`Checked`] for when the arguments
+/// come back.
 pub fn check(input: &FirewallInput) -> Checked {
     let mut walk = Walk::default();
     let rule_sets = walk.rule_sets(&input.rule_sets);
-    let ingress_v4 = walk.cidr_list("ingress_cidr_blocks", &input.ingress_cidr_blocks, |t| {
-        values::parse_ipv4_cidr(t, "ingress_ipv6_cidr_blocks")
+    let ingress_v4 = walk.cidr_list(arg_names::INGRESS_CIDR_BLOCKS, &input.ingress_cidr_blocks, |t| {
+        values::parse_ipv4_cidr(t, arg_names::INGRESS_IPV6_CIDR_BLOCKS)
     });
-    let ingress_v6 = walk.cidr_list("ingress_ipv6_cidr_blocks", &input.ingress_ipv6_cidr_blocks, |t| {
-        values::parse_ipv6_cidr(t, "ingress_cidr_blocks")
+    let ingress_v6 = walk.cidr_list(
+        arg_names::INGRESS_IPV6_CIDR_BLOCKS,
+        &input.ingress_ipv6_cidr_blocks,
+        |t| values::parse_ipv6_cidr(t, arg_names::INGRESS_CIDR_BLOCKS),
+    );
+    let egress_v4 = walk.cidr_list(arg_names::EGRESS_CIDR_BLOCKS, &input.egress_cidr_blocks, |t| {
+        values::parse_ipv4_cidr(t, arg_names::EGRESS_IPV6_CIDR_BLOCKS)
     });
-    let egress_v4 = walk.cidr_list("egress_cidr_blocks", &input.egress_cidr_blocks, |t| {
-        values::parse_ipv4_cidr(t, "egress_ipv6_cidr_blocks")
-    });
-    let egress_v6 = walk.cidr_list("egress_ipv6_cidr_blocks", &input.egress_ipv6_cidr_blocks, |t| {
-        values::parse_ipv6_cidr(t, "egress_cidr_blocks")
-    });
-    let ssh = walk.cidr_list("ssh_cidr_blocks", &input.ssh_cidr_blocks, |t| {
+    let egress_v6 = walk.cidr_list(
+        arg_names::EGRESS_IPV6_CIDR_BLOCKS,
+        &input.egress_ipv6_cidr_blocks,
+        |t| values::parse_ipv6_cidr(t, arg_names::EGRESS_CIDR_BLOCKS),
+    );
+    let ssh = walk.cidr_list(arg_names::SSH_CIDR_BLOCKS, &input.ssh_cidr_blocks, |t| {
         values::parse_cidr(t, Family::Either, "")
     });
     let nodes = walk.cidr_list(
-        "node_security_group_ids",
+        arg_names::NODE_SECURITY_GROUP_IDS,
         &input.node_security_group_ids,
         values::parse_security_group_id,
     );
@@ -94,6 +105,10 @@ pub fn check(input: &FirewallInput) -> Checked {
 /// both families. Checking it at plan time saves a failed apply.
 pub const DEFAULT_MAX_RULES_PER_DIRECTION: usize = 60;
 
+/// Checks expanded `rules` against a quota of `max_per_direction` rules per
+/// direction, counted per IP family as AWS counts them: one error on
+/// `rule_sets` for each direction and family over it, with the count by rule
+/// set (`extra_rule` for the blocks).
 pub fn check_quota(rules: &[super::model::Rule], max_per_direction: usize) -> Vec<Problem> {
     use super::model::Peer;
     let mut problems = Problems::default();
@@ -113,7 +128,7 @@ pub fn check_quota(rules: &[super::model::Rule], max_per_direction: usize) -> Ve
             for rule in &counted {
                 let source = match rule.rule_sets.iter().next() {
                     Some(set) => set.to_string(),
-                    None => "extra_rule".to_string(),
+                    None => arg_names::EXTRA_RULE.to_string(),
                 };
                 *by_source.entry(source).or_default() += 1;
             }
@@ -123,7 +138,7 @@ pub fn check_quota(rules: &[super::model::Rule], max_per_direction: usize) -> Ve
                 .collect::<Vec<_>>()
                 .join(", ");
             problems.error(
-                AttrPath::attr("rule_sets"),
+                AttrPath::attr(arg_names::RULE_SETS),
                 format!("Too many {direction} rules for one security group ({family})"),
                 format!(
                     "These arguments expand to {} {direction} rules that count against the {family} quota, \
@@ -165,7 +180,7 @@ impl Default for Walk {
 
 impl Walk {
     fn rule_sets(&mut self, value: &MaybeList<String>) -> Maybe<BTreeSet<RuleSetName>> {
-        let path = AttrPath::attr("rule_sets");
+        let path = AttrPath::attr(arg_names::RULE_SETS);
         let parsed = self.list(&path, value, |name| {
             RuleSetName::parse(name).ok_or_else(|| unknown_rule_set(name))
         });
@@ -246,7 +261,7 @@ impl Walk {
         };
         let mut rules = Vec::with_capacity(blocks.len());
         for (i, block) in blocks.iter().enumerate() {
-            let path = AttrPath::attr("extra_rule").index(i);
+            let path = AttrPath::attr(arg_names::EXTRA_RULE).index(i);
             if let Some(rule) = self.extra_rule(&path, block) {
                 rules.push(rule);
             }
@@ -256,13 +271,13 @@ impl Walk {
 
     fn extra_rule(&mut self, path: &AttrPath, block: &ExtraRuleInput) -> Option<ExtraRule> {
         let direction = self.required_choice(
-            &path.then("direction"),
+            &path.then(extra::DIRECTION),
             &block.direction,
             Direction::parse,
             "\"ingress\", \"egress\"",
         );
         let protocol = self.required_choice(
-            &path.then("protocol"),
+            &path.then(extra::PROTOCOL),
             &block.protocol,
             Protocol::parse,
             "\"tcp\", \"udp\", \"icmp\", \"icmpv6\", \"all\" or an IP protocol number from 0 to 255 \
@@ -272,19 +287,19 @@ impl Walk {
             Some(protocol) => self.ports(path, protocol, block),
             None => None,
         };
-        let cidr_v4 = self.list(&path.then("cidr_blocks"), &block.cidr_blocks, |t| {
-            values::parse_ipv4_cidr(t, "ipv6_cidr_blocks")
+        let cidr_v4 = self.list(&path.then(extra::CIDR_BLOCKS), &block.cidr_blocks, |t| {
+            values::parse_ipv4_cidr(t, extra::IPV6_CIDR_BLOCKS)
         });
-        let cidr_v6 = self.list(&path.then("ipv6_cidr_blocks"), &block.ipv6_cidr_blocks, |t| {
-            values::parse_ipv6_cidr(t, "cidr_blocks")
+        let cidr_v6 = self.list(&path.then(extra::IPV6_CIDR_BLOCKS), &block.ipv6_cidr_blocks, |t| {
+            values::parse_ipv6_cidr(t, extra::CIDR_BLOCKS)
         });
         let groups = self.list(
-            &path.then("security_group_ids"),
+            &path.then(extra::SECURITY_GROUP_IDS),
             &block.security_group_ids,
             values::parse_security_group_id,
         );
         let prefix_lists = self.list(
-            &path.then("prefix_list_ids"),
+            &path.then(extra::PREFIX_LIST_IDS),
             &block.prefix_list_ids,
             values::parse_prefix_list_id,
         );
@@ -303,7 +318,7 @@ impl Walk {
                 Ok(()) => Some((!text.is_empty()).then(|| text.clone())),
                 Err(detail) => {
                     self.problems
-                        .error(path.then("description"), "Invalid rule description", detail);
+                        .error(path.then(extra::DESCRIPTION), "Invalid rule description", detail);
                     None
                 }
             },
@@ -360,14 +375,14 @@ impl Walk {
         }
         if protocol == Some(Protocol::Icmp) && cidr_v6.known().is_some_and(|v| !v.is_empty()) {
             self.problems.error(
-                path.then("ipv6_cidr_blocks"),
+                path.then(extra::IPV6_CIDR_BLOCKS),
                 "protocol \"icmp\" does not match IPv6 traffic",
                 "ICMP for IPv6 is its own protocol: use a second extra_rule with protocol = \"icmpv6\" for ipv6_cidr_blocks.",
             );
         }
         if protocol == Some(Protocol::Icmpv6) && cidr_v4.known().is_some_and(|v| !v.is_empty()) {
             self.problems.error(
-                path.then("cidr_blocks"),
+                path.then(extra::CIDR_BLOCKS),
                 "protocol \"icmpv6\" does not match IPv4 traffic",
                 "Use a second extra_rule with protocol = \"icmp\" for IPv4 cidr_blocks.",
             );
@@ -411,8 +426,8 @@ impl Walk {
     /// `(from_port, to_port)` in AWS's convention: -1 where the protocol has
     /// no ports (all) or where ICMP means "any type / any code".
     fn ports(&mut self, path: &AttrPath, protocol: Protocol, block: &ExtraRuleInput) -> Option<(i32, i32)> {
-        let from_path = path.then("from_port");
-        let to_path = path.then("to_port");
+        let from_path = path.then(extra::FROM_PORT);
+        let to_path = path.then(extra::TO_PORT);
         if block.from_port.is_unknown() || block.to_port.is_unknown() {
             self.complete = false;
             return None;
@@ -508,17 +523,17 @@ impl Walk {
         for (source, v4_name, v4, v6_name, v6, side) in [
             (
                 PeerSource::IngressBlocks,
-                "ingress_cidr_blocks",
+                arg_names::INGRESS_CIDR_BLOCKS,
                 &input.ingress_cidr_blocks,
-                "ingress_ipv6_cidr_blocks",
+                arg_names::INGRESS_IPV6_CIDR_BLOCKS,
                 &input.ingress_ipv6_cidr_blocks,
                 "from",
             ),
             (
                 PeerSource::EgressBlocks,
-                "egress_cidr_blocks",
+                arg_names::EGRESS_CIDR_BLOCKS,
                 &input.egress_cidr_blocks,
-                "egress_ipv6_cidr_blocks",
+                arg_names::EGRESS_IPV6_CIDR_BLOCKS,
                 &input.egress_ipv6_cidr_blocks,
                 "to",
             ),
@@ -558,13 +573,13 @@ impl Walk {
         if sets.contains(&RuleSetName::Ssh) {
             match known_len(&input.ssh_cidr_blocks, 0) {
                 Some(0) if input.ssh_cidr_blocks.is_absent() => self.problems.error(
-                    AttrPath::attr("ssh_cidr_blocks"),
+                    AttrPath::attr(arg_names::SSH_CIDR_BLOCKS),
                     "ssh_cidr_blocks is required with the ssh rule set",
                     "Rule set \"ssh\" opens TCP/22 only to the blocks you name, so that SSH is never open to \
                      the world by accident. Set ssh_cidr_blocks to your management network, e.g. [\"10.0.0.0/16\"].",
                 ),
                 Some(0) => self.problems.error(
-                    AttrPath::attr("ssh_cidr_blocks"),
+                    AttrPath::attr(arg_names::SSH_CIDR_BLOCKS),
                     "ssh_cidr_blocks is empty",
                     "Rule set \"ssh\" needs at least one block to open TCP/22 to; remove \"ssh\" from rule_sets \
                      if no one should reach port 22.",
@@ -575,10 +590,10 @@ impl Walk {
                 for (i, net) in nets.iter().enumerate() {
                     if values::is_whole_internet(net) {
                         self.problems.warning(
-                            AttrPath::attr("ssh_cidr_blocks").index(i),
+                            AttrPath::attr(arg_names::SSH_CIDR_BLOCKS).index(i),
                             format!("SSH open to the whole internet ({net})"),
                             format!(
-                                "\"{net}\" lets anyone try to log in on TCP/22. The seed keeps SSH for management \
+                                "\"{net}\" lets anyone try to log in on TCP/22. The Cumulocity firewall document keeps SSH for management \
                                  purposes: limit it to your management network or a bastion host."
                             ),
                         );
@@ -587,7 +602,7 @@ impl Walk {
             }
         } else if input.ssh_cidr_blocks.known().is_some_and(|l| !l.is_empty()) {
             self.problems.warning(
-                AttrPath::attr("ssh_cidr_blocks"),
+                AttrPath::attr(arg_names::SSH_CIDR_BLOCKS),
                 "ssh_cidr_blocks is not used",
                 "rule_sets does not include \"ssh\", so these blocks open nothing. Add \"ssh\" or remove them.",
             );
@@ -595,7 +610,7 @@ impl Walk {
 
         if !uses(PeerSource::Nodes) && input.node_security_group_ids.known().is_some_and(|l| !l.is_empty()) {
             self.problems.warning(
-                AttrPath::attr("node_security_group_ids"),
+                AttrPath::attr(arg_names::NODE_SECURITY_GROUP_IDS),
                 "node_security_group_ids is not used",
                 "rule_sets does not include \"internal\", so these groups are allowed nothing. Add \"internal\" \
                  or remove them.",
@@ -607,7 +622,7 @@ impl Walk {
             && !input.extra_rules.is_unknown()
         {
             self.problems.error(
-                AttrPath::attr("rule_sets"),
+                AttrPath::attr(arg_names::RULE_SETS),
                 "No rules to create",
                 format!(
                     "rule_sets is empty and there is no extra_rule block. Choose rule sets from {}, or add \
@@ -632,7 +647,7 @@ impl Walk {
         for (i, extra) in args.extra_rules.iter().enumerate() {
             for peer in extra_peers(extra) {
                 let key = extra.key(peer);
-                let path = AttrPath::attr("extra_rule").index(i);
+                let path = AttrPath::attr(arg_names::EXTRA_RULE).index(i);
                 if let Some(sets) = documented.get(&key) {
                     let names: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
                     self.problems.error(
@@ -696,9 +711,9 @@ fn unknown_rule_set(name: &str) -> String {
 
 fn invalid_value_summary(path: &AttrPath) -> String {
     match last_name(path) {
-        "rule_sets" => "Unknown rule set".to_string(),
-        "node_security_group_ids" | "security_group_ids" => "Invalid security group id".to_string(),
-        "prefix_list_ids" => "Invalid prefix list id".to_string(),
+        arg_names::RULE_SETS => "Unknown rule set".to_string(),
+        arg_names::NODE_SECURITY_GROUP_IDS | extra::SECURITY_GROUP_IDS => "Invalid security group id".to_string(),
+        extra::PREFIX_LIST_IDS => "Invalid prefix list id".to_string(),
         name => format!("Invalid CIDR block in {name}"),
     }
 }

@@ -656,7 +656,8 @@ enum Src {
     Nodes,
 }
 
-/// DESIGN.md's table, row by row: (set, direction, protocol, from, to, peers,
+/// The rule-set table (the firewall document's, as the README and the
+/// provider docs list it), row by row: (set, direction, protocol, from, to, peers,
 /// service).
 const TABLE: &[(RuleSetName, Direction, Protocol, i32, i32, Src, &str)] = &[
     (External, Ingress, Tcp, 80, 80, Src::In, "HTTP"),

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
+use super::arg_names;
 use super::args::{self, ExtraRule, FirewallArgs};
 use super::catalog::{PeerSource, RuleSetName};
 use super::expand::expand;
@@ -294,25 +295,25 @@ fn explicit_lists(args: &FirewallArgs) -> BTreeSet<&'static str> {
     let mut explicit = BTreeSet::new();
     if uses(PeerSource::IngressBlocks) {
         if args.ingress_cidr_blocks != args::default_ingress_cidr_blocks() {
-            explicit.insert("ingress_cidr_blocks");
+            explicit.insert(arg_names::INGRESS_CIDR_BLOCKS);
         }
         if !args.ingress_ipv6_cidr_blocks.is_empty() {
-            explicit.insert("ingress_ipv6_cidr_blocks");
+            explicit.insert(arg_names::INGRESS_IPV6_CIDR_BLOCKS);
         }
     }
     if uses(PeerSource::EgressBlocks) {
         if args.egress_cidr_blocks != args::default_egress_cidr_blocks() {
-            explicit.insert("egress_cidr_blocks");
+            explicit.insert(arg_names::EGRESS_CIDR_BLOCKS);
         }
         if !args.egress_ipv6_cidr_blocks.is_empty() {
-            explicit.insert("egress_ipv6_cidr_blocks");
+            explicit.insert(arg_names::EGRESS_IPV6_CIDR_BLOCKS);
         }
     }
     if !args.ssh_cidr_blocks.is_empty() {
-        explicit.insert("ssh_cidr_blocks");
+        explicit.insert(arg_names::SSH_CIDR_BLOCKS);
     }
     if !args.node_security_group_ids.is_empty() {
-        explicit.insert("node_security_group_ids");
+        explicit.insert(arg_names::NODE_SECURITY_GROUP_IDS);
     }
     explicit
 }

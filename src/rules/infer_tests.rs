@@ -99,7 +99,7 @@ fn names(list: &[&'static str]) -> BTreeSet<&'static str> {
     list.iter().copied().collect()
 }
 
-/// The seed's group, built by hand in a console: every documented rule set,
+/// The firewall document's group, built by hand in a console: every documented rule set,
 /// internet-facing blocks "anywhere", SSH from the management network, all
 /// traffic within the group. `describe` gives each rule its description
 /// from (service, console-style text).
@@ -316,7 +316,7 @@ fn extra_rule(direction: Direction, protocol: Protocol, ports: (i32, i32), descr
 }
 
 // ---------------------------------------------------------------------------
-// The seed's group
+// The firewall document's group
 // ---------------------------------------------------------------------------
 
 const EVERY_SET: [RuleSetName; 8] = [External, Outbound, Dns, Ntp, Opcua, SmartruleApama, Ssh, Internal];

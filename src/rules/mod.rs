@@ -1,6 +1,7 @@
-//! The domain, pure: the seed's rule sets, expansion of firewall arguments
+//! The domain, pure: the rule sets of the Cumulocity firewall document, expansion of firewall arguments
 //! into rules, and validation. No I/O, no Terraform types, no AWS types.
 
+pub mod arg_names;
 pub mod args;
 pub mod arn;
 pub mod audit;

@@ -64,7 +64,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
@@ -81,11 +80,26 @@ pub const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 /// The account moto puts everything in.
 pub const ACCOUNT_ID: &str = "123456789012";
 
+/// The name pattern of the made-up Regions `unique_region` hands out once the
+/// real ones are taken (`zz-test-1`, ...). moto serves them because the
+/// harness starts it with `MOTO_ALLOW_NONEXISTENT_REGION=true`: each has a
+/// default VPC, like a real Region, but no availability zones, so no subnets,
+/// load balancers or instances ([`Emulator::unique_region_with_zones`] is
+/// for tests that need those). The provider takes the name like any other.
+pub const SYNTHETIC_REGION: &str = "zz-test-{}";
+
+/// How many of [`REGIONS`] only [`Emulator::unique_region_with_zones`] hands
+/// out, so that tests needing zones find one however late they run (the suite
+/// has 13 such tests today).
+const REGIONS_KEPT_FOR_ZONES: usize = 16;
+
 /// How long the launcher may take to report that moto listens.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Real commercial-partition Regions, all of which moto 5.2.5 emulates (EC2
-/// and ELBv2, with availability zones and a default VPC). One per test.
+/// and ELBv2, with availability zones and a default VPC). One per test; the
+/// suite needs more slices than there are Regions, so past these
+/// [`Emulator::unique_region`] hands out made-up ones (see [`SYNTHETIC_REGION`]).
 pub const REGIONS: &[&str] = &[
     "us-east-1",
     "us-east-2",
@@ -137,7 +151,9 @@ pub struct Emulator {
     _child: Mutex<Child>,
     startup: Duration,
     runtime: tokio::runtime::Runtime,
-    next_region: AtomicUsize,
+    /// The Regions handed out so far: (from the front of [`REGIONS`], from
+    /// its back, made up).
+    regions_taken: Mutex<(usize, usize, usize)>,
 }
 
 /// One request moto's recorder saw (see [`Emulator::recorded_calls`]).
@@ -172,6 +188,7 @@ impl Emulator {
             .arg("--port=0")
             .current_dir(root)
             .env("PYTHONUNBUFFERED", "1")
+            .env("MOTO_ALLOW_NONEXISTENT_REGION", "true")
             .env_remove("MOTO_PORT")
             .env_remove("PYTHONPATH")
             .env_remove("PYTHONHOME")
@@ -277,7 +294,7 @@ impl Emulator {
             _child: Mutex::new(child),
             startup,
             runtime,
-            next_region: AtomicUsize::new(0),
+            regions_taken: Mutex::new((0, 0, 0)),
         }
     }
 
@@ -296,18 +313,42 @@ impl Emulator {
     }
 
     /// A Region no other caller in this test binary gets: a test's private
-    /// slice of moto's state. Panics when [`REGIONS`] is used up.
+    /// slice of moto's state, with a default VPC. A real Region while any is
+    /// left, then a made-up one ([`SYNTHETIC_REGION`]), which has no
+    /// availability zones: a test that needs subnets asks
+    /// [`Emulator::unique_region_with_zones`] instead.
     pub fn unique_region(&self) -> &'static str {
-        let i = self.next_region.fetch_add(1, Ordering::SeqCst);
-        REGIONS.get(i).copied().unwrap_or_else(|| {
+        let mut taken = self.regions_taken.lock().unwrap_or_else(|e| e.into_inner());
+        let (front, back, synthetic) = &mut *taken;
+        if *front + (*back).max(REGIONS_KEPT_FOR_ZONES) < REGIONS.len() {
+            *front += 1;
+            return REGIONS[*front - 1];
+        }
+        *synthetic += 1;
+        Box::leak(SYNTHETIC_REGION.replace("{}", &synthetic.to_string()).into_boxed_str())
+    }
+
+    /// Like [`Emulator::unique_region`], but always a real Region, with
+    /// availability zones (for subnets, load balancers and instances); taken
+    /// from the back of [`REGIONS`] so that the front serves the others first.
+    /// Panics when every real Region is taken.
+    pub fn unique_region_with_zones(&self) -> &'static str {
+        let taken = {
+            let mut taken = self.regions_taken.lock().unwrap_or_else(|e| e.into_inner());
+            let (front, back, _) = &mut *taken;
+            (*front + *back < REGIONS.len()).then(|| {
+                *back += 1;
+                *back
+            })
+        };
+        let back = taken.unwrap_or_else(|| {
             panic!(
-                "support::emulator: all {} Regions are taken: one test binary may call \
-                 unique_region() at most {} times; split the tests over more test files \
-                 (each has its own emulator) or add Regions moto knows to REGIONS",
-                REGIONS.len(),
+                "support::emulator: all {} real Regions are taken; keep more for tests that need \
+                 availability zones (REGIONS_KEPT_FOR_ZONES), or moto must know more Regions",
                 REGIONS.len()
             )
-        })
+        });
+        REGIONS[REGIONS.len() - back]
     }
 
     /// Runs `fut` to completion on the shared runtime. Not from async code.
@@ -539,7 +580,6 @@ impl Emulator {
             vpc,
             vpc_cidr: cidr,
             subnets,
-            arn,
             listeners,
         }
     }
@@ -595,7 +635,7 @@ impl Emulator {
     //
     // Format of GET /moto-api/recorder/download-recording (moto 5.2.5,
     // moto/moto_api/_internal/recorder/models.py), verified against the SDK by
-    // tests/emulator_probe.rs: one JSON object per line, one line per request
+    // tests/acceptance/emulator_probe.rs: one JSON object per line, one line per request
     // moto handled while recording (requests to /moto-api/recorder/* are not
     // recorded; other /moto-api/* requests are, with Host 127.0.0.1:PORT and
     // no Authorization):
@@ -697,8 +737,6 @@ pub struct NetworkLoadBalancer {
     pub vpc_cidr: String,
     /// The two subnets (`10.<n>.0.0/24`, `10.<n>.1.0/24`) the NLB is in.
     pub subnets: Vec<String>,
-    /// The load balancer's ARN.
-    pub arn: String,
     /// The listeners' ARNs, in the order asked for.
     pub listeners: Vec<String>,
 }
@@ -829,60 +867,17 @@ pub fn parse_recording(jsonl: &str) -> Vec<RecordedCall> {
         .collect()
 }
 
-/// The (percent-decoded) value of `key` in an `application/x-www-form-urlencoded` string.
+/// The value of `key` in an `application/x-www-form-urlencoded` string.
 fn form_value(form: &str, key: &str) -> Option<String> {
-    form.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == key).then(|| percent_decode(v))
-    })
+    url::form_urlencoded::parse(form.as_bytes()).find_map(|(k, v)| (k == key).then(|| v.into_owned()))
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Standard base64 (with or without padding); invalid characters are skipped.
+/// The bytes of moto's base64-encoded request bodies (standard alphabet,
+/// padded); malformed input decodes to nothing rather than failing a test in
+/// the harness.
 pub fn base64_decode(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => continue,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -897,13 +892,11 @@ mod tests {
             super::base64_decode("QWN0aW9uPURlc2NyaWJlVnBjcw=="),
             b"Action=DescribeVpcs"
         );
-        assert_eq!(super::base64_decode("YQ"), b"a");
         assert_eq!(
             super::form_value("Version=1&Action=Describe%41b+c", "Action").as_deref(),
             Some("DescribeAb c")
         );
         assert_eq!(super::form_value("Version=1", "Action"), None);
-        assert_eq!(super::percent_decode("100%"), "100%");
     }
 
     #[test]

@@ -1,18 +1,14 @@
 //! Acceptance-test harness: the real Terraform CLI drives the provider binary
 //! that Cargo builds for integration tests.
 //!
-//! Use it from an integration test as `mod support;`:
+//! The acceptance suite (`tests/acceptance/main.rs`) declares it first, with
+//! `#[macro_use]`, so every test module has [`require_acceptance!`]:
 //!
 //! ```ignore
-//! mod support;
-//!
 //! #[test]
 //! fn rule_set_typo_is_reported_on_the_attribute() {
-//!     if !support::acceptance_enabled() {
-//!         eprintln!("skipped: set TF_ACC=1");
-//!         return;
-//!     }
-//!     let ws = support::Workspace::new(r#"
+//!     require_acceptance!();
+//!     let ws = crate::support::Workspace::new(r#"
 //!         terraform { required_providers { cumulocity = { source = "c8y-community/cumulocity" } } }
 //!         data "cumulocity_firewall_rules" "x" { rule_sets = ["telnet"] }
 //!     "#);
@@ -39,9 +35,6 @@
 //!
 //! Set `TF_ACC_KEEP_WORKSPACE=1` to keep the temporary directories (their
 //! paths are printed) for debugging.
-
-// Each integration test crate uses only part of this module.
-#![allow(dead_code)]
 
 pub mod emulator;
 
@@ -75,6 +68,19 @@ const SCRUBBED_ENV: &[&str] = &[
 
 /// Subcommands that accept `-input=false`.
 const TAKES_INPUT_FLAG: &[&str] = &["plan", "apply", "destroy", "import", "refresh", "init"];
+
+/// Ends the calling test at once, saying why, unless acceptance tests are
+/// enabled ([`acceptance_enabled`]): every test that runs Terraform or the
+/// emulator starts with it, so `cargo test` without `TF_ACC=1` stays fast and
+/// needs no tools.
+macro_rules! require_acceptance {
+    () => {
+        if !$crate::support::acceptance_enabled() {
+            eprintln!("skipped: set TF_ACC=1");
+            return;
+        }
+    };
+}
 
 /// True iff acceptance tests should run: `TF_ACC` is `1` or `true`.
 pub fn acceptance_enabled() -> bool {
@@ -857,7 +863,7 @@ data.cumulocity_firewall_rules.x: Read complete after 0s
 \u{2502}   on main.tf line 10, in data \"cumulocity_firewall_rules\" \"x\":
 \u{2502}   10:   ssh_cidr_blocks = [\"0.0.0.0/0\", \"::/0\"]
 \u{2502} 
-\u{2502} \"0.0.0.0/0\" lets anyone try to log in on TCP/22. The seed keeps SSH for
+\u{2502} \"0.0.0.0/0\" lets anyone try to log in on TCP/22. The Cumulocity firewall document keeps SSH for
 \u{2502} management purposes: limit it to your management network or a bastion host.
 \u{2502} 
 \u{2502} (and one more similar warning elsewhere)
@@ -868,7 +874,9 @@ Apply complete! Resources: 0 added, 0 changed, 0 destroyed.
         let diags = diagnostics(stdout);
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(diags[0].similar_elsewhere(), 1);
-        assert!(diags[0].detail.contains("The seed keeps SSH for management purposes"));
+        assert!(diags[0]
+            .detail
+            .contains("The Cumulocity firewall document keeps SSH for management purposes"));
         let three = Diag {
             detail: "Text.\n\n(and 3 more similar warnings elsewhere)".into(),
             ..diags[0].clone()

@@ -1,4 +1,4 @@
-# The group of the external load balancer's targets: the seed's incoming
+# The group of the external load balancer's targets: the Cumulocity firewall document's incoming
 # traffic, from anywhere over IPv4 and IPv6.
 resource "cumulocity_firewall" "edge" {
   name                     = "c8y-edge"
@@ -6,7 +6,7 @@ resource "cumulocity_firewall" "edge" {
   rule_sets                = ["external"]
   ingress_ipv6_cidr_blocks = ["::/0"]
 
-  # The seed's 14,400 s: the NLB's TCP listeners get 6000 s (AWS's maximum),
+  # The firewall document's 14,400 s: the NLB's TCP listeners get 6000 s (AWS's maximum),
   # its TLS listener keeps 350 s; the plan says so, per listener. The
   # targets' interfaces get all 14,400 s of connection tracking.
   session_timeout_seconds = 14400

@@ -4,20 +4,9 @@
 //! imports it with no change, and the plan after apply is empty. Gated by
 //! TF_ACC=1.
 
-mod support;
-
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, UserIdGroupPair};
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
-
-macro_rules! acceptance {
-    () => {
-        if !acceptance_enabled() {
-            eprintln!("skipped: set TF_ACC=1");
-            return;
-        }
-    };
-}
 
 /// A rule to authorize by hand: (ingress?, protocol, from, to, peer, description).
 type HandRule<'a> = (bool, &'a str, i32, i32, &'a str, Option<&'a str>);
@@ -158,7 +147,7 @@ const SEED_BY_HAND: &[HandRule] = &[
 
 #[test]
 fn a_group_built_to_the_seed_by_hand_is_recognised() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let id = hand_made_group(region, &vpc, "c8y-by-hand", SEED_BY_HAND);
@@ -184,7 +173,7 @@ fn a_group_built_to_the_seed_by_hand_is_recognised() {
 
 #[test]
 fn part_of_a_rule_set_stays_extra_rules() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     // external without MQTT/TLS.
@@ -199,7 +188,7 @@ fn part_of_a_rule_set_stays_extra_rules() {
 
 #[test]
 fn unrelated_rules_become_extra_rules() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let id = hand_made_group(
@@ -221,7 +210,7 @@ fn unrelated_rules_become_extra_rules() {
 
 #[test]
 fn ipv6_rules_are_recognised() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let mut rules: Vec<HandRule> = Vec::new();
@@ -241,7 +230,7 @@ fn ipv6_rules_are_recognised() {
 
 #[test]
 fn groups_referencing_other_groups_are_recognised() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let peer = hand_made_group(region, &vpc, "c8y-peer", &[]);
@@ -271,7 +260,7 @@ fn groups_referencing_other_groups_are_recognised() {
 
 #[test]
 fn bad_import_ids_and_a_vpc_mismatch_are_clear_errors_with_nothing_in_state() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let other_vpc = emulator().create_vpc(region, "10.1.0.0/16");

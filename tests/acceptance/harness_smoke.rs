@@ -2,16 +2,12 @@
 //! Terraform's built-in `terraform_data` (no dependency on our provider's
 //! behaviour, although Cargo still builds the binary).
 
-mod support;
-
+use crate::support;
 use serde_json::json;
 
 #[test]
 fn terraform_data_applies_and_then_plans_clean() {
-    if !support::acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let ws = support::Workspace::new(
         r#"
 resource "terraform_data" "x" {

@@ -1,4 +1,5 @@
-//! A wiremock stand-in for EC2's query protocol, for `tests/aws_mock.rs`.
+//! A wiremock stand-in for the EC2 and ELBv2 query protocols, shared by the
+//! mock-server tests (`tests/mock/`).
 //!
 //! EC2 takes `POST /` with a form-encoded body (`Action=...&Version=2016-11-15&...`)
 //! and answers XML: `<{Action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">`

@@ -3,21 +3,10 @@
 //! has its own Region, so tests run in parallel without seeing each other.
 //! Gated by TF_ACC=1.
 
-mod support;
-
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 use aws_sdk_ec2::types::{IpPermission, IpRange, SecurityGroupRule};
 use serde_json::Value;
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
-
-macro_rules! acceptance {
-    () => {
-        if !acceptance_enabled() {
-            eprintln!("skipped: set TF_ACC=1");
-            return;
-        }
-    };
-}
 
 /// A rule as `direction protocol from-to peer "description"`, the same for
 /// the emulator's rules and the resource's `rules` output.
@@ -128,7 +117,7 @@ fn assert_state_matches_aws(ws: &Workspace, region: &str, address: &str) -> Stri
 
 #[test]
 fn every_rule_set_alone_and_all_combined_make_exactly_their_rules() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.10.0.0/16");
     let sets = [
@@ -206,7 +195,7 @@ fn every_rule_set_alone_and_all_combined_make_exactly_their_rules() {
 
 #[test]
 fn ipv6_extra_rules_and_internal_peers() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.20.0.0/16");
     let ws = Workspace::new(&format!(
@@ -267,7 +256,7 @@ resource "cumulocity_firewall" "node" {{
 
 #[test]
 fn changing_rule_sets_and_blocks_updates_in_place_and_keeps_unchanged_rule_ids() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.30.0.0/16");
     let config = |sets: &str, ingress: &str| {
@@ -328,7 +317,7 @@ fn rule_id(ws: &Workspace, direction: &str, port: i64, cidr: &str) -> String {
 
 #[test]
 fn drift_shows_in_plan_and_apply_repairs_it() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.40.0.0/16");
     let ws = Workspace::new(&format!(
@@ -384,7 +373,7 @@ fn drift_shows_in_plan_and_apply_repairs_it() {
 
 #[test]
 fn a_group_deleted_outside_terraform_is_created_again() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.50.0.0/16");
     let ws = Workspace::new(&format!(
@@ -408,7 +397,7 @@ fn a_group_deleted_outside_terraform_is_created_again() {
 
 #[test]
 fn default_tags_merge_with_resource_tags() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.60.0.0/16");
     let prelude = emulator().hcl_prelude(region).replace(
@@ -464,7 +453,7 @@ fn default_tags_merge_with_resource_tags() {
 
 #[test]
 fn a_name_change_replaces_the_group_and_create_before_destroy_works() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.70.0.0/16");
     let config = |prefix: &str| {
@@ -494,7 +483,7 @@ fn a_name_change_replaces_the_group_and_create_before_destroy_works() {
 
 #[test]
 fn a_vpc_id_unknown_at_plan_time_plans_cleanly_and_the_default_vpc_is_used_when_absent() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.80.0.0/16");
     let ws = Workspace::new(&format!(
@@ -530,7 +519,7 @@ resource "cumulocity_firewall" "default_vpc" {{
 
 #[test]
 fn missing_region_is_one_clear_error() {
-    acceptance!();
+    require_acceptance!();
     let mut ws = Workspace::new(
         r#"
 terraform {
@@ -566,7 +555,7 @@ resource "cumulocity_firewall" "x" {
 /// clear error that names it.
 #[test]
 fn an_interrupted_create_is_adopted_and_a_foreign_group_of_the_same_name_is_not() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.91.0.0/16");
     let ec2 = emulator().ec2(region);

@@ -4,12 +4,10 @@
 //!
 //! The AWS emulator silently ignores ENI connection tracking and does not
 //! validate listener attributes, so these use wiremock (see
-//! `aws_mock_support`): one server answers both EC2 and ELBv2 (both speak
+//! `support.rs`): one server answers both EC2 and ELBv2 (both speak
 //! the query protocol, told apart by `Action`). No network, no credentials.
 //!
-//! Run: `cargo test --test session_timeouts_mock`
-
-mod aws_mock_support;
+//! Run: `cargo test --test mock session_timeouts::`
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -22,7 +20,7 @@ use tf_provider::value::{Value, ValueList};
 use tokio::time::Instant;
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
-use aws_mock_support::*;
+use crate::support::*;
 
 const NLB: &str = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/c8y-nlb/50dc6c495c0c9188";
 const ALB: &str = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/c8y-alb/7e3a2b1c0d9f8e76";

@@ -5,13 +5,11 @@
 //! with no `dev_overrides`, in both layouts a mirror may use, then runs a
 //! configuration with the data source (no AWS needed). Gated by TF_ACC=1.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use support::{acceptance_enabled, hcl_string, provider_binary, Workspace, PROVIDER_SOURCE};
+use crate::support::{hcl_string, provider_binary, Workspace, PROVIDER_SOURCE};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const NAME: &str = "terraform-provider-cumulocity";
@@ -87,10 +85,7 @@ fn init_and_apply_from(mirror: &Path) {
 
 #[test]
 fn release_zip_installs_from_a_filesystem_mirror() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::Builder::new().prefix("release-").tempdir().unwrap();
     let status = Command::new(root.join("scripts/release"))

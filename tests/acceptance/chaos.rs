@@ -6,16 +6,14 @@
 //! lacks a state entry, and destroy leaves only the VPC's default group.
 //! Gated by TF_ACC=1; CHAOS_FIREWALLS and CHAOS_RATE change the size.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 
 struct Proxy {
     child: Child,
@@ -98,10 +96,7 @@ const SETS: &[&str] = &[
 
 #[test]
 fn twenty_firewalls_converge_through_injected_faults_with_no_orphans() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let count: usize = std::env::var("CHAOS_FIREWALLS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -2,25 +2,14 @@
 //! a TLS 8883 listener) and an ALB in the AWS emulator, driven by the real
 //! Terraform CLI. The emulator does not enforce AWS's ranges, so what is
 //! asserted here is the provider's own range logic. Target network
-//! interfaces are tested with wiremock (tests/session_timeouts_mock.rs): the emulator
+//! interfaces are tested with wiremock (tests/mock/session_timeouts.rs): the emulator
 //! ignores connection tracking. Gated by TF_ACC=1.
 
-mod support;
-
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, ListenerAttribute, LoadBalancerTypeEnum, ProtocolEnum, TargetTypeEnum,
 };
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
-
-macro_rules! acceptance {
-    () => {
-        if !acceptance_enabled() {
-            eprintln!("skipped: set TF_ACC=1");
-            return;
-        }
-    };
-}
 
 /// An NLB with TCP 80, 443, 1883 and TLS 8883 listeners and an ALB with an
 /// HTTP listener, in a new VPC of `region`.
@@ -123,8 +112,8 @@ fn config(region: &str, lbs: &LoadBalancers, listeners: &[&String], extra: &str)
 
 #[test]
 fn clamp_warns_per_listener_sets_what_aws_allows_and_destroy_restores_defaults() {
-    acceptance!();
-    let region = emulator().unique_region();
+    require_acceptance!();
+    let region = emulator().unique_region_with_zones();
     let lbs = load_balancers(region);
     let all: Vec<&String> = lbs.tcp.iter().chain([&lbs.tls, &lbs.alb_listener]).collect();
     let ws = Workspace::new(&config(region, &lbs, &all, ""));
@@ -198,8 +187,8 @@ fn clamp_warns_per_listener_sets_what_aws_allows_and_destroy_restores_defaults()
 
 #[test]
 fn a_timeout_changed_outside_terraform_is_drift_and_a_listener_removed_gets_its_default_back() {
-    acceptance!();
-    let region = emulator().unique_region();
+    require_acceptance!();
+    let region = emulator().unique_region_with_zones();
     let lbs = load_balancers(region);
     let two: Vec<&String> = lbs.tcp.iter().take(2).collect();
     let ws = Workspace::new(&config(region, &lbs, &two, "  session_timeout_seconds = 1200\n"));
@@ -251,8 +240,8 @@ fn a_timeout_changed_outside_terraform_is_drift_and_a_listener_removed_gets_its_
 
 #[test]
 fn strict_fails_the_plan_before_any_api_call() {
-    acceptance!();
-    let region = emulator().unique_region();
+    require_acceptance!();
+    let region = emulator().unique_region_with_zones();
     let lbs = load_balancers(region);
     let all: Vec<&String> = lbs.tcp.iter().chain([&lbs.tls]).collect();
     let ws = Workspace::new(&config(region, &lbs, &all, "  session_timeout_policy = \"strict\"\n"));
@@ -278,8 +267,8 @@ fn strict_fails_the_plan_before_any_api_call() {
 
 #[test]
 fn malformed_listener_arns_and_timeouts_are_plan_time_errors() {
-    acceptance!();
-    let region = emulator().unique_region();
+    require_acceptance!();
+    let region = emulator().unique_region_with_zones();
     let ws = Workspace::new(&format!(
         "{}resource \"cumulocity_firewall\" \"x\" {{\n  name = \"c8y-x\"\n  vpc_id = \"vpc-12345678\"\n  rule_sets = [\"external\"]\n  session_timeout_seconds = 59\n  session_timeout_policy = \"lenient\"\n  load_balancer_listener_arns = [\"arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/x/1\"]\n  target_network_interface_ids = [\"eni-xyz\"]\n}}\n",
         emulator().hcl_prelude(region)

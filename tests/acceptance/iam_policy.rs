@@ -3,12 +3,10 @@
 //! AWS emulator with its request recorder on, and the actions recorded are
 //! compared with the policy's. Gated by TF_ACC=1.
 
-mod support;
-
 use std::collections::BTreeSet;
 
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 
 /// The actions of the policy's JSON block, as `ec2:CreateSecurityGroup`.
 fn policy_actions() -> BTreeSet<String> {
@@ -35,11 +33,8 @@ fn policy_actions() -> BTreeSet<String> {
 
 #[test]
 fn the_policy_allows_exactly_the_actions_the_provider_calls() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
-    let region = emulator().unique_region();
+    require_acceptance!();
+    let region = emulator().unique_region_with_zones();
     let ec2 = emulator().ec2(region);
     let elb = emulator().elbv2(region);
     let emu = emulator();

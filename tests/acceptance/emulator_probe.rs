@@ -4,11 +4,10 @@
 //!
 //! Every probe prints one line `PROBE <name>: <what moto did>` and asserts
 //! exactly that, so a moto upgrade that changes behaviour fails here first.
-//! Where moto differs from real AWS (see /work/shared/AWS-FACTS.md and the
-//! EC2 API reference) the probe name or a `NOTE` line says so. Ids are masked:
+//! Where moto differs from real AWS (see the EC2 API reference) the probe name or a `NOTE` line says so. Ids are masked:
 //! `<G>` etc. for groups the probe created, `sgr-*` for rule ids.
 //!
-//! Run: `TF_ACC=1 cargo test --test emulator_probe -- --nocapture --test-threads=1`
+//! Run: `TF_ACC=1 cargo test --test acceptance emulator_probe:: -- --nocapture --test-threads=1`
 //!
 //! # What moto 5.2.5 does differently from AWS (the probes below pin each)
 //!
@@ -57,11 +56,11 @@
 // The closures that wrap SDK calls return the SDK's (large) error types as they are.
 #![allow(clippy::result_large_err)]
 
-mod support;
-
+use crate::support;
 use std::fmt::Debug;
 use std::time::Instant;
 
+use crate::support::emulator::{emulator, Emulator, ACCOUNT_ID};
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{
     AddPrefixListEntry, ConnectionTrackingSpecificationRequest, Filter, IpPermission, IpRange, Ipv6Range, PrefixListId,
@@ -72,7 +71,6 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, ListenerAttribute, LoadBalancerAttribute, LoadBalancerTypeEnum, ProtocolEnum,
     TargetTypeEnum,
 };
-use support::emulator::{emulator, Emulator, ACCOUNT_ID};
 
 // ---------------------------------------------------------------------------
 // Probe bookkeeping
@@ -353,26 +351,15 @@ fn create_vpc6(emu: &Emulator, region: &str, cidr: &str) -> String {
     out.vpc().and_then(|v| v.vpc_id()).expect("vpc id").to_string()
 }
 
-fn skip() -> bool {
-    if support::acceptance_enabled() {
-        false
-    } else {
-        eprintln!("skipped: set TF_ACC=1");
-        true
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Probes
 
 #[test]
 fn probe_emulator_start_and_recorder() {
-    if skip() {
-        return;
-    }
+    require_acceptance!();
     let mut p = Probes::new();
     let emu = emulator();
-    let region = emu.unique_region();
+    let region = emu.unique_region_with_zones();
     p.mask(region, "<region>");
     p.note(
         "startup",
@@ -472,12 +459,10 @@ fn probe_emulator_start_and_recorder() {
 
 #[test]
 fn probe_security_group_create_describe_tags() {
-    if skip() {
-        return;
-    }
+    require_acceptance!();
     let mut p = Probes::new();
     let emu = emulator();
-    let region = emu.unique_region();
+    let region = emu.unique_region_with_zones();
     p.mask(region, "<region>");
     let ec2 = emu.ec2(region);
     let vpc = emu.create_vpc(region, "10.1.0.0/16");
@@ -672,12 +657,10 @@ fn probe_security_group_create_describe_tags() {
 
 #[test]
 fn probe_default_egress_rule() {
-    if skip() {
-        return;
-    }
+    require_acceptance!();
     let mut p = Probes::new();
     let emu = emulator();
-    let region = emu.unique_region();
+    let region = emu.unique_region_with_zones();
     p.mask(region, "<region>");
     let ec2 = emu.ec2(region);
     let vpc4 = emu.create_vpc(region, "10.3.0.0/16");
@@ -864,12 +847,10 @@ fn probe_default_egress_rule() {
 
 #[test]
 fn probe_authorize_rules() {
-    if skip() {
-        return;
-    }
+    require_acceptance!();
     let mut p = Probes::new();
     let emu = emulator();
-    let region = emu.unique_region();
+    let region = emu.unique_region_with_zones();
     p.mask(region, "<region>");
     let ec2 = emu.ec2(region);
     let vpc = create_vpc6(emu, region, "10.5.0.0/16");
@@ -1224,12 +1205,10 @@ fn probe_authorize_rules() {
 
 #[test]
 fn probe_revoke_and_modify_rules() {
-    if skip() {
-        return;
-    }
+    require_acceptance!();
     let mut p = Probes::new();
     let emu = emulator();
-    let region = emu.unique_region();
+    let region = emu.unique_region_with_zones();
     p.mask(region, "<region>");
     let ec2 = emu.ec2(region);
     let vpc = emu.create_vpc(region, "10.10.0.0/16");
@@ -1537,12 +1516,10 @@ fn probe_revoke_and_modify_rules() {
 
 #[test]
 fn probe_dependencies_filters_and_batches() {
-    if skip() {
-        return;
-    }
+    require_acceptance!();
     let mut p = Probes::new();
     let emu = emulator();
-    let region = emu.unique_region();
+    let region = emu.unique_region_with_zones();
     p.mask(region, "<region>");
     let ec2 = emu.ec2(region);
     let vpc = emu.create_vpc(region, "10.20.0.0/16");
@@ -1773,12 +1750,10 @@ fn probe_dependencies_filters_and_batches() {
 
 #[test]
 fn probe_load_balancer_timeouts() {
-    if skip() {
-        return;
-    }
+    require_acceptance!();
     let mut p = Probes::new();
     let emu = emulator();
-    let region = emu.unique_region();
+    let region = emu.unique_region_with_zones();
     p.mask(region, "<region>");
     let ec2 = emu.ec2(region);
     let elb = emu.elbv2(region);

@@ -3,19 +3,8 @@
 //! assumed role, and one clear error when there are none. Against the AWS
 //! emulator; gated by TF_ACC=1.
 
-mod support;
-
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
-
-macro_rules! acceptance {
-    () => {
-        if !acceptance_enabled() {
-            eprintln!("skipped: set TF_ACC=1");
-            return;
-        }
-    };
-}
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 
 const HEADER: &str = r#"terraform {
   required_providers {
@@ -49,7 +38,7 @@ fn isolated(hcl: &str) -> Workspace {
 
 #[test]
 fn no_credentials_anywhere_is_one_clear_error() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let url = emulator().endpoint();
     let ws = isolated(&format!(
@@ -69,7 +58,7 @@ fn no_credentials_anywhere_is_one_clear_error() {
 
 #[test]
 fn a_profile_from_the_shared_credentials_file_is_used() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let url = emulator().endpoint();
@@ -93,7 +82,7 @@ fn a_profile_from_the_shared_credentials_file_is_used() {
 
 #[test]
 fn assume_role_gets_credentials_from_sts() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let url = emulator().endpoint();

@@ -4,10 +4,8 @@
 //! place Terraform or the provider writes is searched for them. Against the
 //! AWS emulator; gated by TF_ACC=1.
 
-mod support;
-
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 
 const ACCESS_KEY: &str = "AKIASECRETPROBE0001";
 const SECRET_KEY: &str = "s3cret-key-that-must-never-leak-7f3a";
@@ -21,10 +19,7 @@ fn assert_clean(place: &str, text: &str) {
 
 #[test]
 fn credentials_never_reach_logs_diagnostics_state_or_the_rendered_plan() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     let url = emulator().endpoint();
@@ -101,10 +96,7 @@ resource "cumulocity_firewall" "x" {{
 
 #[test]
 fn the_schema_marks_credentials_sensitive() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let ws = Workspace::new(
         "terraform {\n  required_providers {\n    cumulocity = { source = \"c8y-community/cumulocity\" }\n  }\n}\n",
     );

@@ -3,26 +3,15 @@
 //! by the real Terraform CLI, alone, in `check` blocks and with
 //! postconditions. Each test has its own Region. Gated by TF_ACC=1.
 
-mod support;
-
+use crate::support::emulator::emulator;
+use crate::support::{flat, Workspace};
 use aws_sdk_ec2::types::{IpPermission, IpRange};
 use serde_json::Value;
-use support::emulator::emulator;
-use support::{acceptance_enabled, flat, Workspace};
-
-macro_rules! acceptance {
-    () => {
-        if !acceptance_enabled() {
-            eprintln!("skipped: set TF_ACC=1");
-            return;
-        }
-    };
-}
 
 /// A rule to authorize by hand: (ingress?, protocol, from, to, IPv4 peer).
 type HandRule<'a> = (bool, &'a str, i32, i32, &'a str);
 
-/// The profile every test audits against: the seed's external and outbound
+/// The profile every test audits against: the firewall document's external and outbound
 /// sets from and to anywhere, SSH from the management network.
 const PROFILE: &str = r#"
   rule_sets       = ["external", "outbound", "ssh"]
@@ -169,7 +158,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_group_built_by_hand_to_the_profile_is_compliant() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let id = hand_made_group(region, BY_THE_PROFILE, false);
     let audit = audited(region, &id);
@@ -184,7 +173,7 @@ fn a_group_built_by_hand_to_the_profile_is_compliant() {
 
 #[test]
 fn a_group_of_a_firewall_resource_in_the_same_configuration_is_compliant() {
-    acceptance!();
+    require_acceptance!();
     let emu = emulator();
     let region = emu.unique_region();
     let vpc = emu.create_vpc(region, "10.0.0.0/16");
@@ -207,7 +196,7 @@ fn a_group_of_a_firewall_resource_in_the_same_configuration_is_compliant() {
 
 #[test]
 fn a_group_without_mqtt_tls_misses_that_rule() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let rules: Vec<HandRule> = BY_THE_PROFILE.iter().filter(|r| r.2 != 8883).copied().collect();
     let id = hand_made_group(region, &rules, false);
@@ -226,7 +215,7 @@ fn a_group_without_mqtt_tls_misses_that_rule() {
 
 #[test]
 fn a_group_with_ssh_open_to_the_world_has_an_error_finding() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let mut rules = BY_THE_PROFILE.to_vec();
     rules.push((true, "tcp", 22, 22, "0.0.0.0/0"));
@@ -256,7 +245,7 @@ fn a_group_with_ssh_open_to_the_world_has_an_error_finding() {
 
 #[test]
 fn a_group_still_holding_the_default_allow_all_egress_has_an_error_finding() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let id = hand_made_group(region, BY_THE_PROFILE, true);
     let audit = audited(region, &id);
@@ -278,7 +267,7 @@ fn a_group_still_holding_the_default_allow_all_egress_has_an_error_finding() {
 
 #[test]
 fn a_group_that_does_not_exist_is_a_clear_error() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let ws = Workspace::new(&audit_config(region, NO_SUCH_GROUP, ""));
     let out = ws.expect_error(&["plan"]);
@@ -296,7 +285,7 @@ fn a_group_that_does_not_exist_is_a_clear_error() {
 
 #[test]
 fn a_malformed_group_id_is_an_error_before_any_aws_call() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let before = emulator().start_recording_in(region);
     let ws = Workspace::new(&audit_config(region, "sg-XYZ", ""));
@@ -310,7 +299,7 @@ fn a_malformed_group_id_is_an_error_before_any_aws_call() {
 
 #[test]
 fn the_audit_reads_the_group_with_two_calls() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let id = hand_made_group(region, BY_THE_PROFILE, false);
     let ws = Workspace::new(&audit_config(region, &id, ""));
@@ -330,7 +319,7 @@ fn the_audit_reads_the_group_with_two_calls() {
 
 #[test]
 fn a_check_block_warns_and_the_plan_goes_on() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let rules: Vec<HandRule> = BY_THE_PROFILE.iter().filter(|r| r.2 != 8883).copied().collect();
     let id = hand_made_group(region, &rules, true);
@@ -369,7 +358,7 @@ fn a_check_block_warns_and_the_plan_goes_on() {
 
 #[test]
 fn a_postcondition_fails_the_plan_on_a_non_compliant_group_and_passes_a_compliant_one() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let postcondition = "\n  lifecycle {\n    postcondition {\n      condition     = self.compliant\n      \
                          error_message = \"${self.security_group_id} is not compliant: ${join(\"; \", \
@@ -425,7 +414,7 @@ fn example_workspace(region: &str, production: &str, staging: &str) -> Workspace
 
 #[test]
 fn the_example_warns_on_staging_and_fails_the_plan_on_production() {
-    acceptance!();
+    require_acceptance!();
     let region = emulator().unique_region();
     let compliant = hand_made_group(region, BY_THE_EXAMPLE, false);
     let mut rules: Vec<HandRule> = BY_THE_EXAMPLE.iter().filter(|r| r.2 != 8883).copied().collect();

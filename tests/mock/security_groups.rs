@@ -4,11 +4,9 @@
 //! credentials.
 //!
 //! EC2 is a wiremock server speaking the query protocol (see
-//! `aws_mock_support`); no network, no credentials, no environment.
+//! `support.rs`); no network, no credentials, no environment.
 //!
-//! Run: `cargo test --test aws_mock`
-
-mod aws_mock_support;
+//! Run: `cargo test --test mock security_groups::`
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -22,7 +20,7 @@ use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, def
 use terraform_provider_cumulocity::rules::{diff, expand, AppliedRule, Direction, FirewallArgs, Rule, RuleSetName};
 use tokio::time::Instant;
 
-use aws_mock_support::*;
+use crate::support::*;
 
 const GROUP: &str = "sg-0a1b2c3d4e5f67890";
 const VPC: &str = "vpc-0f1e2d3c4b5a69788";

@@ -1,10 +1,8 @@
 //! Acceptance tests of `data "cumulocity_firewall_rules"`: the real
 //! Terraform CLI drives the built provider. Gated by TF_ACC=1.
 
-mod support;
-
+use crate::support::{diagnostics, Workspace};
 use serde_json::Value;
-use support::{acceptance_enabled, diagnostics, Workspace};
 
 const HEADER: &str = r#"
 terraform {
@@ -82,10 +80,7 @@ fn applied_rules(body: &str) -> (Vec<String>, Vec<i64>) {
 
 #[test]
 fn every_rule_set_alone() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let cases: &[(&str, &str, &[&str])] = &[
         (
             "external",
@@ -154,10 +149,7 @@ fn every_rule_set_alone() {
 
 #[test]
 fn rule_sets_combined_share_rules_and_plan_again_shows_no_changes() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let ws = Workspace::new(&config(
         r#"
   rule_sets       = ["external", "outbound", "dns", "ntp", "opcua", "smartrule-apama", "ssh", "internal"]
@@ -186,10 +178,7 @@ fn rule_sets_combined_share_rules_and_plan_again_shows_no_changes() {
 
 #[test]
 fn extra_rules_and_ipv6() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let (rules, counts) = applied_rules(
         r#"
   rule_sets                = ["external"]
@@ -237,10 +226,7 @@ fn extra_rules_and_ipv6() {
 
 #[test]
 fn values_unknown_at_plan_time_are_accepted_and_used_once_known() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let ws = Workspace::new(&format!(
         r#"{HEADER}
 resource "terraform_data" "net" {{ input = "10.9.0.0/16" }}
@@ -263,10 +249,7 @@ output "rules" {{ value = data.cumulocity_firewall_rules.x.rules }}
 /// Terraform shows it on, and a phrase of its detail.
 #[test]
 fn validation_errors_name_the_attribute() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     struct Case {
         body: &'static str,
         summary: &'static str,
@@ -450,10 +433,7 @@ fn validation_errors_name_the_attribute() {
 
 #[test]
 fn ssh_open_to_the_world_is_a_warning_not_an_error() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let ws = Workspace::new(&config(
         r#"rule_sets = ["ssh"]
   ssh_cidr_blocks = ["0.0.0.0/0", "::/0"]"#,
@@ -474,10 +454,7 @@ fn ssh_open_to_the_world_is_a_warning_not_an_error() {
 
 #[test]
 fn a_raised_quota_in_the_provider_block_allows_more_rules() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let ws = Workspace::new(&format!(
         r#"{HEADER}
 provider "cumulocity" {{
@@ -496,10 +473,7 @@ output "n" {{ value = data.cumulocity_firewall_rules.x.ingress_rule_count }}
 
 #[test]
 fn provider_block_errors_name_the_attribute() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let ws = Workspace::new(&format!(
         r#"{HEADER}
 provider "cumulocity" {{
@@ -538,10 +512,7 @@ data "cumulocity_firewall_rules" "x" {{
 
 #[test]
 fn empty_or_missing_provider_block_works() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     for provider_block in ["", "provider \"cumulocity\" {}\n"] {
         let ws = Workspace::new(&format!(
             "{HEADER}\n{provider_block}data \"cumulocity_firewall_rules\" \"x\" {{\n  rule_sets = [\"dns\"]\n}}\n"

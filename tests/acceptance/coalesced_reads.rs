@@ -6,13 +6,11 @@
 //! first ten come from one snapshot of the VPC, which still shows a change
 //! made outside Terraform. Gated by TF_ACC=1.
 
-mod support;
-
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 
 /// `n` firewalls in a new VPC, applied; each has an output `id<i>`.
 /// Returns the workspace, its Region, and the counts of the calls a
@@ -48,10 +46,7 @@ fn applied_and_refreshed(
 
 #[test]
 fn ten_firewalls_refresh_in_a_batch_and_a_deleted_one_is_recreated() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let mixed = |i: usize| ["[\"external\", \"outbound\"]", "[\"opcua\"]", "[\"ssh\"]"][i % 3];
     let (ws, region, counts) = applied_and_refreshed(10, mixed);
     let groups = counts.get("DescribeSecurityGroups").copied().unwrap_or(0);
@@ -81,10 +76,7 @@ fn ten_firewalls_refresh_in_a_batch_and_a_deleted_one_is_recreated() {
 
 #[test]
 fn forty_firewalls_in_a_vpc_refresh_from_a_snapshot_that_sees_drift() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let (ws, region, counts) = applied_and_refreshed(40, |_| "[\"external\", \"outbound\"]");
     let calls: usize = counts.values().sum();
     let groups = counts.get("DescribeSecurityGroups").copied().unwrap_or(0);

@@ -2,13 +2,11 @@
 //! the real Terraform with this provider's schema, and `examples/complete`
 //! applies against the AWS emulator. Gated by TF_ACC=1.
 
-mod support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use support::emulator::{emulator, ACCESS_KEY, SECRET_KEY};
-use support::{acceptance_enabled, Workspace};
+use crate::support::emulator::{emulator, ACCESS_KEY, SECRET_KEY};
+use crate::support::Workspace;
 
 const REQUIRED_PROVIDERS: &str = r#"terraform {
   required_providers {
@@ -35,10 +33,7 @@ fn example_dirs(dir: &Path, found: &mut Vec<PathBuf>) {
 
 #[test]
 fn examples_are_formatted_and_valid() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let fmt = Workspace::new("").run(&["fmt", "-check", "-recursive", "-diff", root.to_str().unwrap()]);
     assert!(fmt.success(), "terraform fmt -check found unformatted examples:\n{fmt}");
@@ -69,16 +64,13 @@ fn examples_are_formatted_and_valid() {
 
 /// `examples/complete` as a user would run it: its own files, variables from
 /// a `terraform.tfvars`, credentials from the environment. The VPC and the
-/// NLB (TCP 80, 443, 1883 and TLS 8883, like the seed's external ports) are
+/// NLB (TCP 80, 443, 1883 and TLS 8883, like the firewall document's external ports) are
 /// made in the emulator first, as the AWS provider would make them.
 #[test]
 fn complete_example_applies_and_destroys_against_the_emulator() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let emu = emulator();
-    let region = emu.unique_region();
+    let region = emu.unique_region_with_zones();
     let nlb = emu.network_load_balancer(region, 42, &[("TCP", 80), ("TCP", 443), ("TCP", 1883), ("TLS", 8883)]);
     let before = emu.all_group_ids(region).len();
 

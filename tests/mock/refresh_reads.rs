@@ -6,9 +6,7 @@
 //! the rest come from one snapshot of the VPC's tagged groups, and whatever
 //! the snapshot cannot answer is read as before.
 //!
-//! Run: `cargo test --test read_batcher_mock`
-
-mod aws_mock_support;
+//! Run: `cargo test --test mock refresh_reads::`
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +20,7 @@ use terraform_provider_cumulocity::rules::{expand, AppliedRule, FirewallArgs, Ru
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use aws_mock_support::*;
+use crate::support::*;
 
 const VPC: &str = "vpc-0f1e2d3c4b5a69788";
 

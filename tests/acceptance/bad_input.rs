@@ -2,10 +2,8 @@
 //! diagnostic that names the attribute, at plan time, before any AWS call
 //! (the emulator's recorder counts them: zero). Gated by TF_ACC=1.
 
-mod support;
-
-use support::emulator::emulator;
-use support::{acceptance_enabled, Workspace};
+use crate::support::emulator::emulator;
+use crate::support::Workspace;
 
 struct Case {
     /// The body of `resource "cumulocity_firewall" "x"` (name and VPC are
@@ -68,10 +66,7 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn every_malformed_configuration_gets_one_diagnostic_naming_the_attribute_before_any_api_call() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     // After a canary call the recorder must have seen, so "no API call"
@@ -114,10 +109,7 @@ fn every_malformed_configuration_gets_one_diagnostic_naming_the_attribute_before
 
 #[test]
 fn a_malformed_import_id_is_an_error_before_any_api_call() {
-    if !acceptance_enabled() {
-        eprintln!("skipped: set TF_ACC=1");
-        return;
-    }
+    require_acceptance!();
     let region = emulator().unique_region();
     let ws = Workspace::new(&format!(
         "{}resource \"cumulocity_firewall\" \"x\" {{\n  rule_sets = [\"dns\"]\n}}\n",

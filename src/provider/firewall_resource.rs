@@ -6,6 +6,12 @@
 //! step fails once the group exists, the group goes into the state with the
 //! rules it really holds, so Terraform taints it or the next apply
 //! converges.
+//!
+//! Each operation reads down the layers: `rules` decides (expansion,
+//! checks, `diff`), `aws` does (`SecurityGroups`, with names and tags by
+//! `aws::tags`), and `session_timeouts` does the same for the listeners'
+//! and interfaces' idle timeouts. This file only translates between
+//! Terraform's values and those layers.
 
 use std::collections::BTreeMap;
 
@@ -185,24 +191,7 @@ impl Resource for FirewallResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
         let clients = self.state.clients_or_report(diags).await?;
-        let spec = GroupSpec {
-            name: match &planned.name {
-                Value::Value(name) => name.clone(),
-                _ => tags::unique_name(
-                    planned
-                        .name_prefix
-                        .as_ref_option()
-                        .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str()),
-                ),
-            },
-            description: planned
-                .description
-                .as_ref_option()
-                .cloned()
-                .unwrap_or_else(|| default_description(&planned.args)),
-            vpc_id: planned.vpc_id.as_ref_option().cloned(),
-            tags: known_tags(&planned.tags_all),
-        };
+        let spec = group_spec(&planned);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         let default_tags = self.state.settings().default_tags;
         match SecurityGroups::new(clients).create(&spec, &desired, deadline).await {
@@ -527,6 +516,30 @@ fn applied_rules(state: &FirewallState) -> Vec<AppliedRule> {
             })
         })
         .collect()
+}
+
+/// The group to create for a planned state: its name (or one chosen from
+/// `name_prefix`), description and tags, by the naming and tag policy of
+/// `aws::tags`.
+fn group_spec(planned: &FirewallState) -> GroupSpec {
+    GroupSpec {
+        name: match &planned.name {
+            Value::Value(name) => name.clone(),
+            _ => tags::unique_name(
+                planned
+                    .name_prefix
+                    .as_ref_option()
+                    .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str()),
+            ),
+        },
+        description: planned
+            .description
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_else(|| default_description(&planned.args)),
+        vpc_id: planned.vpc_id.as_ref_option().cloned(),
+        tags: known_tags(&planned.tags_all),
+    }
 }
 
 /// The description a group gets when the configuration gives none, from

@@ -33,7 +33,9 @@ use crate::aws::{Group, GroupSpec, SecurityGroups};
 use crate::rules::diff::{annotate, keep_descriptions, with_known_ids};
 use crate::rules::{self, AppliedRule, Rule, RuleSetName};
 
+/// `resource "cumulocity_firewall"`, registered by the provider.
 pub struct FirewallResource {
+    /// The provider configuration's settings, clients and caches.
     pub state: Shared,
 }
 

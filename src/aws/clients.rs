@@ -13,26 +13,33 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 
-use super::error::AwsError;
+use super::error::{AwsError, ErrorKind};
 use super::options::AwsOptions;
 
 /// The clients of one provider configuration, built once and shared.
 #[derive(Clone, Debug)]
 pub struct Clients {
+    /// EC2: security groups, their rules, network interfaces.
     pub ec2: aws_sdk_ec2::Client,
+    /// Elastic Load Balancing v2: listeners and load balancers.
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// The Region all calls go to.
     pub region: String,
 }
 
+/// Builds the clients `options` describe; fails when no Region is set
+/// (credentials are looked for only by the first call).
 pub async fn connect(options: &AwsOptions) -> Result<Clients, AwsError> {
     let config = sdk_config(options).await;
     // An empty AWS_REGION counts as none: the SDK would take it as a name.
     let Some(region) = config.region().map(|r| r.to_string()).filter(|r| !r.is_empty()) else {
-        return Err(AwsError::other(
-            "Configuring AWS",
-            "no AWS Region is set. Set region in the provider block, or AWS_REGION, or a region in the \
-             shared config file's profile.",
-        ));
+        return Err(AwsError {
+            action: "Configuring AWS",
+            kind: ErrorKind::NoRegion,
+            code: None,
+            message: "no AWS Region is set: not in the options, nor AWS_REGION, nor the shared config file's profile."
+                .to_string(),
+        });
     };
     let mut ec2 = aws_sdk_ec2::config::Builder::from(&config);
     if let Some(url) = &options.ec2_endpoint {

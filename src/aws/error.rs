@@ -1,8 +1,11 @@
-//! AWS failures, classified and worded for the user.
+//! AWS failures, classified.
 //!
 //! An `AwsError` keeps AWS's error code and message and the action that
 //! failed; it never holds request data, so credentials cannot leak through
-//! it.
+//! it. Its `kind` is what callers react to, so that no caller outside this
+//! layer matches AWS's codes. Its words name only AWS things: how to fix a
+//! failure in Terraform terms (the provider block, the `timeouts` block) is
+//! the provider's to say, keyed on the kind (`provider::diagnostics`).
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -21,23 +24,34 @@ pub enum ErrorKind {
     DependencyViolation,
     /// No credentials could be found.
     NoCredentials,
+    /// No Region is configured anywhere the SDK looks.
+    NoRegion,
     /// The credentials lack the IAM permission for the action
     /// (`UnauthorizedOperation` from EC2, `AccessDenied` from the others).
     AccessDenied,
     /// A step did not finish within its timeout.
     Timeout,
+    /// Anything else: AWS's code and message say what.
     Other,
 }
 
+/// One failed AWS call (or step), as the layer above needs to know it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsError {
+    /// The API action (or step) that failed, `DescribeSecurityGroups` say.
     pub action: &'static str,
+    /// What kind of failure it is.
     pub kind: ErrorKind,
+    /// AWS's error code, when AWS answered with one.
     pub code: Option<String>,
+    /// AWS's message, or ours when AWS gave none.
     pub message: String,
 }
 
 impl AwsError {
+    /// Classifies an SDK failure of `action`: AWS's `.NotFound`,
+    /// `.Duplicate` and `DependencyViolation` codes, and a credential chain
+    /// that found nothing.
     pub fn from_sdk<E, R>(action: &'static str, err: SdkError<E, R>) -> AwsError
     where
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
@@ -71,12 +85,13 @@ impl AwsError {
             action,
             kind: ErrorKind::Timeout,
             code: None,
-            message: "it did not finish within the resource's timeout (its `timeouts` block: create, read, update \
-                      or delete). Raise that timeout, or check that the AWS endpoint can be reached."
+            message: "it did not finish before the operation's deadline (the timeouts it was given) and was \
+                      abandoned; the AWS endpoint may be unreachable or slow."
                 .to_string(),
         }
     }
 
+    /// A failure of `action` that is none of the kinds above.
     pub fn other(action: &'static str, message: impl Into<String>) -> AwsError {
         AwsError {
             action,
@@ -86,6 +101,7 @@ impl AwsError {
         }
     }
 
+    /// Whether the failure is of `kind`.
     pub fn is(&self, kind: ErrorKind) -> bool {
         self.kind == kind
     }
@@ -102,9 +118,9 @@ impl fmt::Display for AwsError {
 
 impl StdError for AwsError {}
 
-const NO_CREDENTIALS: &str = "no AWS credentials were found. Set access_key and secret_key in the provider block, \
-     or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile (provider argument `profile` or AWS_PROFILE) \
-     in the shared credentials file, or run where a container or instance role is available.";
+const NO_CREDENTIALS: &str = "no AWS credentials were found: no access key (the options' access_key and \
+     secret_key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), no profile (the options' profile or AWS_PROFILE) \
+     in the shared credentials file, and no container or instance role.";
 
 fn has_source<T: StdError + 'static>(err: &(dyn StdError + 'static)) -> bool {
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);

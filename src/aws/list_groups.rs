@@ -20,9 +20,11 @@ use std::collections::{BTreeMap, VecDeque};
 use aws_sdk_ec2::types::Filter;
 use tokio::time::Instant;
 
+use super::call::{within, FILTER_VALUES_MAX, PAGE_MAX};
 use super::clients::Clients;
+use super::describe::group_of;
 use super::error::AwsError;
-use super::security_groups::{group_of, within, Group, SecurityGroups, FILTER_VALUES_MAX, PAGE_MAX};
+use super::groups::{Group, SecurityGroups};
 use crate::rules::AppliedRule;
 
 /// The filters DescribeSecurityGroups takes, besides `tag:<key>`.

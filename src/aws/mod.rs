@@ -1,23 +1,41 @@
-//! The only code that talks to AWS (EC2 and Elastic Load Balancing v2).
-//! Knows nothing of Terraform: it takes rules from `rules` and options, and
-//! returns what AWS holds.
+//! The only code that talks to AWS (EC2 and Elastic Load Balancing v2), and
+//! the only code that knows AWS's error codes. Knows nothing of Terraform:
+//! it takes what `rules` decided (rule changes, session-timeout changes) and
+//! options, carries it out, and returns what AWS holds.
+//!
+//! One file per job, so that each AWS call is made in one place:
+//! `call` (deadlines, paging, retried codes), `groups` (create, adopt,
+//! read), `describe` (the Describe calls for groups and rules),
+//! `rule_changes`, `delete` (and what still uses a group), `tags` (the
+//! ownership tag, tag policy and names), `group_reads`, `read_batcher` and
+//! `vpc_snapshot` (a refresh's reads, batched), `list_groups` (listing for
+//! `terraform query`), `session_timeouts` (load
+//! balancers' and interfaces' idle timeouts), `clients` and `options`
+//! (reaching AWS), `convert` (rules in EC2's shapes) and `error`.
 
-pub mod clients;
-pub mod convert;
-pub mod error;
-pub mod group_reads;
+mod call;
+mod clients;
+mod convert;
+mod delete;
+mod describe;
+mod error;
+mod group_reads;
+mod groups;
+/// Public for the filter names the provider checks a `list` block's against.
 pub mod list_groups;
-pub mod options;
+mod options;
+/// Public for the `ReadResult` path the mock-server tests name.
 pub mod read_batcher;
-pub mod security_groups;
-pub mod session_timeouts;
+mod rule_changes;
+mod session_timeouts;
+pub mod tags;
+/// Public for the thresholds the mock-server tests check.
 pub mod vpc_snapshot;
 
 pub use clients::{connect, Clients};
 pub use error::{AwsError, ErrorKind};
 pub use group_reads::GroupReads;
+pub use groups::{Failure, Group, GroupSpec, SecurityGroups};
 pub use list_groups::{GroupLister, GroupQuery, ListedGroup};
 pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
-pub use read_batcher::ReadBatcher;
-pub use security_groups::{Failure, Group, GroupSpec, SecurityGroups};
 pub use session_timeouts::SessionTimeouts;

@@ -10,10 +10,12 @@ use std::time::Duration;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps `value`, which from then on prints as redacted.
     pub fn new(value: String) -> Secret {
         Secret(value)
     }
 
+    /// The secret itself, for the one place that hands it to the SDK.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -25,20 +27,30 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// An access key given outright, instead of the default credential chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaticCredentials {
+    /// The access key id.
     pub access_key: String,
+    /// The secret access key.
     pub secret_key: Secret,
+    /// A session token, for temporary credentials.
     pub token: Option<Secret>,
 }
 
+/// A role to assume with STS, on top of the credentials found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssumeRole {
+    /// `arn:aws:iam::<account>:role/<name>`.
     pub role_arn: String,
+    /// The session's name; the provider's name when absent.
     pub session_name: Option<String>,
+    /// The external id the role's trust policy may ask for.
     pub external_id: Option<String>,
 }
 
+/// Retries of a throttled or failed call before it fails (the SDK's
+/// standard strategy, with exponential backoff).
 pub const DEFAULT_MAX_RETRIES: u32 = 25;
 
 /// How long one attempt of an AWS call may take before the SDK gives it up
@@ -47,16 +59,24 @@ pub const DEFAULT_MAX_RETRIES: u32 = 25;
 /// which would otherwise hold a resource until its own timeout.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Everything `connect` needs to build the clients.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsOptions {
+    /// The Region; the SDK's chain (AWS_REGION, the profile) when absent.
     pub region: Option<String>,
+    /// A profile of the shared config and credentials files.
     pub profile: Option<String>,
+    /// An access key given outright; the default chain when absent.
     pub credentials: Option<StaticCredentials>,
+    /// A role to assume.
     pub assume_role: Option<AssumeRole>,
+    /// Where EC2 calls go instead of AWS's endpoint (an emulator, say).
     pub ec2_endpoint: Option<String>,
+    /// Where Elastic Load Balancing calls go instead of AWS's endpoint.
     pub elbv2_endpoint: Option<String>,
     /// Where `assume_role` asks for credentials.
     pub sts_endpoint: Option<String>,
+    /// Retries per call (see `DEFAULT_MAX_RETRIES`).
     pub max_retries: u32,
     /// Not in the provider block: `DEFAULT_ATTEMPT_TIMEOUT`, shorter in tests.
     pub attempt_timeout: Duration,

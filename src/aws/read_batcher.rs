@@ -19,9 +19,10 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
+use super::call::FILTER_VALUES_MAX;
 use super::clients::Clients;
 use super::error::AwsError;
-use super::security_groups::{Group, SecurityGroups, FILTER_VALUES_MAX};
+use super::groups::{Group, SecurityGroups};
 use crate::rules::AppliedRule;
 
 /// What one read answers: the group and its rules, `None` when it is gone.

@@ -16,9 +16,9 @@ use aws_sdk_ec2::types::ConnectionTrackingSpecificationRequest;
 use aws_sdk_elasticloadbalancingv2::types::{ListenerAttribute, LoadBalancerAttribute};
 use tokio::time::Instant;
 
+use super::call::within;
 use super::clients::Clients;
 use super::error::{AwsError, ErrorKind};
-use super::security_groups::within;
 use crate::rules::session::{Listener, ListenerKind};
 use crate::rules::{SessionChanges, SessionPlace, Unsettable};
 

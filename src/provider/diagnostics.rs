@@ -1,8 +1,10 @@
 //! Turns the core's validation problems into Terraform diagnostics whose
-//! attribute paths point at the exact argument in the user's configuration.
+//! attribute paths point at the exact argument in the user's configuration,
+//! and AWS failures into diagnostics whose words say what to change in it.
 
 use tf_provider::{AttributePath, Diagnostic, Diagnostics};
 
+use crate::aws::{AwsError, ErrorKind};
 use crate::rules::{AttrPath, PathStep, Problem, Severity};
 
 /// Which problems to pass on. Validation runs twice for a data source (at
@@ -10,10 +12,14 @@ use crate::rules::{AttrPath, PathStep, Problem, Severity};
 /// Terraform does not show them twice.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Report {
+    /// Errors only: another pass reports the warnings.
     ErrorsOnly,
+    /// Errors and warnings.
     Everything,
 }
 
+/// Adds `problems` to `diags`, each on the attribute it is about; warnings
+/// only when `which` is [`Report::Everything`].
 pub fn report(diags: &mut Diagnostics, problems: &[Problem], which: Report) {
     for problem in problems {
         let diagnostic = plain_diagnostic(
@@ -29,6 +35,8 @@ pub fn report(diags: &mut Diagnostics, problems: &[Problem], which: Report) {
     }
 }
 
+/// The Terraform attribute path of a core path, such as
+/// `extra_rule[0].from_port`.
 pub fn attribute_path(path: &AttrPath) -> AttributePath {
     let mut out = AttributePath::root();
     for step in &path.0 {
@@ -72,18 +80,37 @@ pub fn not_known_at_read(diags: &mut Diagnostics, arguments: &str) {
 }
 
 /// An AWS failure as a diagnostic: what failed, AWS's code and message.
-pub fn aws_error(diags: &mut Diagnostics, err: &crate::aws::AwsError) {
+/// Where the remedy is in the configuration (credentials or Region in the
+/// provider block, the `timeouts` block), the words are these, keyed on the
+/// error's kind: the `aws` layer knows nothing of Terraform.
+pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
     let summary = match err.kind {
-        crate::aws::ErrorKind::NoCredentials => "No AWS credentials".to_string(),
-        crate::aws::ErrorKind::Timeout => format!("{} timed out", err.action),
+        ErrorKind::NoCredentials => "No AWS credentials".to_string(),
+        ErrorKind::Timeout => format!("{} timed out", err.action),
         _ => format!("{} failed", err.action),
     };
+    let words = match err.kind {
+        ErrorKind::NoCredentials => NO_CREDENTIALS,
+        ErrorKind::NoRegion => NO_REGION,
+        ErrorKind::Timeout => TIMED_OUT,
+        _ => err.message.as_str(),
+    };
     let detail = match &err.code {
-        Some(code) => format!("AWS answered {code}: {}", err.message),
-        None => err.message.clone(),
+        Some(code) => format!("AWS answered {code}: {words}"),
+        None => words.to_string(),
     };
     error(diags, summary, detail, AttributePath::root());
 }
+
+const NO_CREDENTIALS: &str = "no AWS credentials were found. Set access_key and secret_key in the provider block, \
+     or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile (provider argument `profile` or AWS_PROFILE) \
+     in the shared credentials file, or run where a container or instance role is available.";
+
+const NO_REGION: &str = "no AWS Region is set. Set region in the provider block, or AWS_REGION, or a region in the \
+     shared config file's profile.";
+
+const TIMED_OUT: &str = "it did not finish within the resource's timeout (its `timeouts` block: `create`, which also \
+     covers updates and refreshes, or `delete`). Raise that timeout, or check that the AWS endpoint can be reached.";
 
 /// A warning about one attribute, without a backtrace.
 pub fn warning(
@@ -93,4 +120,61 @@ pub fn warning(
     attribute: AttributePath,
 ) {
     diags.add_warning(plain_diagnostic(summary.into(), detail.into(), attribute));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnosed(err: AwsError) -> (String, String) {
+        let mut diags = Diagnostics::default();
+        aws_error(&mut diags, &err);
+        assert_eq!(diags.errors.len(), 1);
+        (diags.errors[0].summary.to_string(), diags.errors[0].detail.to_string())
+    }
+
+    #[test]
+    fn a_timeout_names_the_timeouts_that_exist() {
+        let (summary, detail) = diagnosed(AwsError::timeout("DeleteSecurityGroup"));
+        assert_eq!(summary, "DeleteSecurityGroup timed out");
+        assert!(detail.contains("`timeouts` block") && detail.contains("`create`") && detail.contains("`delete`"));
+        assert!(
+            !detail.contains("read, update"),
+            "the block has no such timeouts: {detail}"
+        );
+    }
+
+    #[test]
+    fn missing_credentials_and_region_point_at_the_provider_block() {
+        let mut no_credentials = AwsError::other("DescribeSecurityGroups", "no AWS credentials were found");
+        no_credentials.kind = ErrorKind::NoCredentials;
+        let (summary, detail) = diagnosed(no_credentials);
+        assert_eq!(summary, "No AWS credentials");
+        assert!(detail.contains("access_key and secret_key in the provider block") && detail.contains("AWS_PROFILE"));
+        let mut no_region = AwsError::other("Configuring AWS", "no AWS Region is set");
+        no_region.kind = ErrorKind::NoRegion;
+        let (summary, detail) = diagnosed(no_region);
+        assert_eq!(summary, "Configuring AWS failed");
+        assert!(
+            detail.starts_with("no AWS Region is set. Set region in the provider block"),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn other_failures_pass_on_aws_code_and_message() {
+        let err = AwsError {
+            action: "ModifyListenerAttributes",
+            kind: ErrorKind::Other,
+            code: Some("ValidationError".to_string()),
+            message: "out of range".to_string(),
+        };
+        assert_eq!(
+            diagnosed(err),
+            (
+                "ModifyListenerAttributes failed".to_string(),
+                "AWS answered ValidationError: out of range".to_string()
+            )
+        );
+    }
 }

@@ -6,10 +6,14 @@
 //! step fails once the group exists, the group goes into the state with the
 //! rules it really holds, so Terraform taints it or the next apply
 //! converges.
+//!
+//! Each operation reads down the layers: `rules` decides (expansion,
+//! checks, `diff`), `aws` does (`SecurityGroups`, with names and tags by
+//! `aws::tags`), and `session_timeouts` does the same for the listeners'
+//! and interfaces' idle timeouts. This file only translates between
+//! Terraform's values and those layers.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use tf_provider::schema::{IdentitySchema, Schema};
@@ -25,11 +29,14 @@ use super::operation_timeouts;
 use super::rule_args::{RuleArgsConfig, RuleObject};
 use super::session_timeouts;
 use super::state::Shared;
+use crate::aws::tags;
 use crate::aws::{Clients, Group, GroupSpec, SecurityGroups};
 use crate::rules::diff::{annotate, keep_descriptions, with_known_ids};
 use crate::rules::{self, AppliedRule, Rule, RuleSetName};
 
+/// `resource "cumulocity_firewall"`, registered by the provider.
 pub struct FirewallResource {
+    /// The provider configuration's settings, clients and caches.
     pub state: Shared,
 }
 
@@ -187,19 +194,7 @@ impl Resource for FirewallResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
         let clients = self.state.clients_or_report(diags).await?;
-        let spec = GroupSpec {
-            name: match &planned.name {
-                Value::Value(name) => name.clone(),
-                _ => unique_name(planned.name_prefix.as_ref_option().map_or("terraform-", |p| p.as_str())),
-            },
-            description: planned
-                .description
-                .as_ref_option()
-                .cloned()
-                .unwrap_or_else(|| default_description(&planned.args)),
-            vpc_id: planned.vpc_id.as_ref_option().cloned(),
-            tags: known_tags(&planned.tags_all),
-        };
+        let spec = group_spec(&planned);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         let default_tags = self.state.settings().default_tags;
         match SecurityGroups::new(clients).create(&spec, &desired, deadline).await {
@@ -580,31 +575,41 @@ fn applied_rules(state: &FirewallState) -> Vec<AppliedRule> {
         .collect()
 }
 
-fn default_description(args: &RuleArgsConfig) -> String {
-    let sets: Vec<String> = match &args.rule_sets {
-        Value::Value(names) => names
-            .iter()
-            .filter_map(|n| n.as_ref_option().and_then(|n| RuleSetName::parse(n)))
-            .map(|s| s.to_string())
-            .collect(),
-        _ => Vec::new(),
-    };
-    if sets.is_empty() {
-        "Cumulocity firewall (extra rules only). Managed by Terraform.".to_string()
-    } else {
-        format!("Cumulocity firewall: {}. Managed by Terraform.", sets.join(", "))
+/// The group to create for a planned state: its name (or one chosen from
+/// `name_prefix`), description and tags, by the naming and tag policy of
+/// `aws::tags`.
+fn group_spec(planned: &FirewallState) -> GroupSpec {
+    GroupSpec {
+        name: match &planned.name {
+            Value::Value(name) => name.clone(),
+            _ => tags::unique_name(
+                planned
+                    .name_prefix
+                    .as_ref_option()
+                    .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str()),
+            ),
+        },
+        description: planned
+            .description
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_else(|| default_description(&planned.args)),
+        vpc_id: planned.vpc_id.as_ref_option().cloned(),
+        tags: known_tags(&planned.tags_all),
     }
 }
 
-/// A unique group name: the prefix, then the time and a counter, so that
-/// names sort by creation like the AWS provider's.
-fn unique_name(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{prefix}{nanos}{:04}", COUNTER.fetch_add(1, Ordering::Relaxed) % 10_000)
+/// The description a group gets when the configuration gives none, from
+/// the rule sets it names (see `aws::tags::default_description`).
+fn default_description(args: &RuleArgsConfig) -> String {
+    let sets: Vec<RuleSetName> = match &args.rule_sets {
+        Value::Value(names) => names
+            .iter()
+            .filter_map(|n| n.as_ref_option().and_then(|n| RuleSetName::parse(n)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    tags::default_description(&sets)
 }
 
 fn tag_map(tags: &BTreeMap<String, String>) -> TagMap {
@@ -621,38 +626,30 @@ fn known_tags(tags: &TagMap) -> BTreeMap<String, String> {
     }
 }
 
-/// `default_tags` overlaid by `tags`; unknown while `tags` is.
+/// `tags_all`: `default_tags` overlaid by `tags` (see `aws::tags::all_tags`);
+/// unknown while `tags` is.
 fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &TagMap) -> TagMap {
-    let mut merged: BTreeMap<String, Value<String>> = default_tags
+    let defaults: BTreeMap<String, Value<String>> = default_tags
         .iter()
         .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
         .collect();
     match tags {
-        Value::Unknown => return Value::Unknown,
-        Value::Value(own) => {
-            if own.values().any(Value::is_unknown) {
-                return Value::Unknown;
-            }
-            merged.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())))
-        }
-        Value::Null => {}
+        Value::Unknown => Value::Unknown,
+        Value::Value(own) if own.values().any(Value::is_unknown) => Value::Unknown,
+        Value::Value(own) => Value::Value(tags::all_tags(&defaults, own)),
+        Value::Null => Value::Value(defaults),
     }
-    Value::Value(merged)
 }
 
-/// The group's tags that belong in `tags`: all but those that only repeat
-/// a default tag. A key the configuration sets itself stays, even when its
-/// value equals the default, or the plan would never settle.
+/// `tags` after a read: the group's tags that are the resource's own (see
+/// `aws::tags::own_tags`); null when there are none and the configuration
+/// gave none.
 fn own_tags(actual: &BTreeMap<String, String>, default_tags: &BTreeMap<String, String>, prior: &TagMap) -> TagMap {
-    let configured = |k: &String| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
-    let own: BTreeMap<String, Value<String>> = actual
-        .iter()
-        .filter(|(k, v)| configured(k) || default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-        .collect();
+    let configured = |k: &str| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
+    let own = tags::own_tags(actual, default_tags, configured);
     if own.is_empty() && prior.is_null() {
         Value::Null
     } else {
-        Value::Value(own)
+        tag_map(&own)
     }
 }

@@ -14,6 +14,7 @@ use crate::rules::arg_names;
 use crate::rules::values;
 use crate::rules::AttrPath;
 
+/// A map of tags as Terraform sends it.
 pub type TagMap = Value<BTreeMap<String, Value<String>>>;
 
 /// One value of `listener_timeouts`: the idle timeout a listener has, and
@@ -31,28 +32,51 @@ pub type ListenerTimeouts = Value<BTreeMap<String, Value<ListenerTimeoutObject>>
 /// `target_network_interface_timeouts`: by interface id, in seconds.
 pub type InterfaceTimeouts = Value<BTreeMap<String, Value<i64>>>;
 
+/// `cumulocity_firewall`'s configuration, plan and state as Terraform sends
+/// them: one field per attribute of `firewall_schema` (a test checks that
+/// they match), described there.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FirewallState {
+    /// The rule arguments it shares with `data.cumulocity_firewall_rules`.
     #[serde(flatten)]
     pub args: RuleArgsConfig,
+    /// `id`.
     pub id: Value<String>,
+    /// `arn`.
     pub arn: Value<String>,
+    /// `owner_id`.
     pub owner_id: Value<String>,
+    /// `name`.
     pub name: Value<String>,
+    /// `name_prefix`.
     pub name_prefix: Value<String>,
+    /// `description`.
     pub description: Value<String>,
+    /// `vpc_id`.
     pub vpc_id: Value<String>,
+    /// `tags`.
     pub tags: TagMap,
+    /// `tags_all`.
     pub tags_all: TagMap,
+    /// `revoke_rules_on_delete`.
     pub revoke_rules_on_delete: Value<bool>,
+    /// `manage_rule_descriptions`.
     pub manage_rule_descriptions: Value<bool>,
+    /// The `timeouts` block (see `operation_timeouts`).
     pub timeouts: ValueList<TimeoutsConfig>,
+    /// `rules`.
     pub rules: ValueList<ManagedRuleObject>,
+    /// `session_timeout_seconds`.
     pub session_timeout_seconds: Value<f64>,
+    /// `session_timeout_policy`.
     pub session_timeout_policy: Value<String>,
+    /// `load_balancer_listener_arns`.
     pub load_balancer_listener_arns: ValueList<Value<String>>,
+    /// `target_network_interface_ids`.
     pub target_network_interface_ids: ValueList<Value<String>>,
+    /// `listener_timeouts`.
     pub listener_timeouts: ListenerTimeouts,
+    /// `target_network_interface_timeouts`.
     pub target_network_interface_timeouts: InterfaceTimeouts,
 }
 
@@ -60,11 +84,15 @@ pub struct FirewallState {
 /// plus the `sgr-` id AWS gave the rule.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ManagedRuleObject {
+    /// `sgr-...`; unknown in a plan for a rule not created yet.
     pub id: Value<String>,
+    /// The rule's fields.
     #[serde(flatten)]
     pub rule: RuleObject,
 }
 
+/// The resource's schema: the rule arguments, the group's own attributes,
+/// the session-timeout attributes, `extra_rule` and `timeouts`.
 pub fn firewall_schema() -> Schema {
     let mut attributes = argument_attributes();
     attributes.extend([

@@ -26,7 +26,9 @@ pub const DEFAULT_DELETE: Duration = Duration::from_secs(15 * 60);
 /// The `timeouts` block as Terraform sends it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TimeoutsConfig {
+    /// Bounds create, update and read.
     pub create: Value<String>,
+    /// Bounds destroy.
     pub delete: Value<String>,
 }
 

@@ -16,6 +16,8 @@ use super::config::ProviderSettings;
 use super::diagnostics::aws_error;
 use crate::aws::{connect, AwsError, Clients, GroupReads};
 
+/// One provider configuration's runtime state, shared by its resources and
+/// data sources (not to be confused with Terraform's state of a resource).
 #[derive(Default)]
 pub struct ProviderState {
     settings: RwLock<ProviderSettings>,
@@ -29,9 +31,11 @@ pub struct ProviderState {
     pub reads: GroupReads,
 }
 
+/// How resources and data sources hold the provider's runtime state.
 pub type Shared = Arc<ProviderState>;
 
 impl ProviderState {
+    /// What the provider block decided (defaults before `configure`).
     pub fn settings(&self) -> ProviderSettings {
         // A poisoned lock still holds the last settings written; they are
         // plain data, so reading them is safe.
@@ -41,6 +45,7 @@ impl ProviderState {
         }
     }
 
+    /// Records what the provider block decided.
     pub fn configure(&self, settings: ProviderSettings) {
         match self.settings.write() {
             Ok(mut shared) => *shared = settings,
@@ -59,6 +64,8 @@ impl ProviderState {
         self.clients().await.ok().map(|clients| clients.region.clone())
     }
 
+    /// The AWS clients, built on first use (so that a plan with only the
+    /// data source never looks for credentials) and kept.
     pub async fn clients(&self) -> Result<&Clients, AwsError> {
         let options = self.settings().aws;
         self.clients

@@ -16,13 +16,20 @@ pub const SEED_SESSION_TIMEOUT: u32 = 14_400;
 /// What `session_timeout_seconds` accepts: the range of a target interface's
 /// `TcpEstablishedTimeout`, the widest of all.
 pub const MIN_SESSION_TIMEOUT: u32 = 60;
+/// The top of that range.
 pub const MAX_SESSION_TIMEOUT: u32 = 432_000;
 
+/// The most an NLB TCP listener's idle timeout takes.
 pub const NLB_TCP_MAX: u32 = 6_000;
+/// An NLB TCP listener's idle timeout when nobody sets one.
 pub const NLB_TCP_DEFAULT: u32 = 350;
+/// An NLB TLS listener's idle timeout, which cannot be changed.
 pub const NLB_TLS_FIXED: u32 = 350;
+/// How long an NLB keeps an idle UDP flow, which cannot be changed.
 pub const NLB_UDP_FIXED: u32 = 120;
+/// The most an ALB's idle timeout takes.
 pub const ALB_MAX: u32 = 4_000;
+/// An ALB's idle timeout when nobody sets one.
 pub const ALB_DEFAULT: u32 = 60;
 /// AWS's default connection tracking for a target interface (Nitro v6
 /// instances use 350 s).
@@ -31,9 +38,13 @@ pub const ENI_DEFAULT: u32 = 432_000;
 /// What kind of listener an ARN or DescribeListeners names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListenerKind {
+    /// An NLB TCP listener: its own idle timeout, 60-6000 s.
     NlbTcp,
+    /// An NLB TLS listener: fixed at 350 s.
     NlbTls,
+    /// An NLB UDP listener: flows fixed at 120 s.
     NlbUdp,
+    /// An NLB TCP_UDP listener: fixed (350 s TCP, 120 s UDP).
     NlbTcpUdp,
     /// An ALB listener: the timeout is the load balancer's, shared by all
     /// its listeners.
@@ -89,6 +100,7 @@ pub fn kind_from_arn(arn: &str) -> Result<ListenerKind, String> {
 /// What one listener gets for a requested session timeout.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListenerTimeout {
+    /// The listener's kind.
     pub kind: ListenerKind,
     /// The timeout the listener will have, when known.
     pub seconds: Option<u32>,
@@ -105,6 +117,8 @@ impl ListenerTimeout {
     }
 }
 
+/// What a listener of `kind` gets when `requested` seconds are asked for:
+/// as much as AWS allows there, and why it is less.
 pub fn listener_timeout(kind: ListenerKind, requested: u32) -> ListenerTimeout {
     let (seconds, settable, reason) = match kind {
         ListenerKind::NlbTcp if requested > NLB_TCP_MAX => (
@@ -181,6 +195,7 @@ pub enum Policy {
 }
 
 impl Policy {
+    /// `clamp` or `strict`, as `session_timeout_policy` takes them.
     pub fn parse(text: &str) -> Option<Policy> {
         match text {
             "clamp" => Some(Policy::Clamp),
@@ -214,6 +229,8 @@ pub fn untracked_targets_message(arn: &str, effective: u32) -> Option<String> {
     })
 }
 
+/// `session_timeout_seconds` as a whole number of seconds in range, or a
+/// sentence saying what it takes.
 pub fn check_session_timeout(value: f64) -> Result<u32, String> {
     super::values::whole_number_in(value, MIN_SESSION_TIMEOUT as i32, MAX_SESSION_TIMEOUT as i32)
         .map(|n| n as u32)

@@ -1,0 +1,217 @@
+//! Tags and names: everything the provider writes on a group besides its
+//! rules, in one place.
+//!
+//! The two belong together: the ownership tag every created group carries is
+//! derived from the group's name and VPC, so that an interrupted apply can
+//! find its group again by name and know it for its own. Here are that tag
+//! (which is never one of the user's tags), the policy that joins the
+//! provider's `default_tags` with a resource's own, the names and default
+//! description a group gets when the configuration gives none, and the
+//! CreateTags / DeleteTags calls.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_sdk_ec2::types::{SecurityGroup, Tag};
+use tokio::time::Instant;
+
+use super::call::within;
+use super::error::AwsError;
+use super::groups::{GroupSpec, SecurityGroups};
+use crate::rules::RuleSetName;
+
+/// The tag every group this provider creates carries, naming the firewall
+/// it was created for, so that an interrupted apply can find its group again.
+pub const OWNER_TAG: &str = "cumulocity-firewall:owner";
+
+/// `terraform-provider-cumulocity/<name>@<vpc>`: a group's name is unique in
+/// its VPC, so this names the firewall the group was created for.
+pub fn owner_tag_value(spec: &GroupSpec) -> String {
+    format!(
+        "terraform-provider-cumulocity/{}@{}",
+        spec.name,
+        spec.vpc_id.as_deref().unwrap_or("default-vpc")
+    )
+}
+
+/// The value of a group's ownership tag, if it has one.
+pub(super) fn owner_tag(sg: &SecurityGroup) -> Option<&str> {
+    sg.tags()
+        .iter()
+        .find(|t| t.key() == Some(OWNER_TAG))
+        .and_then(|t| t.value())
+}
+
+/// The tags a new group is created with: the spec's and the ownership tag
+/// `owner`.
+pub(super) fn creation_tags(spec: &GroupSpec, owner: &str) -> Vec<Tag> {
+    spec.tags
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain([(OWNER_TAG, owner)])
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// A described group's tags as the user knows them: the ownership tag is
+/// the provider's own bookkeeping, not one of the user's tags.
+pub(super) fn user_tags(sg: &SecurityGroup) -> BTreeMap<String, String> {
+    sg.tags()
+        .iter()
+        .filter(|t| t.key() != Some(OWNER_TAG))
+        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+        .collect()
+}
+
+/// All of a resource's tags (`tags_all`): the provider's default tags
+/// overlaid by the resource's own. Generic over the value, so that the
+/// provider can join values not known yet without losing them.
+pub fn all_tags<V: Clone>(default_tags: &BTreeMap<String, V>, own: &BTreeMap<String, V>) -> BTreeMap<String, V> {
+    let mut all = default_tags.clone();
+    all.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+    all
+}
+
+/// The tags of a group that are the resource's own (`tags`): all but those
+/// that only repeat a default tag. A key the configuration sets itself
+/// (`configured`) stays, even when its value equals the default, or the
+/// plan would never settle.
+pub fn own_tags(
+    actual: &BTreeMap<String, String>,
+    default_tags: &BTreeMap<String, String>,
+    configured: impl Fn(&str) -> bool,
+) -> BTreeMap<String, String> {
+    actual
+        .iter()
+        .filter(|(k, v)| configured(k) || default_tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The prefix of a name chosen for a group that the configuration names
+/// neither by `name` nor `name_prefix`, as the AWS provider does.
+pub const DEFAULT_NAME_PREFIX: &str = "terraform-";
+
+/// A unique group name: the prefix, then the time and a counter, so that
+/// names sort by creation like the AWS provider's.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{prefix}{nanos}{:04}", COUNTER.fetch_add(1, Ordering::Relaxed) % 10_000)
+}
+
+/// The description a group gets when the configuration gives none: a
+/// sentence naming its rule sets at creation. AWS cannot change a group's
+/// description, so it stays when the rule sets change later.
+pub fn default_description(rule_sets: &[RuleSetName]) -> String {
+    if rule_sets.is_empty() {
+        "Cumulocity firewall (extra rules only). Managed by Terraform.".to_string()
+    } else {
+        let names: Vec<String> = rule_sets.iter().map(ToString::to_string).collect();
+        format!("Cumulocity firewall: {}. Managed by Terraform.", names.join(", "))
+    }
+}
+
+impl SecurityGroups<'_> {
+    /// Brings the group's tags from `old` to `new`: CreateTags for what is
+    /// new or changed, DeleteTags for what went; no call when equal.
+    pub async fn update_tags(
+        &self,
+        id: &str,
+        old: &BTreeMap<String, String>,
+        new: &BTreeMap<String, String>,
+        deadline: Instant,
+    ) -> Result<(), AwsError> {
+        let ec2 = &self.clients.ec2;
+        let set: Vec<Tag> = new
+            .iter()
+            .filter(|(k, v)| old.get(*k) != Some(*v))
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect();
+        let gone: Vec<Tag> = old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .map(|k| Tag::builder().key(k).build())
+            .collect();
+        if !set.is_empty() {
+            within(
+                deadline,
+                "CreateTags",
+                ec2.create_tags().resources(id).set_tags(Some(set)).send(),
+            )
+            .await?;
+        }
+        if !gone.is_empty() {
+            within(
+                deadline,
+                "DeleteTags",
+                ec2.delete_tags().resources(id).set_tags(Some(gone)).send(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn own_tags_override_defaults_and_only_repeats_of_defaults_are_dropped() {
+        let defaults = tags(&[("team", "iot"), ("env", "dev")]);
+        assert_eq!(
+            all_tags(&defaults, &tags(&[("env", "prod"), ("app", "c8y")])),
+            tags(&[("team", "iot"), ("env", "prod"), ("app", "c8y")])
+        );
+        let actual = tags(&[("team", "iot"), ("env", "prod"), ("app", "c8y")]);
+        assert_eq!(
+            own_tags(&actual, &defaults, |_| false),
+            tags(&[("env", "prod"), ("app", "c8y")])
+        );
+        assert_eq!(
+            own_tags(&actual, &defaults, |k| k == "team"),
+            actual,
+            "a key the configuration sets stays"
+        );
+    }
+
+    #[test]
+    fn names_are_unique_and_descriptions_name_the_rule_sets() {
+        let (a, b) = (unique_name(DEFAULT_NAME_PREFIX), unique_name(DEFAULT_NAME_PREFIX));
+        assert!(a.starts_with("terraform-") && a != b, "{a} {b}");
+        assert_eq!(
+            default_description(&[RuleSetName::External, RuleSetName::Ssh]),
+            "Cumulocity firewall: external, ssh. Managed by Terraform."
+        );
+        assert_eq!(
+            default_description(&[]),
+            "Cumulocity firewall (extra rules only). Managed by Terraform."
+        );
+    }
+
+    #[test]
+    fn the_ownership_tag_names_the_group_and_its_vpc() {
+        let spec = GroupSpec {
+            name: "c8y-edge".to_string(),
+            description: String::new(),
+            vpc_id: None,
+            tags: tags(&[("env", "prod")]),
+        };
+        assert_eq!(
+            owner_tag_value(&spec),
+            "terraform-provider-cumulocity/c8y-edge@default-vpc"
+        );
+        let created = creation_tags(&spec, &owner_tag_value(&spec));
+        let keys: Vec<Option<&str>> = created.iter().map(|t| t.key()).collect();
+        assert_eq!(keys, [Some("env"), Some(OWNER_TAG)]);
+    }
+}

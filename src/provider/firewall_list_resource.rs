@@ -446,7 +446,18 @@ impl ListResource for FirewallListResource {
             };
             for (group, rules) in page {
                 let display_name = display_name(&group);
-                let state = imported(&group, rules, &default_tags);
+                // Inferring the arguments is the costly part: only when
+                // Terraform takes the resource.
+                let state = if results.include_resource() {
+                    imported(&group, rules, &default_tags)
+                } else {
+                    FirewallState {
+                        id: Value::Value(group.id.clone()),
+                        owner_id: Value::Value(group.owner_id.clone()),
+                        vpc_id: group.vpc_id.clone().map_or(Value::Null, Value::Value),
+                        ..FirewallState::default()
+                    }
+                };
                 let Some(identity) = identity_of(&state, &clients.region) else {
                     continue;
                 };

@@ -102,10 +102,7 @@ pub fn list_schema() -> Schema {
              as a `cumulocity_firewall`: its identity, a display name (`<name> (<id>, <vpc>)`) and, when the \
              `list` block sets `include_resource = true` (as `-generate-config-out` does), the whole resource \
              with the rule sets, CIDR arguments, `extra_rule` blocks and `manage_rule_descriptions` inferred \
-             from the group's rules exactly as an import infers them.\n\n\
-             The listing reads pages of `DescribeSecurityGroups`, each with its groups' rules in one \
-             `DescribeSecurityGroupRules`, never one read per group, and stops paging once Terraform's \
-             `limit` (100 unless the `list` block sets it) is reached.",
+             from the group's rules exactly as an import infers them.",
             vec![
                 (
                     "vpc_id",

@@ -22,37 +22,67 @@ use crate::rules::DEFAULT_MAX_RULES_PER_DIRECTION;
 /// No `Debug`: it holds secrets. See `Secret` for the decoded form.
 #[derive(Clone, Default, Serialize, Deserialize)]
 pub struct ProviderConfig {
+    /// `region`: the AWS Region.
     pub region: Value<String>,
+    /// `profile`: a named profile of the shared config and credentials files.
     pub profile: Value<String>,
+    /// `access_key`: with `secret_key`, static credentials instead of the
+    /// default credential chain.
     pub access_key: Value<String>,
+    /// `secret_key`: goes with `access_key`.
     pub secret_key: Value<String>,
+    /// `token`: a session token, for temporary static credentials.
     pub token: Value<String>,
+    /// `max_retries`: how often an AWS call is retried; a whole number from
+    /// 0 to 100.
     pub max_retries: Value<f64>,
+    /// `max_rules_per_direction`: how many rules one group may hold per
+    /// direction and IP family (AWS quota L-0EA8095F); a whole number from 1
+    /// to 1000.
     pub max_rules_per_direction: Value<f64>,
+    /// The `assume_role` block: a list of at most one, as Terraform sends
+    /// such blocks.
     pub assume_role: ValueList<AssumeRoleConfig>,
+    /// The `endpoints` block: a list of at most one.
     pub endpoints: ValueList<EndpointsConfig>,
+    /// The `default_tags` block: a list of at most one.
     pub default_tags: ValueList<DefaultTagsConfig>,
 }
 
+/// The `assume_role` block as Terraform sends it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct AssumeRoleConfig {
+    /// `role_arn`: the role to assume; the block requires it.
     pub role_arn: Value<String>,
+    /// `session_name`: the name of the role session;
+    /// `terraform-provider-cumulocity` when absent.
     pub session_name: Value<String>,
+    /// `external_id`: what the role's trust policy asks for, if anything.
     pub external_id: Value<String>,
 }
 
+/// The `endpoints` block as Terraform sends it: URLs that replace the AWS
+/// endpoints, for an emulator or VPC endpoints.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct EndpointsConfig {
+    /// `ec2`: the EC2 endpoint URL.
     pub ec2: Value<String>,
+    /// `elbv2`: the Elastic Load Balancing v2 endpoint URL.
     pub elbv2: Value<String>,
+    /// `sts`: the STS endpoint URL, used by `assume_role`.
     pub sts: Value<String>,
 }
 
+/// The `default_tags` block as Terraform sends it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DefaultTagsConfig {
+    /// `tags`: added to every security group the provider creates; each
+    /// value may be unknown until apply.
     pub tags: Value<BTreeMap<String, Value<String>>>,
 }
 
+/// The schema of the provider block, with the descriptions the generated
+/// docs show.
 pub fn provider_schema() -> Schema {
     let attributes = vec![
         (
@@ -177,8 +207,11 @@ pub fn provider_schema() -> Schema {
 /// Everything the provider block decides, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderSettings {
+    /// How to reach AWS: Region, credentials, endpoints, retries.
     pub aws: AwsOptions,
+    /// `max_rules_per_direction`, or AWS's default quota when absent.
     pub max_rules_per_direction: usize,
+    /// The `default_tags`, every value known.
     pub default_tags: BTreeMap<String, String>,
 }
 

@@ -10,10 +10,14 @@ use crate::rules::{AttrPath, PathStep, Problem, Severity};
 /// Terraform does not show them twice.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Report {
+    /// Errors only: another pass reports the warnings.
     ErrorsOnly,
+    /// Errors and warnings.
     Everything,
 }
 
+/// Adds `problems` to `diags`, each on the attribute it is about; warnings
+/// only when `which` is [`Report::Everything`].
 pub fn report(diags: &mut Diagnostics, problems: &[Problem], which: Report) {
     for problem in problems {
         let diagnostic = plain_diagnostic(
@@ -29,6 +33,8 @@ pub fn report(diags: &mut Diagnostics, problems: &[Problem], which: Report) {
     }
 }
 
+/// The Terraform attribute path of a core path, such as
+/// `extra_rule[0].from_port`.
 pub fn attribute_path(path: &AttrPath) -> AttributePath {
     let mut out = AttributePath::root();
     for step in &path.0 {

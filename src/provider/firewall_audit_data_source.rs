@@ -27,27 +27,42 @@ use crate::rules::{self, values::parse_security_group_id, Finding, Rule};
 /// DescribeSecurityGroupRules, retries included) may take together.
 const READ_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
+/// The configuration and state of `data "cumulocity_firewall_audit"`: the
+/// group, the expected profile and what the audit found.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FirewallAuditState {
+    /// `security_group_id`: the group to audit.
     pub security_group_id: Value<String>,
+    /// The expected profile: the rule arguments, at the top level of the
+    /// block.
     #[serde(flatten)]
     pub args: RuleArgsConfig,
+    /// `compliant`: as [`rules::Audit::compliant`] decides.
     pub compliant: Value<bool>,
+    /// `missing_rules`: rules the profile asks for that the group lacks.
     pub missing_rules: ValueList<RuleObject>,
+    /// `unexpected_rules`: rules the group holds that the profile does not
+    /// ask for.
     pub unexpected_rules: ValueList<RuleObject>,
+    /// `findings`: the over-permissive rules the group holds.
     pub findings: ValueList<FindingObject>,
 }
 
 /// One element of `findings`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FindingObject {
+    /// `kind`: the kind's stable name, such as `ssh_open_to_world`.
     pub kind: String,
+    /// `severity`: `error` or `warning`.
     pub severity: String,
+    /// `rule`: the rule as text, such as `ingress tcp 22 from 0.0.0.0/0`.
     pub rule: String,
+    /// `message`: what is wrong and what to do.
     pub message: String,
 }
 
 impl FindingObject {
+    /// The object that shows `finding` in `findings`.
     pub fn from_finding(finding: &Finding) -> FindingObject {
         FindingObject {
             kind: finding.kind.to_string(),
@@ -67,7 +82,10 @@ pub fn finding_object_type() -> AttributeType {
     AttributeType::Object(fields)
 }
 
+/// `data "cumulocity_firewall_audit"`: reads a group and audits it against
+/// the profile; never changes it.
 pub struct FirewallAuditDataSource {
+    /// The provider's shared state: settings and AWS clients.
     pub state: Shared,
 }
 

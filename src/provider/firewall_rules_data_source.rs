@@ -14,16 +14,26 @@ use super::state::Shared;
 use crate::rules::arg_names;
 use crate::rules::{self, expand::count, Direction};
 
+/// The configuration and state of `data "cumulocity_firewall_rules"`: the
+/// rule arguments and what they expand to.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FirewallRulesState {
+    /// The rule arguments, at the top level of the block.
     #[serde(flatten)]
     pub args: RuleArgsConfig,
+    /// `rules`: the rules the arguments expand to, in order.
     pub rules: ValueList<RuleObject>,
+    /// `ingress_rule_count`: how many of `rules` are ingress rules.
     pub ingress_rule_count: Value<i64>,
+    /// `egress_rule_count`: how many of `rules` are egress rules.
     pub egress_rule_count: Value<i64>,
 }
 
+/// `data "cumulocity_firewall_rules"`: the rules that arguments expand to,
+/// without an AWS call.
 pub struct FirewallRulesDataSource {
+    /// The provider's shared state; only `max_rules_per_direction` is read
+    /// from it.
     pub state: Shared,
 }
 

@@ -28,6 +28,10 @@ use state::Shared;
 /// The provider's name: resources are `cumulocity_<name>`.
 pub const PROVIDER_NAME: &str = "cumulocity";
 
+/// The provider Terraform talks to: the `cumulocity_firewall` resource and
+/// the `cumulocity_firewall_rules` and `cumulocity_firewall_audit` data
+/// sources, which share one state that `configure` fills from the provider
+/// block.
 #[derive(Default)]
 pub struct CumulocityProvider {
     state: Shared,

@@ -23,13 +23,21 @@ use crate::rules::{
 /// The rule arguments as Terraform sends them.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RuleArgsConfig {
+    /// `rule_sets`: names of documented rule sets.
     pub rule_sets: ValueList<Value<String>>,
+    /// `ingress_cidr_blocks`: IPv4 peers of the inbound documented ports.
     pub ingress_cidr_blocks: ValueList<Value<String>>,
+    /// `ingress_ipv6_cidr_blocks`: IPv6 peers of the inbound documented ports.
     pub ingress_ipv6_cidr_blocks: ValueList<Value<String>>,
+    /// `egress_cidr_blocks`: IPv4 peers of the outbound documented ports.
     pub egress_cidr_blocks: ValueList<Value<String>>,
+    /// `egress_ipv6_cidr_blocks`: IPv6 peers of the outbound documented ports.
     pub egress_ipv6_cidr_blocks: ValueList<Value<String>>,
+    /// `ssh_cidr_blocks`: who may reach TCP/22, either family.
     pub ssh_cidr_blocks: ValueList<Value<String>>,
+    /// `node_security_group_ids`: the other Cumulocity nodes' groups.
     pub node_security_group_ids: ValueList<Value<String>>,
+    /// The `extra_rule` blocks.
     pub extra_rule: ValueList<ExtraRuleConfig>,
 }
 
@@ -37,20 +45,31 @@ pub struct RuleArgsConfig {
 /// numbers, which need not be whole: the core says so with the attribute.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ExtraRuleConfig {
+    /// `direction`: `ingress` or `egress`.
     pub direction: Value<String>,
+    /// `protocol`: a name or an IP protocol number.
     pub protocol: Value<String>,
+    /// `from_port`: first port, or ICMP type.
     pub from_port: Value<f64>,
+    /// `to_port`: last port, or ICMP code.
     pub to_port: Value<f64>,
+    /// `cidr_blocks`: IPv4 peers.
     pub cidr_blocks: ValueList<Value<String>>,
+    /// `ipv6_cidr_blocks`: IPv6 peers.
     pub ipv6_cidr_blocks: ValueList<Value<String>>,
+    /// `security_group_ids`: peer security groups.
     pub security_group_ids: ValueList<Value<String>>,
+    /// `prefix_list_ids`: peer managed prefix lists.
     pub prefix_list_ids: ValueList<Value<String>>,
+    /// `self`: whether the firewall's own group is a peer.
     #[serde(rename = "self")]
     pub self_: Value<bool>,
+    /// `description`: given to every rule the block becomes.
     pub description: Value<String>,
 }
 
 impl RuleArgsConfig {
+    /// The arguments as the core's raw input, for `rules::check`.
     pub fn to_input(&self) -> FirewallInput {
         FirewallInput {
             rule_sets: maybe_list(&self.rule_sets),
@@ -84,12 +103,12 @@ impl RuleArgsConfig {
     /// Fills the defaults of the optional CIDR arguments, as the schema
     /// documents them, where the configuration leaves them out.
     pub fn fill_defaults(&mut self) {
-        let ipv4_any = || known_list(args::default_ingress_cidr_blocks().iter().map(|n| n.to_string()));
+        let strings = |blocks: Vec<ipnet::Ipv4Net>| known_list(blocks.iter().map(|n| n.to_string()));
         if self.ingress_cidr_blocks.is_null() {
-            self.ingress_cidr_blocks = ipv4_any();
+            self.ingress_cidr_blocks = strings(args::default_ingress_cidr_blocks());
         }
         if self.egress_cidr_blocks.is_null() {
-            self.egress_cidr_blocks = ipv4_any();
+            self.egress_cidr_blocks = strings(args::default_egress_cidr_blocks());
         }
         for list in [&mut self.ingress_ipv6_cidr_blocks, &mut self.egress_ipv6_cidr_blocks] {
             if list.is_null() {
@@ -248,21 +267,37 @@ pub fn extra_rule_block() -> NestedBlock {
 /// One element of the computed `rules` list.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RuleObject {
+    /// `rule_sets`: the documented sets that ask for the rule; empty for an
+    /// `extra_rule`.
     pub rule_sets: Vec<String>,
+    /// `direction`: `ingress` or `egress`.
     pub direction: String,
+    /// `protocol`: a name, or an IP protocol number.
     pub protocol: String,
+    /// `from_port`: first port, or ICMP type; -1 where the protocol has
+    /// none.
     pub from_port: i64,
+    /// `to_port`: last port, or ICMP code; -1 where the protocol has none.
     pub to_port: i64,
+    /// `cidr_ipv4`: the peer when it is an IPv4 block, else null.
     pub cidr_ipv4: Value<String>,
+    /// `cidr_ipv6`: the peer when it is an IPv6 block, else null.
     pub cidr_ipv6: Value<String>,
+    /// `referenced_security_group_id`: the peer when it is another group,
+    /// else null.
     pub referenced_security_group_id: Value<String>,
+    /// `prefix_list_id`: the peer when it is a managed prefix list, else
+    /// null.
     pub prefix_list_id: Value<String>,
+    /// `self`: whether the peer is the group itself.
     #[serde(rename = "self")]
     pub self_: bool,
+    /// `description`: null for none.
     pub description: Value<String>,
 }
 
 impl RuleObject {
+    /// The object that shows `rule` in a `rules` list.
     pub fn from_rule(rule: &Rule) -> RuleObject {
         let key = &rule.key;
         let (mut v4, mut v6, mut group, mut prefix_list, mut self_) = (None, None, None, None, false);
@@ -348,6 +383,8 @@ pub const RULE_FIELDS_AFTER_RULE_SETS: &str = "`direction`, `protocol`, `from_po
      protocol has no ports), exactly one of `cidr_ipv4`, `cidr_ipv6`, `referenced_security_group_id`, \
      `prefix_list_id` or `self`, and `description`";
 
+/// A computed list of rule objects; `what` opens its description ("The
+/// rules these arguments expand to").
 pub fn rules_attribute(what: &str) -> Attribute {
     computed(
         AttributeType::List(Box::new(rule_object_type())),

@@ -8,10 +8,12 @@ use std::collections::HashMap;
 
 use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock};
 
+/// A list of strings.
 pub fn string_list() -> AttributeType {
     AttributeType::List(Box::new(AttributeType::String))
 }
 
+/// A map of strings, as for tags.
 pub fn string_map() -> AttributeType {
     AttributeType::Map(Box::new(AttributeType::String))
 }
@@ -26,10 +28,12 @@ fn attribute(attr_type: AttributeType, constraint: AttributeConstraint, descript
     }
 }
 
+/// An argument configuration must set.
 pub fn required(attr_type: AttributeType, description: &str) -> Attribute {
     attribute(attr_type, AttributeConstraint::Required, description)
 }
 
+/// An argument configuration may leave out.
 pub fn optional(attr_type: AttributeType, description: &str) -> Attribute {
     attribute(attr_type, AttributeConstraint::Optional, description)
 }
@@ -39,15 +43,18 @@ pub fn optional_with_default(attr_type: AttributeType, description: &str) -> Att
     attribute(attr_type, AttributeConstraint::OptionalComputed, description)
 }
 
+/// An attribute only the provider sets.
 pub fn computed(attr_type: AttributeType, description: &str) -> Attribute {
     attribute(attr_type, AttributeConstraint::Computed, description)
 }
 
+/// `attr` with its value hidden in Terraform's output.
 pub fn sensitive(mut attr: Attribute) -> Attribute {
     attr.sensitive = true;
     attr
 }
 
+/// A block with these attributes and nested blocks, by name.
 pub fn block(description: &str, attributes: Vec<(&str, Attribute)>, blocks: Vec<(&str, NestedBlock)>) -> Block {
     Block {
         version: 1,

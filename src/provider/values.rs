@@ -1,9 +1,11 @@
-//! Conversions between tf-provider's `Value` and the core's `Maybe`.
+//! Conversions between tf-provider's `Value` and the core's `Maybe`, so
+//! that `rules` never sees a Terraform type.
 
 use tf_provider::value::{Value, ValueList};
 
 use crate::rules::{Maybe, MaybeList};
 
+/// A Terraform value as a [`Maybe`]: null is absent.
 pub fn maybe<T: Clone>(value: &Value<T>) -> Maybe<T> {
     match value {
         Value::Value(v) => Maybe::Known(v.clone()),
@@ -12,6 +14,8 @@ pub fn maybe<T: Clone>(value: &Value<T>) -> Maybe<T> {
     }
 }
 
+/// A Terraform list as a [`MaybeList`]: the list, and each element, may be
+/// null or unknown.
 pub fn maybe_list<T: Clone>(value: &ValueList<Value<T>>) -> MaybeList<T> {
     match value {
         Value::Value(items) => Maybe::Known(items.iter().map(maybe).collect()),
@@ -20,10 +24,12 @@ pub fn maybe_list<T: Clone>(value: &ValueList<Value<T>>) -> MaybeList<T> {
     }
 }
 
+/// A known list of known values, for state.
 pub fn known_list<T>(items: impl IntoIterator<Item = T>) -> ValueList<Value<T>> {
     Value::Value(items.into_iter().map(Value::Value).collect())
 }
 
+/// `Some` as a value, `None` as null.
 pub fn optional<T>(value: Option<T>) -> Value<T> {
     value.map_or(Value::Null, Value::Value)
 }

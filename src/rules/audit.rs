@@ -51,14 +51,24 @@ use super::RuleSetName;
 /// The kinds of over-permissive rule the audit reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
+    /// `ssh_open_to_world`: ingress TCP covering port 22 from `0.0.0.0/0`
+    /// or `::/0`.
     SshOpenToWorld,
+    /// `all_traffic_from_world`: ingress of every protocol from `0.0.0.0/0`
+    /// or `::/0`.
     AllTrafficFromWorld,
+    /// `egress_to_everything`: egress of every protocol to `0.0.0.0/0` or
+    /// `::/0`.
     EgressToEverything,
+    /// `wide_port_range`: TCP or UDP over more than one port.
     WidePortRange,
+    /// `wider_than_configured`: a rule set's port open to a block that
+    /// strictly contains a block configured for it.
     WiderThanConfigured,
 }
 
 impl FindingKind {
+    /// Every kind, in the order of the table in the module documentation.
     pub const ALL: [FindingKind; 5] = [
         FindingKind::SshOpenToWorld,
         FindingKind::AllTrafficFromWorld,
@@ -96,7 +106,10 @@ impl fmt::Display for FindingKind {
 /// One over-permissive rule the group holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
+    /// What kind of over-permissiveness it is.
     pub kind: FindingKind,
+    /// An error, or a warning for a rule the profile asks for (see the
+    /// module documentation).
     pub severity: Severity,
     /// The rule the finding is about, as the group holds it.
     pub rule: RuleKey,

@@ -11,13 +11,25 @@ use super::model::{Direction, Peer, Protocol, RuleKey};
 /// The documented rule sets, named after the firewall document's sections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RuleSetName {
+    /// `external`: HTTP, HTTPS, MQTT and MQTT/TLS in (TCP 80, 443, 1883,
+    /// 8883), from the ingress blocks.
     External,
+    /// `outbound`: HTTP, HTTPS and SMTP out (TCP 80, 443, 25), to the
+    /// egress blocks.
     Outbound,
+    /// `dns`: DNS out (UDP 53), to the egress blocks.
     Dns,
+    /// `ntp`: NTP out (UDP 123), to the egress blocks.
     Ntp,
+    /// `opcua`: the opcua agent, TCP 6670 in and TCP 80 out.
     Opcua,
+    /// `smartrule-apama`: the Smartrule-apama agent, TCP 8334 in and TCP 80
+    /// out.
     SmartruleApama,
+    /// `ssh`: SSH in (TCP 22), from `ssh_cidr_blocks` only.
     Ssh,
+    /// `internal`: all traffic both ways between the group itself and
+    /// `node_security_group_ids`.
     Internal,
 }
 
@@ -34,6 +46,7 @@ impl RuleSetName {
         RuleSetName::Internal,
     ];
 
+    /// The name configuration uses, e.g. `smartrule-apama`.
     pub fn as_str(self) -> &'static str {
         match self {
             RuleSetName::External => "external",
@@ -47,6 +60,8 @@ impl RuleSetName {
         }
     }
 
+    /// The rule set [`RuleSetName::as_str`] names; `None` for any other
+    /// text (names are case-sensitive).
     pub fn parse(text: &str) -> Option<RuleSetName> {
         RuleSetName::ALL.into_iter().find(|s| s.as_str() == text)
     }
@@ -103,10 +118,16 @@ pub enum PeerSource {
 /// One row of the firewall document's tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CatalogRule {
+    /// Which way the documented traffic flows.
     pub direction: Direction,
+    /// The documented protocol.
     pub protocol: Protocol,
+    /// The documented port; -1 for all traffic.
     pub from_port: i32,
+    /// The same port again (each documented rule opens one); -1 for all
+    /// traffic.
     pub to_port: i32,
+    /// Which argument supplies the peers.
     pub peers: PeerSource,
     /// The firewall document's name for the service, used as the rule's description.
     pub service: &'static str,

@@ -21,12 +21,18 @@ use super::values::{self, Family};
 /// What `check` found.
 #[derive(Debug)]
 pub struct Checked {
+    /// Every problem found, errors and warnings, each with its attribute.
     pub problems: Vec<Problem>,
     /// The validated arguments: present only when every value is known and
     /// no problem is an error.
     pub args: Option<FirewallArgs>,
 }
 
+/// Validates the rule arguments of a firewall: every value on its own, then
+/// across arguments (a rule set without the blocks it needs, an argument no
+/// chosen set uses, an `extra_rule` that repeats a rule). Unknown values
+/// pass, to be checked once known; see [`Checked`] for when the arguments
+/// come back.
 pub fn check(input: &FirewallInput) -> Checked {
     let mut walk = Walk::default();
     let rule_sets = walk.rule_sets(&input.rule_sets);
@@ -99,6 +105,10 @@ pub fn check(input: &FirewallInput) -> Checked {
 /// both families. Checking it at plan time saves a failed apply.
 pub const DEFAULT_MAX_RULES_PER_DIRECTION: usize = 60;
 
+/// Checks expanded `rules` against a quota of `max_per_direction` rules per
+/// direction, counted per IP family as AWS counts them: one error on
+/// `rule_sets` for each direction and family over it, with the count by rule
+/// set (`extra_rule` for the blocks).
 pub fn check_quota(rules: &[super::model::Rule], max_per_direction: usize) -> Vec<Problem> {
     use super::model::Peer;
     let mut problems = Problems::default();

@@ -13,7 +13,9 @@ use super::model::{Direction, Rule, RuleKey};
 /// A rule a security group holds, with the id AWS gave it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedRule {
+    /// The rule's id (`sgr-...`).
     pub id: String,
+    /// The rule as the group holds it.
     pub rule: Rule,
 }
 
@@ -29,6 +31,7 @@ pub struct RuleChanges {
 }
 
 impl RuleChanges {
+    /// Whether nothing needs to change: the group already matches.
     pub fn is_empty(&self) -> bool {
         self.revoke.values().all(Vec::is_empty)
             && self.authorize.values().all(Vec::is_empty)
@@ -36,6 +39,11 @@ impl RuleChanges {
     }
 }
 
+/// The changes that make the rules a group holds (`actual`) the `desired`
+/// ones: revoke the rules no desired key matches, authorize the desired
+/// keys the group lacks, and update the description of a kept rule whose
+/// description differs. A rule that matches in key and description is left
+/// alone.
 pub fn diff(desired: &[Rule], actual: &[AppliedRule]) -> RuleChanges {
     let actual_by_key: BTreeMap<&RuleKey, &AppliedRule> = actual.iter().map(|a| (&a.rule.key, a)).collect();
     let desired_by_key: BTreeMap<&RuleKey, &Rule> = desired.iter().map(|d| (&d.key, d)).collect();

@@ -15,13 +15,17 @@ use super::catalog::RuleSetName;
 /// Which way traffic flows through the group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
+    /// Into the group: the peer is the source.
     Ingress,
+    /// Out of the group: the peer is the destination.
     Egress,
 }
 
 impl Direction {
+    /// Both directions, ingress first.
     pub const ALL: [Direction; 2] = [Direction::Ingress, Direction::Egress];
 
+    /// The name configuration uses: `ingress` or `egress`.
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Ingress => "ingress",
@@ -29,6 +33,7 @@ impl Direction {
         }
     }
 
+    /// The direction [`Direction::as_str`] names; `None` for any other text.
     pub fn parse(text: &str) -> Option<Direction> {
         Direction::ALL.into_iter().find(|d| d.as_str() == text)
     }
@@ -49,15 +54,22 @@ impl fmt::Display for Direction {
 /// `Icmpv6` (see [`Protocol::from_number`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Protocol {
+    /// TCP (IP protocol 6).
     Tcp,
+    /// UDP (IP protocol 17).
     Udp,
+    /// ICMP (IP protocol 1): the ports hold its type and code.
     Icmp,
+    /// ICMPv6 (IP protocol 58): the ports hold its type and code.
     Icmpv6,
+    /// Every protocol, and so every port.
     All,
+    /// Any other IP protocol, by its number.
     Number(u8),
 }
 
 impl Protocol {
+    /// Every protocol with a name, in order: all but [`Protocol::Number`].
     pub const ALL: [Protocol; 5] = [
         Protocol::Tcp,
         Protocol::Udp,
@@ -110,6 +122,7 @@ impl Protocol {
         matches!(self, Protocol::Tcp | Protocol::Udp)
     }
 
+    /// ICMP or ICMPv6: the two whose ports hold a type and a code.
     pub fn is_icmp(self) -> bool {
         matches!(self, Protocol::Icmp | Protocol::Icmpv6)
     }
@@ -131,10 +144,15 @@ impl fmt::Display for Protocol {
 /// managed prefix lists, other groups, then the group itself.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Peer {
+    /// An IPv4 CIDR block.
     Ipv4(Ipv4Net),
+    /// An IPv6 CIDR block.
     Ipv6(Ipv6Net),
+    /// A managed prefix list, by id (`pl-...`).
     PrefixList(String),
+    /// Another security group, by id (`sg-...`).
     SecurityGroup(String),
+    /// The group the rule belongs to (`self` in configuration).
     SelfGroup,
 }
 
@@ -153,12 +171,15 @@ impl fmt::Display for Peer {
 /// of it: AWS rejects a second rule that differs only in its description.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RuleKey {
+    /// Which way the traffic flows.
     pub direction: Direction,
+    /// The IP protocol.
     pub protocol: Protocol,
     /// Port, or ICMP type; -1 where the protocol has none (AWS's convention).
     pub from_port: i32,
     /// Port, or ICMP code; -1 where the protocol has none (AWS's convention).
     pub to_port: i32,
+    /// The one source (ingress) or destination (egress).
     pub peer: Peer,
 }
 
@@ -185,7 +206,9 @@ impl fmt::Display for RuleKey {
 /// One desired (or actual) rule of a security group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
+    /// What makes it this rule for AWS.
     pub key: RuleKey,
+    /// The rule's description; `None` for none.
     pub description: Option<String>,
     /// The documented rule sets that ask for this rule; empty for an
     /// `extra_rule`.

@@ -5,16 +5,22 @@
 
 use std::fmt;
 
+/// How serious a validation problem or an audit finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
+    /// Must be fixed: it stops the plan (a problem) or makes the group not
+    /// compliant (a finding).
     Error,
+    /// Deserves a look, and stops nothing.
     Warning,
 }
 
 /// One step of an attribute path: `extra_rule`, `[0]`, `from_port`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathStep {
+    /// An argument or block, by name.
     Attribute(&'static str),
+    /// An element of a list, counted from 0.
     Index(usize),
 }
 
@@ -23,16 +29,19 @@ pub enum PathStep {
 pub struct AttrPath(pub Vec<PathStep>);
 
 impl AttrPath {
+    /// The path of a top-level argument or block.
     pub fn attr(name: &'static str) -> AttrPath {
         AttrPath(vec![PathStep::Attribute(name)])
     }
 
+    /// This path followed by list element `index`.
     pub fn index(&self, index: usize) -> AttrPath {
         let mut steps = self.0.clone();
         steps.push(PathStep::Index(index));
         AttrPath(steps)
     }
 
+    /// This path followed by the attribute `name`.
     pub fn then(&self, name: &'static str) -> AttrPath {
         let mut steps = self.0.clone();
         steps.push(PathStep::Attribute(name));
@@ -57,9 +66,13 @@ impl fmt::Display for AttrPath {
 /// (detail), and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// Whether it stops the plan.
     pub severity: Severity,
+    /// The attribute it is about, for Terraform to point at.
     pub path: AttrPath,
+    /// What is wrong, in one line.
     pub summary: String,
+    /// Why it is wrong and what to do about it.
     pub detail: String,
 }
 
@@ -68,10 +81,12 @@ pub struct Problem {
 pub struct Problems(pub Vec<Problem>);
 
 impl Problems {
+    /// Records an error about `path`.
     pub fn error(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Severity::Error, path, summary.into(), detail.into());
     }
 
+    /// Records a warning about `path`.
     pub fn warning(&mut self, path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Severity::Warning, path, summary.into(), detail.into());
     }
@@ -85,6 +100,7 @@ impl Problems {
         });
     }
 
+    /// Whether any problem recorded so far is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|p| p.severity == Severity::Error)
     }

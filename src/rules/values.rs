@@ -9,7 +9,9 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 /// Which address family a CIDR list holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
+    /// IPv4 blocks only.
     V4,
+    /// IPv6 blocks only.
     V6,
     /// Lists such as `ssh_cidr_blocks` that take both.
     Either,
@@ -56,6 +58,8 @@ fn not_a_block(text: &str) -> String {
     }
 }
 
+/// Parses one block of an IPv4-only list; `other_list` names the argument
+/// that takes IPv6 blocks, for a block of the wrong family.
 pub fn parse_ipv4_cidr(text: &str, other_list: &str) -> Result<Ipv4Net, String> {
     match parse_cidr(text, Family::V4, other_list)? {
         IpNet::V4(net) => Ok(net),
@@ -63,6 +67,8 @@ pub fn parse_ipv4_cidr(text: &str, other_list: &str) -> Result<Ipv4Net, String> 
     }
 }
 
+/// Parses one block of an IPv6-only list; `other_list` names the argument
+/// that takes IPv4 blocks, for a block of the wrong family.
 pub fn parse_ipv6_cidr(text: &str, other_list: &str) -> Result<Ipv6Net, String> {
     match parse_cidr(text, Family::V6, other_list)? {
         IpNet::V6(net) => Ok(net),
@@ -112,6 +118,8 @@ pub fn is_description_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || DESCRIPTION_EXTRA_CHARS.contains(c)
 }
 
+/// Checks a rule description against what AWS takes: at most
+/// [`DESCRIPTION_MAX_LEN`] characters, each one [`is_description_char`].
 pub fn check_description(text: &str) -> Result<(), String> {
     let length = text.chars().count();
     if length > DESCRIPTION_MAX_LEN {

@@ -22,9 +22,14 @@
 //! and implementing the [`Provider`] trait that references the resources, data sources and functions.
 
 mod attribute_path;
+mod capabilities;
 mod data_source;
 mod diagnostics;
+mod dyn_value;
 mod function;
+mod identity;
+mod list_resource;
+mod move_state;
 mod plugin;
 mod provider;
 mod raw;
@@ -33,18 +38,29 @@ mod server;
 mod tf6provider;
 mod utils;
 
+pub mod generate_config;
 pub mod schema;
 pub mod value;
+
+#[cfg(test)]
+mod protocol_tests;
 
 mod tfplugin6 {
     tonic::include_proto!("tfplugin6");
 }
 
 pub use attribute_path::{AttributePath, AttributePathStep};
+pub use capabilities::ClientCapabilities;
 pub use data_source::{DataSource, DynamicDataSource};
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use function::{DynamicFunction, Function};
+pub use list_resource::{
+    DynamicListResource, DynamicListResult, DynamicListResults, ListResource, ListResult,
+    ListResults,
+};
+pub use move_state::MoveSource;
 pub use provider::{DynamicProvider, Provider};
+pub use raw::RawValue;
 pub use resource::{DynamicResource, Resource};
 pub use server::{serve, serve_dynamic};
 

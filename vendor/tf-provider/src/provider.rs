@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use crate::data_source::DynamicDataSource;
 use crate::diagnostics::Diagnostics;
 use crate::function::DynamicFunction;
+use crate::list_resource::DynamicListResource;
 use crate::raw::RawValue;
 use crate::resource::DynamicResource;
 use crate::schema::Schema;
@@ -167,6 +168,29 @@ pub trait Provider: Send + Sync + 'static {
         _ = diags;
         Some(HashMap::new())
     }
+
+    /// Get the list resources of the provider (defaults to none)
+    ///
+    /// Added by terraform-provider-cumulocity (protocol 6.10, `terraform
+    /// query`). Name each after the managed resource whose objects it lists
+    /// (same key as in `get_resources`); that resource needs an identity
+    /// schema.
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors that occured when getting back the list resources
+    ///
+    /// # Remarks
+    ///
+    /// The return is ignored if there is an error in diagnostics.
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    fn get_list_resources(
+        &self,
+        diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        _ = diags;
+        Some(HashMap::new())
+    }
 }
 
 /// Trait for implementing a provider *without* automatic serialization/deserialization
@@ -298,6 +322,29 @@ pub trait DynamicProvider: Send + Sync + 'static {
         _ = diags;
         Some(HashMap::new())
     }
+
+    /// Get the list resources of the provider (defaults to none)
+    ///
+    /// Added by terraform-provider-cumulocity (protocol 6.10, `terraform
+    /// query`). Name each after the managed resource whose objects it lists
+    /// (same key as in `get_resources`); that resource needs an identity
+    /// schema.
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors that occured when getting back the list resources
+    ///
+    /// # Remarks
+    ///
+    /// The return is ignored if there is an error in diagnostics.
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    fn get_list_resources(
+        &self,
+        diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        _ = diags;
+        Some(HashMap::new())
+    }
 }
 
 #[async_trait]
@@ -351,6 +398,14 @@ impl<T: Provider> DynamicProvider for T {
         diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicFunction>>> {
         <T as Provider>::get_functions(self, diags)
+    }
+
+    /// Get the list resources of the provider
+    fn get_list_resources(
+        &self,
+        diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        <T as Provider>::get_list_resources(self, diags)
     }
 }
 

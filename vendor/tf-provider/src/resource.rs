@@ -18,8 +18,10 @@
 
 use crate::attribute_path::AttributePath;
 use crate::diagnostics::Diagnostics;
+use crate::generate_config::config_from_state;
+use crate::move_state::MoveSource;
 use crate::raw::RawValue;
-use crate::schema::Schema;
+use crate::schema::{IdentitySchema, Schema};
 use crate::utils::OptionFactor;
 
 use async_trait::async_trait;
@@ -278,6 +280,157 @@ pub trait Resource: Send + Sync {
         diags.root_error_short("Upgrade is not supported");
         None
     }
+
+    // Added by terraform-provider-cumulocity: protocol 6.9/6.10 (Terraform
+    // 1.12+). Every method below has a default, so that resources written
+    // against protocol 6.5 compile and behave as before.
+
+    /// Get the identity schema of the resource (defaults to none)
+    ///
+    /// A resource without identity schema sends no identity and is never
+    /// asked for one: it behaves as before protocol 6.9.
+    ///
+    /// # Remarks
+    ///
+    /// The return is ignored if there is an error in diagnostics.
+    fn identity_schema(&self, diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        _ = diags;
+        None
+    }
+
+    /// Identity of the object a state describes
+    ///
+    /// Called, for resources with an identity schema, on the state each of
+    /// these calls produces: read, plan (create, update and replace; not
+    /// destroy), create, update, import and move. Serialize the identity with
+    /// [`RawValue::serialize`]. `known` is the identity Terraform holds for
+    /// the object, if any: the current identity on read, the prior identity
+    /// on plan, the planned identity on create and update, the identity asked
+    /// for on import by identity, none on import by id and on move.
+    ///
+    /// In a plan, an identity that holds unknown values (an object about to
+    /// be created or replaced) is not sent: Terraform 1.15 cannot render a
+    /// plan with one. Identity fields copied from the planned state are thus
+    /// fine. Elsewhere an identity must be wholly known. On move the provider
+    /// is not configured: answer [`None`] if the identity needs it.
+    ///
+    /// # Remarks
+    ///
+    /// If the return is [`None`], `known` is sent (defaults to [`None`]:
+    /// Terraform's identity passes through unchanged).
+    async fn identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: &Self::State<'a>,
+        known: Option<RawValue>,
+    ) -> Option<RawValue> {
+        _ = diags;
+        _ = state;
+        _ = known;
+        None
+    }
+
+    /// Import an existing resource by identity (`import { identity = {...} }`,
+    /// Terraform 1.12+)
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors that occured during the import
+    /// * `identity` - Identity as written in the `import` block, in the identity schema
+    ///   (attributes optional for import may be null)
+    ///
+    /// # Remarks
+    ///
+    /// The imported object's identity is then asked of [`Resource::identity`],
+    /// with `identity` as `known`; Terraform requires one.
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        _ = identity;
+        diags.root_error_short("Import by identity is not supported");
+        None
+    }
+
+    /// Upgrade an identity stored with a prior identity schema version
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors that occured during the upgrade
+    /// * `version` - Identity schema version recorded in the Terraform state
+    /// * `prior_identity` - Identity as recorded in the Terraform state (JSON)
+    ///
+    /// # Remarks
+    ///
+    /// Only called when the version differs from the current one.
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    async fn upgrade_identity(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_identity: RawValue,
+    ) -> Option<RawValue> {
+        _ = version;
+        _ = prior_identity;
+        diags.root_error_short("Upgrading the identity is not supported");
+        None
+    }
+
+    /// Whether the resource writes its own configuration for
+    /// `-generate-config-out` ([`Resource::generate_config`]); defaults to false
+    ///
+    /// The server announces the `generate_resource_config` capability when
+    /// any resource returns true; Terraform 1.14+ then asks the provider for
+    /// every resource type's configuration, and the server answers for
+    /// resources returning false with [`config_from_state`](crate::generate_config::config_from_state),
+    /// what Terraform itself would write.
+    fn generates_config(&self) -> bool {
+        false
+    }
+
+    /// Configuration for an existing object (GenerateResourceConfig)
+    ///
+    /// Terraform 1.14+ writes the returned value as the `resource` block of
+    /// `terraform plan -generate-config-out` (import blocks without a
+    /// resource) and `terraform query -generate-config-out`, in its own
+    /// fixed layout: attributes in alphabetical order, then blocks; null
+    /// *computed* attributes left out, null optional attributes written
+    /// `name = null`. Only called when [`Resource::generates_config`] is true,
+    /// and never with a null state (the server answers null for it).
+    ///
+    /// # Remarks
+    ///
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    async fn generate_config<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+    ) -> Option<Self::State<'a>> {
+        _ = state;
+        diags.root_error_short("Generating the configuration is not supported");
+        None
+    }
+
+    /// Take over the state of an object of another resource type or
+    /// provider (`moved` across types, Terraform 1.8+)
+    ///
+    /// Called before the provider is configured. The identity of the result
+    /// is then asked of [`Resource::identity`].
+    ///
+    /// # Remarks
+    ///
+    /// Defaults to the error of [`MoveSource::unsupported`].
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    async fn move_state<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        source.unsupported(diags);
+        None
+    }
 }
 
 /// Trait for implementing a resource *without* automatic serialization/deserialization
@@ -509,6 +662,80 @@ pub trait DynamicResource: Send + Sync {
         _ = version;
         _ = prior_state;
         diags.root_error_short("Upgrade is not supported");
+        None
+    }
+
+    // Added by terraform-provider-cumulocity: protocol 6.9/6.10, see the
+    // methods of the same names on [`Resource`].
+
+    /// Get the identity schema of the resource (defaults to none)
+    fn identity_schema(&self, diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        _ = diags;
+        None
+    }
+
+    /// Identity of the object a state describes ([`Resource::identity`])
+    async fn identity(
+        &self,
+        diags: &mut Diagnostics,
+        state: RawValue,
+        known: Option<RawValue>,
+    ) -> Option<RawValue> {
+        _ = diags;
+        _ = state;
+        _ = known;
+        None
+    }
+
+    /// Import an existing resource by identity ([`Resource::import_by_identity`])
+    async fn import_by_identity(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(RawValue, Vec<u8>)> {
+        _ = identity;
+        diags.root_error_short("Import by identity is not supported");
+        None
+    }
+
+    /// Upgrade an identity stored with a prior identity schema version
+    /// ([`Resource::upgrade_identity`])
+    async fn upgrade_identity(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_identity: RawValue,
+    ) -> Option<RawValue> {
+        _ = version;
+        _ = prior_identity;
+        diags.root_error_short("Upgrading the identity is not supported");
+        None
+    }
+
+    /// Whether the resource writes its own configuration
+    /// ([`Resource::generates_config`])
+    fn generates_config(&self) -> bool {
+        false
+    }
+
+    /// Configuration for an existing object ([`Resource::generate_config`])
+    ///
+    /// Defaults to [`config_from_state`](crate::generate_config::config_from_state)
+    /// on the resource's schema: what Terraform writes for providers that do
+    /// not generate configuration.
+    async fn generate_config(&self, diags: &mut Diagnostics, state: RawValue) -> Option<RawValue> {
+        let schema = self.schema(diags)?;
+        config_from_state(diags, &schema, &state)
+    }
+
+    /// Take over the state of an object of another resource type or
+    /// provider ([`Resource::move_state`])
+    async fn move_state(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(RawValue, Vec<u8>)> {
+        source.unsupported(diags);
         None
     }
 }
@@ -756,6 +983,63 @@ impl<T: Resource> DynamicResource for T {
     ) -> Option<RawValue> {
         let state = <T as Resource>::upgrade(self, diags, version, prior_state).await?;
         RawValue::serialize(diags, &state)
+    }
+    fn identity_schema(&self, diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        <T as Resource>::identity_schema(self, diags)
+    }
+    async fn identity(
+        &self,
+        diags: &mut Diagnostics,
+        state: RawValue,
+        known: Option<RawValue>,
+    ) -> Option<RawValue> {
+        let state = state.deserialize(diags)?;
+        <T as Resource>::identity(self, diags, &state, known).await
+    }
+    async fn import_by_identity(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(RawValue, Vec<u8>)> {
+        let (state, private_state) =
+            <T as Resource>::import_by_identity(self, diags, identity).await?;
+        (
+            RawValue::serialize(diags, &state),
+            RawValue::serialize_vec(diags, &private_state),
+        )
+            .factor()
+    }
+    async fn upgrade_identity(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_identity: RawValue,
+    ) -> Option<RawValue> {
+        <T as Resource>::upgrade_identity(self, diags, version, prior_identity).await
+    }
+    fn generates_config(&self) -> bool {
+        <T as Resource>::generates_config(self)
+    }
+    async fn generate_config(&self, diags: &mut Diagnostics, state: RawValue) -> Option<RawValue> {
+        if !<T as Resource>::generates_config(self) {
+            let schema = <T as Resource>::schema(self, diags)?;
+            return config_from_state(diags, &schema, &state);
+        }
+        let state = state.deserialize(diags)?;
+        let config = <T as Resource>::generate_config(self, diags, state).await?;
+        RawValue::serialize(diags, &config)
+    }
+    async fn move_state(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(RawValue, Vec<u8>)> {
+        let (state, private_state) = <T as Resource>::move_state(self, diags, source).await?;
+        (
+            RawValue::serialize(diags, &state),
+            RawValue::serialize_vec(diags, &private_state),
+        )
+            .factor()
     }
 }
 

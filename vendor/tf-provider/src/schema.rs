@@ -208,11 +208,16 @@ fn cvt_attributes_tf6(
                 r#type: attr_type,
                 nested_type: nested,
                 description: attr.description.content.clone(),
-                required: attr.constraint == AttributeConstraint::Required,
+                required: attr.constraint == AttributeConstraint::Required
+                    || attr.constraint == AttributeConstraint::WriteOnlyRequired,
                 optional: attr.constraint == AttributeConstraint::OptionalComputed
-                    || attr.constraint == AttributeConstraint::Optional,
+                    || attr.constraint == AttributeConstraint::Optional
+                    || attr.constraint == AttributeConstraint::WriteOnlyOptional,
                 computed: attr.constraint == AttributeConstraint::OptionalComputed
                     || attr.constraint == AttributeConstraint::Computed,
+                // Patched (terraform-provider-cumulocity): protocol 6.8+.
+                write_only: attr.constraint.is_write_only(),
+                deprecation_message: String::new(),
                 sensitive: attr.sensitive,
                 description_kind: match attr.description.kind {
                     StringKind::Plain => tfplugin6::StringKind::Plain,
@@ -236,6 +241,8 @@ impl From<&Block> for tfplugin6::schema::Block {
                 StringKind::Markdown => tfplugin6::StringKind::Markdown,
             } as i32,
             deprecated: value.deprecated,
+            // Patched (terraform-provider-cumulocity): protocol 6.8+ field.
+            deprecation_message: String::new(),
         }
     }
 }
@@ -337,6 +344,28 @@ pub enum AttributeConstraint {
     OptionalComputed,
     /// The attribute is required
     Required,
+    /// The attribute is required, and write-only: Terraform passes it to the
+    /// provider in the configuration but never stores it (protocol 6.8,
+    /// Terraform 1.11+; the provider must answer null for it in every
+    /// state)
+    ///
+    /// Added by terraform-provider-cumulocity. Write-only is a constraint
+    /// rather than a flag on [`Attribute`] so that attribute literals written
+    /// before it still compile; a write-only attribute is never computed.
+    WriteOnlyRequired,
+    /// The attribute is optional, and write-only (see
+    /// [`AttributeConstraint::WriteOnlyRequired`])
+    WriteOnlyOptional,
+}
+
+impl AttributeConstraint {
+    /// Whether the attribute is write-only
+    pub fn is_write_only(&self) -> bool {
+        matches!(
+            self,
+            AttributeConstraint::WriteOnlyRequired | AttributeConstraint::WriteOnlyOptional
+        )
+    }
 }
 
 /// Attribute
@@ -365,6 +394,8 @@ impl Default for Attribute {
         }
     }
 }
+
+pub use crate::identity::{IdentityAttribute, IdentityImport, IdentitySchema};
 
 /// Schema
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -41,9 +41,11 @@ use crate::schema::FunctionSchema;
 use crate::tfplugin6::provider_server::ProviderServer;
 
 use crate::data_source::DynamicDataSource;
+use crate::list_resource::DynamicListResource;
 use crate::plugin::GrpcIo;
 use crate::provider::DynamicProvider;
 use crate::resource::DynamicResource;
+use crate::schema::IdentitySchema;
 use crate::{schema::Schema, Diagnostics};
 
 const CORE_PROTOCOL_VERSION: u8 = 1;
@@ -60,6 +62,10 @@ pub(crate) struct Server {
     pub(crate) resources: HashMap<String, (Box<dyn DynamicResource>, Schema)>,
     pub(crate) data_sources: HashMap<String, (Box<dyn DynamicDataSource>, Schema)>,
     pub(crate) functions: HashMap<String, (Box<dyn DynamicFunction>, FunctionSchema)>,
+    // Patched (terraform-provider-cumulocity): protocol 6.9/6.10.
+    pub(crate) identity_schemas: HashMap<String, IdentitySchema>,
+    pub(crate) list_resources: HashMap<String, (Box<dyn DynamicListResource>, Schema)>,
+    pub(crate) generates_config: bool,
 }
 
 impl Server {
@@ -72,7 +78,7 @@ impl Server {
         };
         let schema = provider.schema(&mut diags).or_else(&mut set_error);
         let meta_schema = provider.meta_schema(&mut diags).or_else(&mut set_error);
-        let resources = provider
+        let resources: HashMap<String, (Box<dyn DynamicResource>, Schema)> = provider
             .get_resources(&mut diags)
             .unwrap_or_default()
             .into_iter()
@@ -103,6 +109,47 @@ impl Server {
             })
             .collect();
 
+        // Patched (terraform-provider-cumulocity): identities, list
+        // resources and config generation (protocol 6.9/6.10).
+        let identity_schemas: HashMap<String, IdentitySchema> = resources
+            .iter()
+            .filter_map(|(name, (resource, _))| {
+                Some((name.clone(), resource.identity_schema(&mut diags)?))
+            })
+            .collect();
+        let generates_config = resources
+            .values()
+            .any(|(resource, _)| resource.generates_config());
+        let list_resources: HashMap<String, (Box<dyn DynamicListResource>, Schema)> = provider
+            .get_list_resources(&mut diags)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(
+                |(name, list_resource)| match list_resource.schema(&mut diags) {
+                    Some(schema) => Some((
+                        format!("{}_{}", provider_name, name),
+                        (list_resource, schema),
+                    )),
+                    None => {
+                        has_errors = true;
+                        None
+                    }
+                },
+            )
+            .collect();
+        for name in list_resources.keys() {
+            if !identity_schemas.contains_key(name) {
+                diags.root_error(
+                    format!("List resource `{name}` lists no resource with an identity"),
+                    format!(
+                        "Terraform lists the objects of the managed resource `{name}` by their \
+                         identity: the provider needs a resource of that name with an identity \
+                         schema."
+                    ),
+                );
+            }
+        }
+
         if has_errors {
             diags.internal_error()
         }
@@ -117,6 +164,27 @@ impl Server {
             resources,
             data_sources,
             functions,
+            identity_schemas,
+            list_resources,
+            generates_config,
+        }
+    }
+
+    /// What the provider tells Terraform it supports (GetMetadata,
+    /// GetProviderSchema)
+    pub(crate) fn server_capabilities(&self) -> crate::tfplugin6::ServerCapabilities {
+        crate::tfplugin6::ServerCapabilities {
+            plan_destroy: true,
+            get_provider_schema_optional: false,
+            // Patched (terraform-provider-cumulocity): Terraform refuses a
+            // cross-type `moved` block without asking when this is false;
+            // with it, every resource answers, by default with an error
+            // naming the source (MoveSource::unsupported).
+            move_resource_state: true,
+            // Patched: Terraform 1.14+ calls GenerateResourceConfig for every
+            // resource type once this is set; resources that do not generate
+            // configuration answer with Terraform's own filtering.
+            generate_resource_config: self.generates_config,
         }
     }
 

@@ -20,7 +20,10 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use crate::attribute_path::AttributePathStep;
+use crate::capabilities;
 use crate::diagnostics::Diagnostics;
+use crate::identity;
+use crate::list_resource::ListStream;
 use crate::raw::RawValue;
 use crate::server::Server;
 use crate::tfplugin6 as tf;
@@ -51,16 +54,23 @@ impl tf::provider_server::Provider for Arc<Server> {
             .keys()
             .map(|name| tf::get_metadata::FunctionMetadata { name: name.clone() })
             .collect();
+        let list_resources = self
+            .list_resources
+            .keys()
+            .map(|name| tf::get_metadata::ListResourceMetadata {
+                type_name: name.clone(),
+            })
+            .collect();
         Ok(tonic::Response::new(tf::get_metadata::Response {
-            server_capabilities: Some(tf::ServerCapabilities {
-                plan_destroy: true,
-                get_provider_schema_optional: false,
-                move_resource_state: false,
-            }),
+            server_capabilities: Some(self.server_capabilities()),
             diagnostics: self.init_diags.clone().into(),
             data_sources,
             resources,
             functions,
+            ephemeral_resources: vec![],
+            list_resources,
+            state_stores: vec![],
+            actions: vec![],
         }))
     }
     async fn get_provider_schema(
@@ -85,18 +95,24 @@ impl tf::provider_server::Provider for Arc<Server> {
             .map(|(name, (_, schema))| (name.clone(), schema.into()))
             .collect();
 
+        let list_resources = self
+            .list_resources
+            .iter()
+            .map(|(name, (_, schema))| (name.clone(), schema.into()))
+            .collect();
+
         Ok(tonic::Response::new(tf::get_provider_schema::Response {
             provider: schema,
             resource_schemas: resources,
             data_source_schemas: data_sources,
             diagnostics: self.init_diags.clone().into(),
             provider_meta: meta_schema,
-            server_capabilities: Some(tf::ServerCapabilities {
-                plan_destroy: true,
-                get_provider_schema_optional: false,
-                move_resource_state: false,
-            }),
+            server_capabilities: Some(self.server_capabilities()),
             functions,
+            ephemeral_resource_schemas: Default::default(),
+            list_resource_schemas: list_resources,
+            state_store_schemas: Default::default(),
+            action_schemas: Default::default(),
         }))
     }
     async fn validate_provider_config(
@@ -130,7 +146,11 @@ impl tf::provider_server::Provider for Arc<Server> {
             self.get_resource(&mut diags, &request.type_name),
             request.config,
         ) {
-            resource.validate(&mut diags, config.into()).await
+            capabilities::scope_of(
+                request.client_capabilities,
+                resource.validate(&mut diags, config.into()),
+            )
+            .await
         } else {
             None
         }
@@ -205,11 +225,13 @@ impl tf::provider_server::Provider for Arc<Server> {
         let mut diags = Diagnostics::default();
 
         if let Some(config) = request.config {
-            if self
-                .provider
-                .configure(&mut diags, request.terraform_version, config.into())
-                .await
-                .is_none()
+            if capabilities::scope_of(
+                request.client_capabilities,
+                self.provider
+                    .configure(&mut diags, request.terraform_version, config.into()),
+            )
+            .await
+            .is_none()
             {
                 diags.internal_error();
             }
@@ -233,23 +255,35 @@ impl tf::provider_server::Provider for Arc<Server> {
                 request.current_state,
                 request.provider_meta,
             ) {
-                resource
-                    .read(
+                capabilities::scope_of(
+                    request.client_capabilities,
+                    resource.read(
                         &mut diags,
                         state.into(),
                         request.private,
                         provider_meta_state.into(),
-                    )
-                    .await
+                    ),
+                )
+                .await
             } else {
                 None
             }
             .expand();
+        let new_identity = self
+            .identity_of(
+                &mut diags,
+                &request.type_name,
+                state.as_ref(),
+                identity::from_request(request.current_identity),
+            )
+            .await;
 
         Ok(tonic::Response::new(tf::read_resource::Response {
             new_state: state.map(Into::into),
             diagnostics: diags.into(),
             private: private_state.unwrap_or_default(),
+            deferred: None,
+            new_identity,
         }))
     }
     async fn plan_resource_change(
@@ -258,6 +292,7 @@ impl tf::provider_server::Provider for Arc<Server> {
     ) -> Result<tonic::Response<tf::plan_resource_change::Response>, tonic::Status> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
+        let caps = capabilities::of(request.client_capabilities);
 
         let (state, private_state, triggers) = if let (
             Some(resource),
@@ -282,26 +317,24 @@ impl tf::provider_server::Provider for Arc<Server> {
                 config_state.is_null(),
             ) {
                 (false, false, false) => {
-                    resource
-                        .plan_update(
-                            &mut diags,
-                            prior_state,
-                            proposed_state,
-                            config_state,
-                            request.prior_private,
-                            provider_meta_state.into(),
-                        )
-                        .await
+                    let plan = resource.plan_update(
+                        &mut diags,
+                        prior_state,
+                        proposed_state,
+                        config_state,
+                        request.prior_private,
+                        provider_meta_state.into(),
+                    );
+                    capabilities::scope(caps, plan).await
                 }
                 (false, true, true) => {
-                    let planned_private = resource
-                        .plan_destroy(
-                            &mut diags,
-                            prior_state,
-                            request.prior_private,
-                            provider_meta_state.into(),
-                        )
-                        .await;
+                    let plan = resource.plan_destroy(
+                        &mut diags,
+                        prior_state,
+                        request.prior_private,
+                        provider_meta_state.into(),
+                    );
+                    let planned_private = capabilities::scope(caps, plan).await;
                     Some((
                         Default::default(),
                         planned_private.unwrap_or_default(),
@@ -309,15 +342,13 @@ impl tf::provider_server::Provider for Arc<Server> {
                     ))
                 }
                 (true, false, false) => {
-                    if let Some((state, private_state)) = resource
-                        .plan_create(
-                            &mut diags,
-                            proposed_state,
-                            config_state,
-                            provider_meta_state.into(),
-                        )
-                        .await
-                    {
+                    let plan = resource.plan_create(
+                        &mut diags,
+                        proposed_state,
+                        config_state,
+                        provider_meta_state.into(),
+                    );
+                    if let Some((state, private_state)) = capabilities::scope(caps, plan).await {
                         Some((state, private_state, vec![]))
                     } else {
                         None
@@ -333,20 +364,30 @@ impl tf::provider_server::Provider for Arc<Server> {
         }
         .map(|(state, private_state, triggers)| {
             (
-                state.into(),
+                state,
                 private_state,
                 triggers.into_iter().map(|attr| attr.into()).collect(),
             )
         })
         .collect_diagnostics(&mut diags)
         .expand();
+        let planned_identity = self
+            .planned_identity_of(
+                &mut diags,
+                &request.type_name,
+                state.as_ref(),
+                identity::from_request(request.prior_identity),
+            )
+            .await;
 
         Ok(tonic::Response::new(tf::plan_resource_change::Response {
-            planned_state: state,
+            planned_state: state.map(Into::into),
             requires_replace: triggers.unwrap_or_default(),
             planned_private: private_state.unwrap_or_default(),
             diagnostics: diags.into(),
             legacy_type_system: false,
+            deferred: None,
+            planned_identity,
         }))
     }
     async fn apply_resource_change(
@@ -423,11 +464,21 @@ impl tf::provider_server::Provider for Arc<Server> {
         .collect_diagnostics(&mut diags)
         .expand();
 
+        let new_identity = self
+            .identity_of(
+                &mut diags,
+                &request.type_name,
+                state.as_ref(),
+                identity::from_request(request.planned_identity),
+            )
+            .await;
+
         Ok(tonic::Response::new(tf::apply_resource_change::Response {
             new_state: state.map(Into::into),
             private: private_state.unwrap_or_default(),
             diagnostics: diags.into(),
             legacy_type_system: false,
+            new_identity,
         }))
     }
     async fn import_resource_state(
@@ -437,38 +488,49 @@ impl tf::provider_server::Provider for Arc<Server> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
 
+        let by_identity = identity::from_request(request.identity);
         let imported = if let Some(resource) = self.get_resource(&mut diags, &request.type_name) {
-            resource.import(&mut diags, request.id).await
+            let import = async {
+                match by_identity.clone() {
+                    Some(identity) => resource.import_by_identity(&mut diags, identity).await,
+                    None => resource.import(&mut diags, request.id).await,
+                }
+            };
+            capabilities::scope_of(request.client_capabilities, import).await
         } else {
             None
         }
-        .collect_diagnostics(&mut diags)
-        .map(
-            |(state, private_state)| tf::import_resource_state::ImportedResource {
-                type_name: request.type_name,
-                state: Some(state.into()),
-                private: private_state,
-            },
-        );
+        .collect_diagnostics(&mut diags);
+        let imported = match imported {
+            Some((state, private_state)) => {
+                let identity = self
+                    .identity_of(&mut diags, &request.type_name, Some(&state), by_identity)
+                    .await;
+                Some(tf::import_resource_state::ImportedResource {
+                    type_name: request.type_name,
+                    state: Some(state.into()),
+                    private: private_state,
+                    identity,
+                })
+            }
+            None => None,
+        };
 
         Ok(tonic::Response::new(tf::import_resource_state::Response {
             imported_resources: imported.into_iter().collect(),
             diagnostics: diags.into(),
+            deferred: None,
         }))
     }
 
     async fn move_resource_state(
         &self,
-        _request: tonic::Request<tf::move_resource_state::Request>,
+        request: tonic::Request<tf::move_resource_state::Request>,
     ) -> std::result::Result<tonic::Response<tf::move_resource_state::Response>, tonic::Status>
     {
-        let mut diags = Diagnostics::default();
-        diags.root_error_short("MoveResourceState is not implemented");
-        Ok(tonic::Response::new(tf::move_resource_state::Response {
-            diagnostics: diags.into(),
-            target_private: vec![],
-            target_state: None,
-        }))
+        Ok(tonic::Response::new(
+            self.move_state(request.into_inner()).await,
+        ))
     }
     async fn read_data_source(
         &self,
@@ -482,9 +544,11 @@ impl tf::provider_server::Provider for Arc<Server> {
             request.config,
             request.provider_meta,
         ) {
-            data_source
-                .read(&mut diags, config.into(), provider_meta_state.into())
-                .await
+            capabilities::scope_of(
+                request.client_capabilities,
+                data_source.read(&mut diags, config.into(), provider_meta_state.into()),
+            )
+            .await
         } else {
             None
         }
@@ -493,6 +557,7 @@ impl tf::provider_server::Provider for Arc<Server> {
         Ok(tonic::Response::new(tf::read_data_source::Response {
             state: state.map(Into::into),
             diagnostics: diags.into(),
+            deferred: None,
         }))
     }
     async fn get_functions(
@@ -602,6 +667,146 @@ impl tf::provider_server::Provider for Arc<Server> {
             result: result.map(Into::into),
         }))
     }
+
+    // Patched (terraform-provider-cumulocity): the calls protocol 6.6-6.10
+    // added. The handlers live with their concepts (identity.rs,
+    // generate_config.rs, list_resource.rs); the features this crate does not
+    // offer (ephemeral resources, state stores, actions) have empty schemas,
+    // so Terraform never calls them, and answer Unimplemented.
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: tonic::Request<tf::get_resource_identity_schemas::Request>,
+    ) -> Result<tonic::Response<tf::get_resource_identity_schemas::Response>, tonic::Status> {
+        Ok(tonic::Response::new(self.identity_schemas_response()))
+    }
+    async fn upgrade_resource_identity(
+        &self,
+        request: tonic::Request<tf::upgrade_resource_identity::Request>,
+    ) -> Result<tonic::Response<tf::upgrade_resource_identity::Response>, tonic::Status> {
+        Ok(tonic::Response::new(
+            self.upgrade_identity(request.into_inner()).await,
+        ))
+    }
+    async fn generate_resource_config(
+        &self,
+        request: tonic::Request<tf::generate_resource_config::Request>,
+    ) -> Result<tonic::Response<tf::generate_resource_config::Response>, tonic::Status> {
+        Ok(tonic::Response::new(
+            self.generate_config(request.into_inner()).await,
+        ))
+    }
+    async fn validate_list_resource_config(
+        &self,
+        request: tonic::Request<tf::validate_list_resource_config::Request>,
+    ) -> Result<tonic::Response<tf::validate_list_resource_config::Response>, tonic::Status> {
+        Ok(tonic::Response::new(
+            self.validate_list_config(request.into_inner()).await,
+        ))
+    }
+    type ListResourceStream = ListStream;
+    async fn list_resource(
+        &self,
+        request: tonic::Request<tf::list_resource::Request>,
+    ) -> Result<tonic::Response<Self::ListResourceStream>, tonic::Status> {
+        Ok(tonic::Response::new(
+            Arc::clone(self).list(request.into_inner()),
+        ))
+    }
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _request: tonic::Request<tf::validate_ephemeral_resource_config::Request>,
+    ) -> Result<tonic::Response<tf::validate_ephemeral_resource_config::Response>, tonic::Status>
+    {
+        Err(unimplemented("ephemeral resources"))
+    }
+    async fn open_ephemeral_resource(
+        &self,
+        _request: tonic::Request<tf::open_ephemeral_resource::Request>,
+    ) -> Result<tonic::Response<tf::open_ephemeral_resource::Response>, tonic::Status> {
+        Err(unimplemented("ephemeral resources"))
+    }
+    async fn renew_ephemeral_resource(
+        &self,
+        _request: tonic::Request<tf::renew_ephemeral_resource::Request>,
+    ) -> Result<tonic::Response<tf::renew_ephemeral_resource::Response>, tonic::Status> {
+        Err(unimplemented("ephemeral resources"))
+    }
+    async fn close_ephemeral_resource(
+        &self,
+        _request: tonic::Request<tf::close_ephemeral_resource::Request>,
+    ) -> Result<tonic::Response<tf::close_ephemeral_resource::Response>, tonic::Status> {
+        Err(unimplemented("ephemeral resources"))
+    }
+    async fn validate_state_store_config(
+        &self,
+        _request: tonic::Request<tf::validate_state_store::Request>,
+    ) -> Result<tonic::Response<tf::validate_state_store::Response>, tonic::Status> {
+        Err(unimplemented("state stores"))
+    }
+    async fn configure_state_store(
+        &self,
+        _request: tonic::Request<tf::configure_state_store::Request>,
+    ) -> Result<tonic::Response<tf::configure_state_store::Response>, tonic::Status> {
+        Err(unimplemented("state stores"))
+    }
+    type ReadStateBytesStream =
+        futures::stream::Empty<Result<tf::read_state_bytes::Response, tonic::Status>>;
+    async fn read_state_bytes(
+        &self,
+        _request: tonic::Request<tf::read_state_bytes::Request>,
+    ) -> Result<tonic::Response<Self::ReadStateBytesStream>, tonic::Status> {
+        Err(unimplemented("state stores"))
+    }
+    async fn write_state_bytes(
+        &self,
+        _request: tonic::Request<tonic::Streaming<tf::write_state_bytes::RequestChunk>>,
+    ) -> Result<tonic::Response<tf::write_state_bytes::Response>, tonic::Status> {
+        Err(unimplemented("state stores"))
+    }
+    async fn lock_state(
+        &self,
+        _request: tonic::Request<tf::lock_state::Request>,
+    ) -> Result<tonic::Response<tf::lock_state::Response>, tonic::Status> {
+        Err(unimplemented("state stores"))
+    }
+    async fn unlock_state(
+        &self,
+        _request: tonic::Request<tf::unlock_state::Request>,
+    ) -> Result<tonic::Response<tf::unlock_state::Response>, tonic::Status> {
+        Err(unimplemented("state stores"))
+    }
+    async fn get_states(
+        &self,
+        _request: tonic::Request<tf::get_states::Request>,
+    ) -> Result<tonic::Response<tf::get_states::Response>, tonic::Status> {
+        Err(unimplemented("state stores"))
+    }
+    async fn delete_state(
+        &self,
+        _request: tonic::Request<tf::delete_state::Request>,
+    ) -> Result<tonic::Response<tf::delete_state::Response>, tonic::Status> {
+        Err(unimplemented("state stores"))
+    }
+    async fn plan_action(
+        &self,
+        _request: tonic::Request<tf::plan_action::Request>,
+    ) -> Result<tonic::Response<tf::plan_action::Response>, tonic::Status> {
+        Err(unimplemented("actions"))
+    }
+    type InvokeActionStream =
+        futures::stream::Empty<Result<tf::invoke_action::Event, tonic::Status>>;
+    async fn invoke_action(
+        &self,
+        _request: tonic::Request<tf::invoke_action::Request>,
+    ) -> Result<tonic::Response<Self::InvokeActionStream>, tonic::Status> {
+        Err(unimplemented("actions"))
+    }
+    async fn validate_action_config(
+        &self,
+        _request: tonic::Request<tf::validate_action_config::Request>,
+    ) -> Result<tonic::Response<tf::validate_action_config::Response>, tonic::Status> {
+        Err(unimplemented("actions"))
+    }
     /// ////// Graceful Shutdown
     async fn stop_provider(
         &self,
@@ -613,4 +818,9 @@ impl tf::provider_server::Provider for Arc<Server> {
             error: "".to_string(),
         }))
     }
+}
+
+/// The answer to a call of a feature this provider does not offer
+fn unimplemented(feature: &str) -> tonic::Status {
+    tonic::Status::unimplemented(format!("this provider offers no {feature}"))
 }

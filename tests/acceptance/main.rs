@@ -27,3 +27,5 @@ mod release;
 mod resource_firewall;
 mod secrets;
 mod session_timeouts;
+mod terraform_versions;
+mod workflows;

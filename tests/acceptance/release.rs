@@ -166,3 +166,81 @@ fn release_zip_installs_from_a_filesystem_mirror() {
     );
     init_and_apply_from(unpacked.path());
 }
+
+/// `GPG_FINGERPRINT` signs SHA256SUMS with a signature that verifies, and a
+/// tampered SHA256SUMS does not: a throwaway RSA key (the Registry takes no
+/// ECC keys) in a temporary GNUPGHOME, `--checksums-only` as the release
+/// workflow runs it over a zip already in the output directory.
+#[test]
+fn gpg_fingerprint_signs_sha256sums_verifiably() {
+    require_acceptance!();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let home = tempfile::Builder::new().prefix("gnupg-").tempdir().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(home.path(), fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let gpg = |args: &[&str]| {
+        let out = Command::new("gpg")
+            .env("GNUPGHOME", home.path())
+            .args(["--batch", "--no-tty"])
+            .args(args)
+            .output()
+            .expect("run gpg (GnuPG is needed to sign releases)");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, _, err) = gpg(&[
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "Release Test <release-test@example.invalid>",
+        "rsa2048",
+        "sign",
+        "1d",
+    ]);
+    assert!(ok, "gpg --quick-gen-key: {err}");
+    let (ok, listing, err) = gpg(&["--list-secret-keys", "--with-colons"]);
+    assert!(ok, "{err}");
+    let fingerprint = listing
+        .lines()
+        .find_map(|l| l.strip_prefix("fpr:").map(|r| r.trim_matches(':').to_string()))
+        .expect("the new key's fingerprint");
+
+    let out = tempfile::Builder::new().prefix("release-").tempdir().unwrap();
+    let zip = out.path().join(format!("{NAME}_{VERSION}_{}.zip", os_arch()));
+    fs::write(&zip, b"not really a zip: --checksums-only does not open it").unwrap();
+    let run = Command::new(root.join("scripts/release"))
+        .args(["--checksums-only", "--out"])
+        .arg(out.path())
+        .env("GNUPGHOME", home.path())
+        .env("GPG_FINGERPRINT", &fingerprint)
+        .output()
+        .expect("run scripts/release");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    let sums = out.path().join(format!("{NAME}_{VERSION}_SHA256SUMS"));
+    let sig = out.path().join(format!("{NAME}_{VERSION}_SHA256SUMS.sig"));
+    let (sums_s, sig_s) = (sums.to_str().unwrap(), sig.to_str().unwrap());
+    let (ok, _, err) = gpg(&["--verify", sig_s, sums_s]);
+    assert!(ok && err.contains("Good signature"), "gpg --verify: {err}");
+    let bytes = fs::read(&sig).unwrap();
+    assert!(
+        !bytes.starts_with(b"-----BEGIN"),
+        "the Registry wants a binary signature, not an armoured one"
+    );
+    assert!(fs::read_to_string(&sums)
+        .unwrap()
+        .contains(zip.file_name().unwrap().to_str().unwrap()));
+
+    fs::write(&sums, format!("{}  tampered.zip\n", "0".repeat(64))).unwrap();
+    let (ok, _, err) = gpg(&["--verify", sig_s, sums_s]);
+    assert!(
+        !ok && err.contains("BAD signature"),
+        "a changed SHA256SUMS must not verify: {err}"
+    );
+}

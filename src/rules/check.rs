@@ -10,13 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use ipnet::IpNet;
 
 use super::arg_names::{self, extra_rule as extra};
-use super::args::{self, ExtraRule, FirewallArgs};
 use super::catalog::{PeerSource, RuleSetName};
+use super::checked_args::{self, ExtraRule, FirewallArgs};
 use super::expand::{expand, extra_peers};
-use super::input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 use super::model::{Direction, Protocol, RuleKey};
+use super::parse::{self, Family};
 use super::problem::{AttrPath, Problem, Problems};
-use super::values::{self, Family};
+use super::unchecked_args::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 
 /// What `check` found.
 #[derive(Debug)]
@@ -37,28 +37,28 @@ pub fn check(input: &FirewallInput) -> Checked {
     let mut walk = Walk::default();
     let rule_sets = walk.rule_sets(&input.rule_sets);
     let ingress_v4 = walk.cidr_list(arg_names::INGRESS_CIDR_BLOCKS, &input.ingress_cidr_blocks, |t| {
-        values::parse_ipv4_cidr(t, arg_names::INGRESS_IPV6_CIDR_BLOCKS)
+        parse::parse_ipv4_cidr(t, arg_names::INGRESS_IPV6_CIDR_BLOCKS)
     });
     let ingress_v6 = walk.cidr_list(
         arg_names::INGRESS_IPV6_CIDR_BLOCKS,
         &input.ingress_ipv6_cidr_blocks,
-        |t| values::parse_ipv6_cidr(t, arg_names::INGRESS_CIDR_BLOCKS),
+        |t| parse::parse_ipv6_cidr(t, arg_names::INGRESS_CIDR_BLOCKS),
     );
     let egress_v4 = walk.cidr_list(arg_names::EGRESS_CIDR_BLOCKS, &input.egress_cidr_blocks, |t| {
-        values::parse_ipv4_cidr(t, arg_names::EGRESS_IPV6_CIDR_BLOCKS)
+        parse::parse_ipv4_cidr(t, arg_names::EGRESS_IPV6_CIDR_BLOCKS)
     });
     let egress_v6 = walk.cidr_list(
         arg_names::EGRESS_IPV6_CIDR_BLOCKS,
         &input.egress_ipv6_cidr_blocks,
-        |t| values::parse_ipv6_cidr(t, arg_names::EGRESS_CIDR_BLOCKS),
+        |t| parse::parse_ipv6_cidr(t, arg_names::EGRESS_CIDR_BLOCKS),
     );
     let ssh = walk.cidr_list(arg_names::SSH_CIDR_BLOCKS, &input.ssh_cidr_blocks, |t| {
-        values::parse_cidr(t, Family::Either, "")
+        parse::parse_cidr(t, Family::Either, "")
     });
     let nodes = walk.cidr_list(
         arg_names::NODE_SECURITY_GROUP_IDS,
         &input.node_security_group_ids,
-        values::parse_security_group_id,
+        parse::parse_security_group_id,
     );
     let extras = walk.extra_rules(&input.extra_rules);
 
@@ -80,9 +80,9 @@ pub fn check(input: &FirewallInput) -> Checked {
             Maybe::Known(extra_rules),
         ) if walk.complete => Some(FirewallArgs {
             rule_sets,
-            ingress_cidr_blocks: or_default(ingress_v4, args::default_ingress_cidr_blocks),
+            ingress_cidr_blocks: or_default(ingress_v4, checked_args::default_ingress_cidr_blocks),
             ingress_ipv6_cidr_blocks: or_default(ingress_v6, Vec::new),
-            egress_cidr_blocks: or_default(egress_v4, args::default_egress_cidr_blocks),
+            egress_cidr_blocks: or_default(egress_v4, checked_args::default_egress_cidr_blocks),
             egress_ipv6_cidr_blocks: or_default(egress_v6, Vec::new),
             ssh_cidr_blocks: or_default(ssh, Vec::new),
             node_security_group_ids: or_default(nodes, Vec::new),
@@ -288,20 +288,20 @@ impl Walk {
             None => None,
         };
         let cidr_v4 = self.list(&path.then(extra::CIDR_BLOCKS), &block.cidr_blocks, |t| {
-            values::parse_ipv4_cidr(t, extra::IPV6_CIDR_BLOCKS)
+            parse::parse_ipv4_cidr(t, extra::IPV6_CIDR_BLOCKS)
         });
         let cidr_v6 = self.list(&path.then(extra::IPV6_CIDR_BLOCKS), &block.ipv6_cidr_blocks, |t| {
-            values::parse_ipv6_cidr(t, extra::CIDR_BLOCKS)
+            parse::parse_ipv6_cidr(t, extra::CIDR_BLOCKS)
         });
         let groups = self.list(
             &path.then(extra::SECURITY_GROUP_IDS),
             &block.security_group_ids,
-            values::parse_security_group_id,
+            parse::parse_security_group_id,
         );
         let prefix_lists = self.list(
             &path.then(extra::PREFIX_LIST_IDS),
             &block.prefix_list_ids,
-            values::parse_prefix_list_id,
+            parse::parse_prefix_list_id,
         );
         let self_ = match &block.self_ {
             Maybe::Known(v) => Some(*v),
@@ -312,7 +312,7 @@ impl Walk {
             }
         };
         let description = match &block.description {
-            Maybe::Known(text) => match values::check_description(text) {
+            Maybe::Known(text) => match parse::check_description(text) {
                 // AWS reads an empty description back as none: keep them
                 // the same here, or the rule would differ on every plan.
                 Ok(()) => Some((!text.is_empty()).then(|| text.clone())),
@@ -505,7 +505,7 @@ impl Walk {
             );
             return None;
         };
-        match values::whole_number_in(value, min, max) {
+        match parse::whole_number_in(value, min, max) {
             Ok(n) => Some(n),
             Err(detail) => {
                 let what = if protocol.is_icmp() { " (ICMP type or code)" } else { "" };
@@ -588,7 +588,7 @@ impl Walk {
             }
             if let Maybe::Known(nets) = ssh {
                 for (i, net) in nets.iter().enumerate() {
-                    if values::is_whole_internet(net) {
+                    if parse::is_whole_internet(net) {
                         self.problems.warning(
                             AttrPath::attr(arg_names::SSH_CIDR_BLOCKS).index(i),
                             format!("SSH open to the whole internet ({net})"),

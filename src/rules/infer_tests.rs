@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 
-use super::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use super::checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use super::expand_tests::firewall_args;
 use super::{
     check, expand, infer, Checked, Direction, ExtraRule, ExtraRuleInput, FirewallArgs, FirewallInput, Inferred, Maybe,

@@ -232,7 +232,7 @@ pub fn untracked_targets_message(arn: &str, effective: u32) -> Option<String> {
 /// `session_timeout_seconds` as a whole number of seconds in range, or a
 /// sentence saying what it takes.
 pub fn check_session_timeout(value: f64) -> Result<u32, String> {
-    super::values::whole_number_in(value, MIN_SESSION_TIMEOUT as i32, MAX_SESSION_TIMEOUT as i32)
+    super::parse::whole_number_in(value, MIN_SESSION_TIMEOUT as i32, MAX_SESSION_TIMEOUT as i32)
         .map(|n| n as u32)
         .map_err(|e| {
             format!(
@@ -245,7 +245,7 @@ pub fn check_session_timeout(value: f64) -> Result<u32, String> {
 
 /// Network interface ids are `eni-` and 8 or 17 lowercase hex digits.
 pub fn parse_network_interface_id(text: &str) -> Result<String, String> {
-    super::values::parse_ec2_id(text, "eni", "network interface")
+    super::parse::parse_ec2_id(text, "eni", "network interface")
 }
 
 #[cfg(test)]

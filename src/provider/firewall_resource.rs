@@ -16,12 +16,13 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use tf_provider::schema::Schema;
+use tf_provider::schema::{IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
+use super::firewall_identity::{self, FirewallIdentity};
 use super::firewall_schema::{argument_problems, firewall_schema, FirewallState, ManagedRuleObject, TagMap};
 use super::import;
 use super::operation_timeouts;
@@ -29,7 +30,7 @@ use super::rule_args::{RuleArgsConfig, RuleObject};
 use super::session_timeouts;
 use super::state::Shared;
 use crate::aws::tags;
-use crate::aws::{Group, GroupSpec, SecurityGroups};
+use crate::aws::{Clients, Group, GroupSpec, SecurityGroups};
 use crate::rules::{self, AppliedRule, Rule, RuleSetName};
 use crate::rules::{annotate, keep_descriptions, with_known_ids};
 
@@ -347,33 +348,87 @@ impl Resource for FirewallResource {
             return None;
         }
         let clients = self.state.clients_or_report(diags).await?;
-        let deadline = Instant::now() + operation_timeouts::DEFAULT_CREATE;
-        let (group, applied) = match SecurityGroups::new(clients).read(&id, deadline).await {
-            Ok(Some(found)) => found,
-            Ok(None) => {
-                error(
-                    diags,
-                    "Cannot import a security group that does not exist",
-                    format!(
-                        "There is no security group {id} in {} for these credentials.",
-                        clients.region
-                    ),
-                    AttributePath::root(),
-                );
-                return None;
-            }
-            Err(err) => {
-                aws_error(diags, &err);
-                return None;
-            }
-        };
-        let rules: Vec<Rule> = applied.iter().map(|a| a.rule.clone()).collect();
-        let inferred = rules::infer(&rules);
-        let mut state = import::imported_state(&inferred);
-        state.tags = Value::Null;
+        let not_found = format!(
+            "There is no security group {id} in {} for these credentials.",
+            clients.region
+        );
+        let (group, applied) = read_for_import(diags, clients, &id, not_found).await?;
         let default_tags = self.state.settings().default_tags;
-        Some((refreshed(state, &group, applied, &default_tags), Value::Value(true)))
+        Some((imported(&group, applied, &default_tags), Value::Value(true)))
     }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(firewall_identity::identity_schema())
+    }
+
+    /// From the state alone (no AWS call); none before the group exists, or
+    /// before Terraform configured the provider (a move).
+    async fn identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: &Self::State<'a>,
+        _known: Option<RawValue>,
+    ) -> Option<RawValue> {
+        let region = self.state.region().await?;
+        let identity = firewall_identity::identity_of(state, &region)?;
+        RawValue::serialize(diags, &identity)
+    }
+
+    /// `import { identity = { id = "sg-..." } }`: checked before any AWS
+    /// call, then as an import by id (the same inference of rule sets).
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let identity: FirewallIdentity = identity.deserialize(diags)?;
+        let clients = self.state.clients_or_report(diags).await?;
+        let region = firewall_identity::firewall_region(&FirewallState::default(), &clients.region);
+        let request = firewall_identity::checked_import(diags, &identity, &region)?;
+        let not_found = firewall_identity::not_found_detail(&request, &region);
+        let (group, applied) = read_for_import(diags, clients, &request.id, not_found).await?;
+        firewall_identity::check_owner(diags, &request, &group.owner_id)?;
+        let default_tags = self.state.settings().default_tags;
+        Some((imported(&group, applied, &default_tags), Value::Value(true)))
+    }
+}
+
+/// Reads the group an import names; `None`, with the error reported, when
+/// it cannot (`not_found` says where it was looked for).
+async fn read_for_import(
+    diags: &mut Diagnostics,
+    clients: &Clients,
+    id: &str,
+    not_found: String,
+) -> Option<(Group, Vec<AppliedRule>)> {
+    let deadline = Instant::now() + operation_timeouts::DEFAULT_CREATE;
+    match SecurityGroups::new(clients).read(id, deadline).await {
+        Ok(Some(found)) => Some(found),
+        Ok(None) => {
+            error(
+                diags,
+                "Cannot import a security group that does not exist",
+                not_found,
+                AttributePath::root(),
+            );
+            None
+        }
+        Err(err) => {
+            aws_error(diags, &err);
+            None
+        }
+    }
+}
+
+/// The state of a hand-made group brought under Terraform (an import by id
+/// or identity, or a group the list resource found): the arguments
+/// `rules::infer` finds in its rules, and everything a read fills in.
+pub fn imported(group: &Group, applied: Vec<AppliedRule>, default_tags: &BTreeMap<String, String>) -> FirewallState {
+    let rules: Vec<Rule> = applied.iter().map(|a| a.rule.clone()).collect();
+    let inferred = rules::infer(&rules);
+    let mut state = import::imported_state(&inferred);
+    state.tags = Value::Null;
+    refreshed(state, group, applied, default_tags)
 }
 
 impl FirewallResource {

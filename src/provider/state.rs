@@ -6,6 +6,7 @@
 //! clients are built on first use, once, so that a plan with only the data
 //! source never looks for credentials.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tf_provider::Diagnostics;
@@ -20,6 +21,9 @@ use crate::aws::{connect, AwsError, Clients, GroupReads};
 #[derive(Default)]
 pub struct ProviderState {
     settings: RwLock<ProviderSettings>,
+    /// Whether Terraform configured the provider (it does not before a
+    /// move, which still asks for identities).
+    configured: AtomicBool,
     clients: OnceCell<Result<Clients, AwsError>>,
     /// Listener kinds learned from AWS by this provider process.
     pub listener_kinds: super::session_timeouts::KindCache,
@@ -47,6 +51,17 @@ impl ProviderState {
             Ok(mut shared) => *shared = settings,
             Err(poisoned) => *poisoned.into_inner() = settings,
         }
+        self.configured.store(true, Ordering::Release);
+    }
+
+    /// The Region the provider reaches (its clients'), without any AWS
+    /// call; `None` before Terraform configured the provider (the clients
+    /// would then be built from defaults, and kept) or when no Region is set.
+    pub async fn region(&self) -> Option<String> {
+        if !self.configured.load(Ordering::Acquire) {
+            return None;
+        }
+        self.clients().await.ok().map(|clients| clients.region.clone())
     }
 
     /// The AWS clients, built on first use (so that a plan with only the

@@ -23,6 +23,7 @@ mod harness_smoke;
 mod iam_policy;
 mod import;
 mod provider_credentials;
+mod query;
 mod release;
 mod resource_firewall;
 mod secrets;

@@ -19,7 +19,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::diagnostics::error;
 use super::firewall_schema::FirewallState;
 use crate::rules::arn::is_account_id;
-use crate::rules::values::parse_security_group_id;
+use crate::rules::parse::parse_security_group_id;
 
 /// The identity schema's version; bump it (and upgrade older identities)
 /// when the attributes change.

@@ -29,7 +29,7 @@ use super::schema_builder::{block, optional, required, string_list};
 use super::state::Shared;
 use crate::aws::list_groups::{is_filter_name, FILTER_NAMES};
 use crate::aws::{AwsError, ErrorKind, Group, GroupLister, GroupQuery};
-use crate::rules::values::{parse_ec2_id, parse_security_group_id};
+use crate::rules::parse::{parse_ec2_id, parse_security_group_id};
 
 /// AWS takes at most this many values in one filter.
 const FILTER_VALUES_MAX: usize = 200;

@@ -19,7 +19,7 @@ use std::time::Instant;
 use aws_sdk_ec2::types::Tag;
 use serde_json::Value;
 
-use crate::import::{hand_made_group, HandRule, SEED_BY_HAND};
+use crate::import::{hand_made_group, HandRule, DOCUMENTED_BY_HAND};
 use crate::support::emulator::{emulator, ACCOUNT_ID};
 use crate::support::{TfOutput, Workspace};
 
@@ -53,7 +53,7 @@ fn shapes(peer: &str) -> Vec<(&'static str, Vec<HandRule<'_>>)> {
         .collect();
     with_default_egress.push((false, "-1", -1, -1, "0.0.0.0/0", None));
     vec![
-        ("c8y-by-hand", SEED_BY_HAND.to_vec()),
+        ("c8y-by-hand", DOCUMENTED_BY_HAND.to_vec()),
         ("c8y-external-v6", external_v6),
         (
             "c8y-dns-ntp",
@@ -84,7 +84,7 @@ fn shapes(peer: &str) -> Vec<(&'static str, Vec<HandRule<'_>>)> {
                 (false, "tcp", 0, 65535, "10.0.0.0/8", Some("anything inside")),
             ],
         ),
-        ("c8y-partial", SEED_BY_HAND[..3].to_vec()),
+        ("c8y-partial", DOCUMENTED_BY_HAND[..3].to_vec()),
         (
             "c8y-icmp",
             vec![
@@ -460,8 +460,8 @@ fn import_by_identity_imports_as_import_by_id_does() {
     let emu = emulator();
     let region = emu.unique_region();
     let vpc = emu.create_vpc(region, "10.0.0.0/16");
-    let id = hand_made_group(region, &vpc, "c8y-by-hand", SEED_BY_HAND);
-    let by_id = hand_made_group(region, &vpc, "c8y-by-id", SEED_BY_HAND);
+    let id = hand_made_group(region, &vpc, "c8y-by-hand", DOCUMENTED_BY_HAND);
+    let by_id = hand_made_group(region, &vpc, "c8y-by-id", DOCUMENTED_BY_HAND);
     let rules_before = rule_ids(region, &[id.clone(), by_id.clone()]);
     let ws = Workspace::new(&format!(
         "{}import {{\n  to = cumulocity_firewall.short\n  identity = {{\n    id = \"{id}\"\n  }}\n}}\n\

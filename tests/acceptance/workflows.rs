@@ -199,7 +199,15 @@ fn every_make_target_and_script_the_workflows_call_exists() {
             }
         }
     }
-    for needed in ["lint", "unit", "mock", "testacc-range", "release", "release-checksums"] {
+    for needed in [
+        "lint",
+        "unit",
+        "mock",
+        "test-framework",
+        "testacc-range",
+        "release",
+        "release-checksums",
+    ] {
         assert!(called.contains(needed), "no workflow runs `make {needed}`: {called:?}");
     }
 }

@@ -437,7 +437,7 @@ fn whole_in(
 }
 
 /// `eu-central-1`, `us-gov-west-1`, `ap-southeast-4`, `il-central-1`, ...
-fn is_region_name(region: &str) -> bool {
+pub fn is_region_name(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
     parts.len() >= 3
         && parts

@@ -22,7 +22,10 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
-use super::firewall_schema::{argument_problems, firewall_schema, FirewallState, ManagedRuleObject, TagMap};
+use super::firewall_schema::{
+    argument_problems, firewall_schema, plan_arguments, FirewallState, ManagedRuleObject, TagMap,
+};
+use super::generated_config::generated_config;
 use super::import;
 use super::operation_timeouts;
 use super::rule_args::{RuleArgsConfig, RuleObject};
@@ -68,22 +71,24 @@ impl Resource for FirewallResource {
         let Value::Value(id) = state.id.clone() else {
             return Some((state, private));
         };
-        let Some(clients) = self.state.clients_or_report(diags).await else {
+        let Some(clients) = self.state.clients_or_report(diags, region_of(&state)).await else {
             return Some((state, private));
         };
         let deadline = Instant::now() + operation_timeouts::durations(&state.timeouts).0;
         // Reads that Terraform sends together go to AWS as one batch, or come
-        // from a snapshot of the VPC (see aws::GroupReads).
+        // from a snapshot of the VPC (see aws::GroupReads), per Region.
         let vpc = state.vpc_id.as_ref_option().map(String::as_str);
-        match self.state.reads.read(clients, &id, vpc, deadline).await {
+        match clients.reads.read(&clients, &id, vpc, deadline).await {
             // Deleted outside Terraform: dropping it from the state makes
             // the next plan create it again.
             Ok(None) => None,
             Ok(Some((group, applied))) => {
                 let default_tags = self.state.settings().default_tags;
                 let mut state = refreshed(state, &group, applied, &default_tags);
+                // A state written before `region` existed gets it here.
+                state.region = Value::Value(clients.region.clone());
                 if let Err(err) =
-                    session_timeouts::read(clients, &self.state.listener_kinds, &mut state, deadline).await
+                    session_timeouts::read(&clients, &self.state.listener_kinds, &mut state, deadline).await
                 {
                     aws_error(diags, &err);
                 }
@@ -104,7 +109,12 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let mut state = proposed;
+        plan_arguments(&mut state, &config);
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
+        state.region = match &config.region {
+            Value::Null => self.state.default_region().await.map_or(Value::Unknown, Value::Value),
+            configured => configured.clone(),
+        };
         state.id = Value::Unknown;
         state.arn = Value::Unknown;
         state.owner_id = Value::Unknown;
@@ -140,7 +150,9 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let mut state = proposed;
+        plan_arguments(&mut state, &config);
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
+        state.region = self.planned_region(&config, &prior).await;
         state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
         let before = applied_rules(&prior);
         state.rules = match desired {
@@ -167,6 +179,11 @@ impl Resource for FirewallResource {
                 replace.push(AttributePath::new(name));
             }
         }
+        // A group cannot move to another Region either; a state from before
+        // `region` existed (null) is in the provider's Region.
+        if !prior.region.is_null() && state.region != prior.region {
+            replace.push(AttributePath::new("region"));
+        }
         if config.name_prefix != prior.name_prefix {
             replace.push(AttributePath::new("name_prefix"));
         }
@@ -192,18 +209,19 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
-        let clients = self.state.clients_or_report(diags).await?;
+        let clients = self.state.clients_or_report(diags, region_of(&planned)).await?;
         let spec = group_spec(&planned);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         let default_tags = self.state.settings().default_tags;
-        match SecurityGroups::new(clients).create(&spec, &desired, deadline).await {
+        match SecurityGroups::new(&clients).create(&spec, &desired, deadline).await {
             Ok((group, applied)) => {
                 // Adopted after an interrupted apply, the group may be in a
                 // refresh snapshot of this process.
-                self.state.reads.forget(&group.id);
+                clients.reads.forget(&group.id);
                 let mut state = refreshed(planned, &group, applied, &default_tags);
+                state.region = Value::Value(clients.region.clone());
                 let cache = &self.state.listener_kinds;
-                if let Err(err) = session_timeouts::apply(clients, cache, &mut state, None, deadline).await {
+                if let Err(err) = session_timeouts::apply(&clients, cache, &mut state, None, deadline).await {
                     aws_error(diags, &err);
                     error(
                         diags,
@@ -221,7 +239,7 @@ impl Resource for FirewallResource {
             Err(failure) => {
                 aws_error(diags, &failure.error);
                 let group = failure.group?;
-                self.state.reads.forget(&group.id);
+                clients.reads.forget(&group.id);
                 error(
                     diags,
                     "Security group created, but not completely",
@@ -233,6 +251,7 @@ impl Resource for FirewallResource {
                     AttributePath::root(),
                 );
                 let mut state = refreshed(planned, &group, failure.rules.unwrap_or_default(), &default_tags);
+                state.region = Value::Value(clients.region.clone());
                 settle_session_values(&mut state);
                 Some((state, private))
             }
@@ -249,7 +268,7 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
-        let clients = self.state.clients_or_report(diags).await?;
+        let clients = self.state.clients_or_report(diags, region_of(&prior)).await?;
         let Value::Value(id) = prior.id.clone() else {
             error(
                 diags,
@@ -259,9 +278,9 @@ impl Resource for FirewallResource {
             );
             return None;
         };
-        let groups = SecurityGroups::new(clients);
+        let groups = SecurityGroups::new(&clients);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
-        self.state.reads.forget(&id);
+        clients.reads.forget(&id);
         let before = applied_rules(&prior);
         let mut desired = desired;
         if leaves_descriptions(&config) {
@@ -294,7 +313,7 @@ impl Resource for FirewallResource {
         }
         state.rules = Value::Value(annotated_objects(applied, &desired));
         if let Err(err) =
-            session_timeouts::apply(clients, &self.state.listener_kinds, &mut state, Some(&prior), deadline).await
+            session_timeouts::apply(&clients, &self.state.listener_kinds, &mut state, Some(&prior), deadline).await
         {
             aws_error(diags, &err);
             keep_prior_session_values(&mut state, &prior);
@@ -312,24 +331,35 @@ impl Resource for FirewallResource {
         let Value::Value(id) = &state.id else {
             return Some(());
         };
-        let clients = self.state.clients_or_report(diags).await?;
+        let clients = self.state.clients_or_report(diags, region_of(&state)).await?;
         let revoke_first = match state.revoke_rules_on_delete {
             Value::Value(true) => applied_rules(&state),
             _ => Vec::new(),
         };
         let deadline = Instant::now() + operation_timeouts::durations(&state.timeouts).1;
-        self.state.reads.forget(id);
-        if let Err(err) = SecurityGroups::new(clients).delete(id, &revoke_first, deadline).await {
+        clients.reads.forget(id);
+        if let Err(err) = SecurityGroups::new(&clients).delete(id, &revoke_first, deadline).await {
             aws_error(diags, &err);
             return None;
         }
         // After the group is gone: a failure here keeps the resource in the
         // state, and the next destroy finds the group gone and tries again.
-        if let Err(err) = session_timeouts::restore_defaults(clients, &state, deadline).await {
+        if let Err(err) = session_timeouts::restore_defaults(&clients, &state, deadline).await {
             aws_error(diags, &err);
             return None;
         }
         Some(())
+    }
+
+    /// Terraform 1.14+ asks for the configuration of an imported or listed
+    /// firewall: only the arguments that carry meaning (`generated_config`).
+    fn generates_config(&self) -> bool {
+        true
+    }
+
+    async fn generate_config<'a>(&self, _diags: &mut Diagnostics, state: Self::State<'a>) -> Option<Self::State<'a>> {
+        let provider_region = self.state.default_region().await;
+        Some(generated_config(&state, provider_region.as_deref()))
     }
 
     async fn import<'a>(
@@ -337,18 +367,16 @@ impl Resource for FirewallResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        if let Err(detail) = crate::rules::values::parse_security_group_id(&id) {
-            error(
-                diags,
-                "Invalid import id",
-                format!("{detail} Import takes the id of the security group."),
-                AttributePath::root(),
-            );
-            return None;
-        }
-        let clients = self.state.clients_or_report(diags).await?;
+        let (id, region) = match import::parse_import_id(&id) {
+            Ok(parsed) => parsed,
+            Err(detail) => {
+                error(diags, "Invalid import id", detail, AttributePath::root());
+                return None;
+            }
+        };
+        let clients = self.state.clients_or_report(diags, region.as_deref()).await?;
         let deadline = Instant::now() + operation_timeouts::DEFAULT_CREATE;
-        let (group, applied) = match SecurityGroups::new(clients).read(&id, deadline).await {
+        let (group, applied) = match SecurityGroups::new(&clients).read(&id, deadline).await {
             Ok(Some(found)) => found,
             Ok(None) => {
                 error(
@@ -372,7 +400,9 @@ impl Resource for FirewallResource {
         let mut state = import::imported_state(&inferred);
         state.tags = Value::Null;
         let default_tags = self.state.settings().default_tags;
-        Some((refreshed(state, &group, applied, &default_tags), Value::Value(true)))
+        let mut state = refreshed(state, &group, applied, &default_tags);
+        state.region = Value::Value(clients.region.clone());
+        Some((state, Value::Value(true)))
     }
 }
 
@@ -391,19 +421,46 @@ impl FirewallResource {
         quota.is_empty().then_some(desired)
     }
 
+    /// The planned `region` of an existing firewall: the configuration's,
+    /// else the provider's Region (a firewall whose provider moved to
+    /// another Region is replaced there, as in hashicorp/aws); a state from
+    /// before `region` existed keeps null until its next refresh fills it.
+    async fn planned_region(&self, config: &FirewallState, prior: &FirewallState) -> Value<String> {
+        match &config.region {
+            Value::Null if prior.region.is_null() => Value::Null,
+            Value::Null => self
+                .state
+                .default_region()
+                .await
+                .map_or_else(|| prior.region.clone(), Value::Value),
+            configured => configured.clone(),
+        }
+    }
+
     /// The session-timeout part of a plan. Listener kinds come from AWS when
     /// the provider can ask (one DescribeListeners and one
     /// DescribeLoadBalancers, once per provider process), else from the ARNs.
     async fn plan_session(&self, diags: &mut Diagnostics, config: &FirewallState, state: &mut FirewallState) {
         if let Value::Value(arns) = &config.load_balancer_listener_arns {
             let arns: Option<Vec<String>> = arns.iter().map(|a| a.as_ref_option().cloned()).collect();
-            if let (Some(arns), Ok(clients)) = (arns.filter(|a| !a.is_empty()), self.state.clients().await) {
+            let arns = arns.filter(|a| !a.is_empty());
+            let clients = match &arns {
+                Some(_) if !state.region.is_unknown() => self.state.clients_in(region_of(state)).await.ok(),
+                _ => None,
+            };
+            if let (Some(arns), Some(clients)) = (arns, clients) {
                 let deadline = Instant::now() + std::time::Duration::from_secs(60);
-                session_timeouts::learn_kinds(clients, &self.state.listener_kinds, &arns, deadline).await;
+                session_timeouts::learn_kinds(&clients, &self.state.listener_kinds, &arns, deadline).await;
             }
         }
         session_timeouts::plan(diags, config, state, &self.state.listener_kinds);
     }
+}
+
+/// The Region a state or plan names; `None` for the provider's (a state
+/// from before `region` existed).
+fn region_of(state: &FirewallState) -> Option<&str> {
+    state.region.as_ref_option().map(String::as_str)
 }
 
 fn report_own_problems(diags: &mut Diagnostics, config: &FirewallState) {

@@ -140,3 +140,72 @@ fn a_group_in_another_region_gets_its_region_written() {
         "{generated}"
     );
 }
+
+/// Every optional argument is also computed (so that Terraform leaves null
+/// ones out of generated configuration); Terraform then proposes the prior
+/// value for an argument the configuration drops. The plan must still drop
+/// it, as before. Runs on every Terraform.
+#[test]
+fn arguments_removed_from_the_configuration_are_removed_from_the_state() {
+    require_acceptance!();
+    let region = emulator().unique_region();
+    let prelude = emulator().hcl_prelude(region);
+    let node = hand_made_group(region, &emulator().default_vpc(region), "c8y-peer-node", &[]);
+    let full = format!(
+        "{prelude}resource \"cumulocity_firewall\" \"x\" {{\n  name = \"c8y-full\"\n  rule_sets = [\"internal\", \"ssh\"]\n  \
+         ssh_cidr_blocks = [\"10.0.100.0/24\"]\n  node_security_group_ids = [\"{node}\"]\n  tags = {{ team = \"iot\" }}\n  \
+         revoke_rules_on_delete = true\n  manage_rule_descriptions = false\n  session_timeout_seconds = 6000\n  \
+         session_timeout_policy = \"strict\"\n  extra_rule {{\n    direction = \"ingress\"\n    protocol = \"tcp\"\n    \
+         from_port = 5432\n    to_port = 5432\n    cidr_blocks = [\"10.0.0.0/8\"]\n    description = \"postgres\"\n  }}\n}}\n"
+    );
+    let ws = Workspace::new(&full);
+    ws.apply_ok();
+    ws.plan_no_changes();
+    ws.write(
+        "main.tf",
+        &format!(
+            "{prelude}resource \"cumulocity_firewall\" \"x\" {{\n  name = \"c8y-full\"\n  rule_sets = [\"internal\"]\n  \
+             extra_rule {{\n    direction = \"ingress\"\n    protocol = \"tcp\"\n    from_port = 5432\n    to_port = 5432\n    \
+             ipv6_cidr_blocks = [\"2001:db8::/32\"]\n  }}\n}}\n"
+        ),
+    );
+    let plan = ws.plan();
+    assert!(plan.has_changes(), "{plan}");
+    for dropped in [
+        "ssh_cidr_blocks",
+        "node_security_group_ids",
+        "tags",
+        "revoke_rules_on_delete",
+        "manage_rule_descriptions",
+        "session_timeout_seconds",
+        "session_timeout_policy",
+        "cidr_blocks",
+        "description",
+    ] {
+        assert!(
+            plan.stdout.lines().any(|l| l.trim_start().starts_with(&format!("- {dropped} "))
+                || (l.contains(&format!(" {dropped} ")) && l.contains("-> null"))),
+            "{dropped} goes from the state:\n{plan}"
+        );
+    }
+    assert!(plan.stdout.contains("0 to add, 1 to change, 0 to destroy"), "{plan}");
+    ws.apply_ok();
+    ws.plan_no_changes();
+    let state = ws.show_json();
+    let values = &state["values"]["root_module"]["resources"][0]["values"];
+    for null in [
+        "ssh_cidr_blocks",
+        "node_security_group_ids",
+        "tags",
+        "revoke_rules_on_delete",
+        "manage_rule_descriptions",
+        "session_timeout_seconds",
+        "session_timeout_policy",
+    ] {
+        assert!(values[null].is_null(), "{null}: {values:#}");
+    }
+    let extra = &values["extra_rule"][0];
+    assert!(extra["cidr_blocks"].is_null() && extra["description"].is_null(), "{extra:#}");
+    assert_eq!(extra["ipv6_cidr_blocks"], serde_json::json!(["2001:db8::/32"]));
+    ws.destroy_ok();
+}

@@ -33,8 +33,8 @@ use super::session_timeouts;
 use super::state::Shared;
 use crate::aws::tags;
 use crate::aws::{Group, GroupSpec, SecurityGroups};
-use crate::rules::diff::{annotate, keep_descriptions, with_known_ids};
 use crate::rules::{self, AppliedRule, Rule, RuleSetName};
+use crate::rules::{annotate, keep_descriptions, with_known_ids};
 
 /// `resource "cumulocity_firewall"`, registered by the provider.
 pub struct FirewallResource {

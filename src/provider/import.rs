@@ -9,7 +9,7 @@ use super::firewall_schema::{check_region, FirewallState};
 use super::rule_args::{ExtraRuleConfig, RuleArgsConfig};
 use super::values::known_list;
 use crate::rules::arg_names;
-use crate::rules::values::parse_security_group_id;
+use crate::rules::parse::parse_security_group_id;
 use crate::rules::{ExtraRule, Inferred, Protocol, RuleSetName};
 
 /// An import id: `sg-...`, or `sg-...@eu-west-1` for a group in another

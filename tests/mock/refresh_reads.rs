@@ -15,7 +15,7 @@ use terraform_provider_cumulocity::aws::read_batcher::ReadBatcher;
 use terraform_provider_cumulocity::aws::tags::OWNER_TAG;
 use terraform_provider_cumulocity::aws::vpc_snapshot::{MAX_GROUPS, PREFETCH_AFTER};
 use terraform_provider_cumulocity::aws::{Clients, ErrorKind, GroupReads, SecurityGroups};
-use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use terraform_provider_cumulocity::rules::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use terraform_provider_cumulocity::rules::{expand, AppliedRule, FirewallArgs, Rule, RuleSetName};
 use tokio::task::JoinSet;
 use tokio::time::Instant;

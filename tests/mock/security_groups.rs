@@ -16,7 +16,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use terraform_provider_cumulocity::aws::{
     connect, AwsOptions, ErrorKind, GroupSpec, Secret, SecurityGroups, StaticCredentials,
 };
-use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use terraform_provider_cumulocity::rules::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use terraform_provider_cumulocity::rules::{diff, expand, AppliedRule, Direction, FirewallArgs, Rule, RuleSetName};
 use tokio::time::Instant;
 

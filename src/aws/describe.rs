@@ -63,7 +63,11 @@ impl SecurityGroups<'_> {
 
     /// The groups among `ids` that exist, by id (DescribeSecurityGroups with
     /// a `group-id` filter, paginated).
-    async fn describe_groups(&self, ids: &[String], deadline: Instant) -> Result<BTreeMap<String, Group>, AwsError> {
+    pub(super) async fn describe_groups(
+        &self,
+        ids: &[String],
+        deadline: Instant,
+    ) -> Result<BTreeMap<String, Group>, AwsError> {
         let filter = Filter::builder()
             .name("group-id")
             .set_values(Some(ids.to_vec()))
@@ -144,7 +148,7 @@ impl SecurityGroups<'_> {
     /// DescribeSecurityGroupRules with a many-valued `group-id` filter,
     /// paginated), and the groups' owner (the account) when a rule names it.
     /// Groups with no rules, or that do not exist, are absent.
-    async fn read_rules_of(
+    pub(super) async fn read_rules_of(
         &self,
         ids: &[String],
         deadline: Instant,

@@ -26,6 +26,9 @@ pub enum ErrorKind {
     NoCredentials,
     /// No Region is configured anywhere the SDK looks.
     NoRegion,
+    /// The credentials lack the IAM permission for the action
+    /// (`UnauthorizedOperation` from EC2, `AccessDenied` from the others).
+    AccessDenied,
     /// A step did not finish within its timeout.
     Timeout,
     /// Anything else: AWS's code and message say what.
@@ -59,6 +62,7 @@ impl AwsError {
             Some(c) if c.ends_with(".NotFound") => ErrorKind::NotFound,
             Some(c) if c.ends_with(".Duplicate") => ErrorKind::Duplicate,
             Some("DependencyViolation") => ErrorKind::DependencyViolation,
+            Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => ErrorKind::AccessDenied,
             _ if has_source::<CredentialsError>(&err) => ErrorKind::NoCredentials,
             _ => ErrorKind::Other,
         };

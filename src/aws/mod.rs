@@ -8,7 +8,8 @@
 //! read), `describe` (the Describe calls for groups and rules),
 //! `rule_changes`, `delete` (and what still uses a group), `tags` (the
 //! ownership tag, tag policy and names), `group_reads`, `read_batcher` and
-//! `vpc_snapshot` (a refresh's reads, batched), `session_timeouts` (load
+//! `vpc_snapshot` (a refresh's reads, batched), `list_groups` (listing for
+//! `terraform query`), `session_timeouts` (load
 //! balancers' and interfaces' idle timeouts), `clients` and `options`
 //! (reaching AWS), `convert` (rules in EC2's shapes) and `error`.
 
@@ -20,6 +21,8 @@ mod describe;
 mod error;
 mod group_reads;
 mod groups;
+/// Public for the filter names the provider checks a `list` block's against.
+pub mod list_groups;
 mod options;
 /// Public for the `ReadResult` path the mock-server tests name.
 pub mod read_batcher;
@@ -33,5 +36,6 @@ pub use clients::{connect, Clients};
 pub use error::{AwsError, ErrorKind};
 pub use group_reads::GroupReads;
 pub use groups::{Failure, Group, GroupSpec, SecurityGroups};
+pub use list_groups::{GroupLister, GroupQuery, ListedGroup};
 pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
 pub use session_timeouts::SessionTimeouts;

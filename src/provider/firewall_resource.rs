@@ -16,12 +16,13 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use tf_provider::schema::Schema;
+use tf_provider::schema::{IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
+use super::firewall_identity::{self, FirewallIdentity};
 use super::firewall_schema::{
     argument_problems, firewall_schema, plan_arguments, FirewallState, ManagedRuleObject, TagMap,
 };
@@ -32,7 +33,7 @@ use super::rule_args::{RuleArgsConfig, RuleObject};
 use super::session_timeouts;
 use super::state::Shared;
 use crate::aws::tags;
-use crate::aws::{Group, GroupSpec, SecurityGroups};
+use crate::aws::{Clients, Group, GroupSpec, SecurityGroups};
 use crate::rules::{self, AppliedRule, Rule, RuleSetName};
 use crate::rules::{annotate, keep_descriptions, with_known_ids};
 
@@ -112,7 +113,7 @@ impl Resource for FirewallResource {
         plan_arguments(&mut state, &config);
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
         state.region = match &config.region {
-            Value::Null => self.state.default_region().await.map_or(Value::Unknown, Value::Value),
+            Value::Null => self.state.region().await.map_or(Value::Unknown, Value::Value),
             configured => configured.clone(),
         };
         state.id = Value::Unknown;
@@ -358,7 +359,7 @@ impl Resource for FirewallResource {
     }
 
     async fn generate_config<'a>(&self, _diags: &mut Diagnostics, state: Self::State<'a>) -> Option<Self::State<'a>> {
-        let provider_region = self.state.default_region().await;
+        let provider_region = self.state.region().await;
         Some(generated_config(&state, provider_region.as_deref()))
     }
 
@@ -375,35 +376,103 @@ impl Resource for FirewallResource {
             }
         };
         let clients = self.state.clients_or_report(diags, region.as_deref()).await?;
-        let deadline = Instant::now() + operation_timeouts::DEFAULT_CREATE;
-        let (group, applied) = match SecurityGroups::new(&clients).read(&id, deadline).await {
-            Ok(Some(found)) => found,
-            Ok(None) => {
-                error(
-                    diags,
-                    "Cannot import a security group that does not exist",
-                    format!(
-                        "There is no security group {id} in {} for these credentials.",
-                        clients.region
-                    ),
-                    AttributePath::root(),
-                );
-                return None;
-            }
-            Err(err) => {
-                aws_error(diags, &err);
-                return None;
-            }
-        };
-        let rules: Vec<Rule> = applied.iter().map(|a| a.rule.clone()).collect();
-        let inferred = rules::infer(&rules);
-        let mut state = import::imported_state(&inferred);
-        state.tags = Value::Null;
+        let not_found = format!(
+            "There is no security group {id} in {} for these credentials.",
+            clients.region
+        );
+        let (group, applied) = read_for_import(diags, &clients, &id, not_found).await?;
         let default_tags = self.state.settings().default_tags;
-        let mut state = refreshed(state, &group, applied, &default_tags);
-        state.region = Value::Value(clients.region.clone());
-        Some((state, Value::Value(true)))
+        Some((
+            imported(&group, applied, &default_tags, &clients.region),
+            Value::Value(true),
+        ))
     }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(firewall_identity::identity_schema())
+    }
+
+    /// From the state alone (no AWS call); none before the group exists, or
+    /// before Terraform configured the provider (a move).
+    async fn identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: &Self::State<'a>,
+        _known: Option<RawValue>,
+    ) -> Option<RawValue> {
+        let provider_region = match &state.region {
+            Value::Value(_) => None,
+            _ => self.state.region().await,
+        };
+        let identity = firewall_identity::identity_of(state, provider_region.as_deref())?;
+        RawValue::serialize(diags, &identity)
+    }
+
+    /// `import { identity = { id = "sg-..." } }`: checked before any AWS
+    /// call, then as an import by id (the same inference of rule sets).
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let identity: FirewallIdentity = identity.deserialize(diags)?;
+        let request = firewall_identity::checked_import(diags, &identity)?;
+        let clients = self.state.clients_or_report(diags, request.region.as_deref()).await?;
+        let not_found = firewall_identity::not_found_detail(&request, &clients.region);
+        let (group, applied) = read_for_import(diags, &clients, &request.id, not_found).await?;
+        firewall_identity::check_owner(diags, &request, &group.owner_id)?;
+        let default_tags = self.state.settings().default_tags;
+        Some((
+            imported(&group, applied, &default_tags, &clients.region),
+            Value::Value(true),
+        ))
+    }
+}
+
+/// Reads the group an import names; `None`, with the error reported, when
+/// it cannot (`not_found` says where it was looked for).
+async fn read_for_import(
+    diags: &mut Diagnostics,
+    clients: &Clients,
+    id: &str,
+    not_found: String,
+) -> Option<(Group, Vec<AppliedRule>)> {
+    let deadline = Instant::now() + operation_timeouts::DEFAULT_CREATE;
+    match SecurityGroups::new(clients).read(id, deadline).await {
+        Ok(Some(found)) => Some(found),
+        Ok(None) => {
+            error(
+                diags,
+                "Cannot import a security group that does not exist",
+                not_found,
+                AttributePath::root(),
+            );
+            None
+        }
+        Err(err) => {
+            aws_error(diags, &err);
+            None
+        }
+    }
+}
+
+/// The state of a hand-made group brought under Terraform (an import by id
+/// or identity, or a group the list resource found): the arguments
+/// `rules::infer` finds in its rules, and everything a read in `region`
+/// fills in.
+pub fn imported(
+    group: &Group,
+    applied: Vec<AppliedRule>,
+    default_tags: &BTreeMap<String, String>,
+    region: &str,
+) -> FirewallState {
+    let rules: Vec<Rule> = applied.iter().map(|a| a.rule.clone()).collect();
+    let inferred = rules::infer(&rules);
+    let mut state = import::imported_state(&inferred);
+    state.tags = Value::Null;
+    let mut state = refreshed(state, group, applied, default_tags);
+    state.region = Value::Value(region.to_string());
+    state
 }
 
 impl FirewallResource {
@@ -430,7 +499,7 @@ impl FirewallResource {
             Value::Null if prior.region.is_null() => Value::Null,
             Value::Null => self
                 .state
-                .default_region()
+                .region()
                 .await
                 .map_or_else(|| prior.region.clone(), Value::Value),
             configured => configured.clone(),

@@ -5,6 +5,8 @@
 pub mod config;
 pub mod diagnostics;
 pub mod firewall_audit_data_source;
+pub mod firewall_identity;
+pub mod firewall_list_resource;
 pub mod firewall_resource;
 pub mod firewall_rules_data_source;
 pub mod firewall_schema;
@@ -21,7 +23,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
-use tf_provider::{Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tf_provider::{Diagnostics, DynamicDataSource, DynamicListResource, DynamicResource, Provider};
 
 use config::ProviderConfig;
 use state::Shared;
@@ -89,5 +91,18 @@ impl Provider for CumulocityProvider {
             }),
         );
         Some(sources)
+    }
+
+    /// `list "cumulocity_firewall"`, under the managed resource's name as
+    /// Terraform requires.
+    fn get_list_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        let mut lists: HashMap<String, Box<dyn DynamicListResource>> = HashMap::new();
+        lists.insert(
+            "firewall".to_string(),
+            Box::new(firewall_list_resource::FirewallListResource {
+                state: self.state.clone(),
+            }),
+        );
+        Some(lists)
     }
 }

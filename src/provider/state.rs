@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tf_provider::Diagnostics;
@@ -44,6 +45,9 @@ type Connected = Result<Arc<RegionClients>, AwsError>;
 #[derive(Default)]
 pub struct ProviderState {
     settings: RwLock<ProviderSettings>,
+    /// Whether Terraform configured the provider (it does not before a
+    /// move, which still asks for identities).
+    configured: AtomicBool,
     /// The provider's own Region (the block's `region`, else the SDK's).
     default: OnceCell<Connected>,
     /// Other Regions, by name, each built once.
@@ -73,6 +77,17 @@ impl ProviderState {
             Ok(mut shared) => *shared = settings,
             Err(poisoned) => *poisoned.into_inner() = settings,
         }
+        self.configured.store(true, Ordering::Release);
+    }
+
+    /// The Region the provider reaches (its clients'), without any AWS
+    /// call; `None` before Terraform configured the provider (the clients
+    /// would then be built from defaults, and kept) or when no Region is set.
+    pub async fn region(&self) -> Option<String> {
+        if !self.configured.load(Ordering::Acquire) {
+            return None;
+        }
+        self.clients().await.ok().map(|clients| clients.region.clone())
     }
 
     /// The clients of the provider's Region, built on first use (so that a
@@ -110,11 +125,6 @@ impl ProviderState {
         cell.get_or_init(|| async move { connect(&options).await.map(regional) })
             .await
             .clone()
-    }
-
-    /// The provider's Region, when one is set (no AWS call).
-    pub async fn default_region(&self) -> Option<String> {
-        self.clients().await.ok().map(|clients| clients.region.clone())
     }
 
     /// The clients of `region` (the provider's for `None`); `None`, with the

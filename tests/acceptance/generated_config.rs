@@ -28,7 +28,15 @@ fn generate_and_import(provider_region: &str, region: &str, id: &str) -> String 
     assert!(generate.success(), "{generate}");
     let generated = ws.read("generated.tf");
     assert!(!generated.contains("= null"), "no null lines:\n{generated}");
-    for computed in ["arn", "owner_id", "tags_all", "rules", "listener_timeouts", "name_prefix", " id "] {
+    for computed in [
+        "arn",
+        "owner_id",
+        "tags_all",
+        "rules",
+        "listener_timeouts",
+        "name_prefix",
+        " id ",
+    ] {
         assert!(
             !generated.contains(&format!("{computed} =")),
             "{computed} is not configuration:\n{generated}"
@@ -183,8 +191,10 @@ fn arguments_removed_from_the_configuration_are_removed_from_the_state() {
         "description",
     ] {
         assert!(
-            plan.stdout.lines().any(|l| l.trim_start().starts_with(&format!("- {dropped} "))
-                || (l.contains(&format!(" {dropped} ")) && l.contains("-> null"))),
+            plan.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("- {dropped} "))
+                    || (l.contains(&format!(" {dropped} ")) && l.contains("-> null"))),
             "{dropped} goes from the state:\n{plan}"
         );
     }
@@ -205,7 +215,10 @@ fn arguments_removed_from_the_configuration_are_removed_from_the_state() {
         assert!(values[null].is_null(), "{null}: {values:#}");
     }
     let extra = &values["extra_rule"][0];
-    assert!(extra["cidr_blocks"].is_null() && extra["description"].is_null(), "{extra:#}");
+    assert!(
+        extra["cidr_blocks"].is_null() && extra["description"].is_null(),
+        "{extra:#}"
+    );
     assert_eq!(extra["ipv6_cidr_blocks"], serde_json::json!(["2001:db8::/32"]));
     ws.destroy_ok();
 }

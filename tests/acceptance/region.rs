@@ -63,10 +63,7 @@ fn one_provider_block_manages_firewalls_in_two_regions() {
             && plan.stdout.contains("forces replacement"),
         "only the firewall that moves is replaced:\n{plan}"
     );
-    assert!(
-        plan.stdout.contains("1 to add, 0 to change, 1 to destroy"),
-        "{plan}"
-    );
+    assert!(plan.stdout.contains("1 to add, 0 to change, 1 to destroy"), "{plan}");
     ws.apply_ok();
     assert!(!emulator().group_exists(away, away_id), "the old group left {away}");
     ws.plan_no_changes();

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod list_groups;
 mod refresh_reads;
 mod security_groups;
 mod session_timeouts;

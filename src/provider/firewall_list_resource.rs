@@ -116,8 +116,9 @@ pub fn list_schema() -> Schema {
                     "region",
                     optional(
                         AttributeType::String,
-                        "The Region to list. For now it must be the provider's Region (or be left out, which \
-                         means the provider's Region).",
+                        "The Region to list, such as `eu-west-1`; the provider's Region when absent. Results \
+                         in another Region carry it in their identity and their `region`, so the generated \
+                         configuration names it.",
                     ),
                 ),
                 (

@@ -186,3 +186,85 @@ fn malformed_regions_are_errors_on_the_attribute_before_any_aws_call() {
     let state = ws.run(&["state", "list"]);
     assert!(!state.stdout.contains("cumulocity_firewall.x"), "{state}");
 }
+
+/// `import { identity = { id, region } }` (Terraform 1.12+): the identity's
+/// Region is where the group is read, and a malformed one is an error on
+/// `region` before any AWS call.
+#[test]
+fn an_identity_names_the_region_to_import_from() {
+    require_acceptance!();
+    require_terraform!(1, 12);
+    let (home, away) = (emulator().unique_region(), emulator().unique_region());
+    let vpc = emulator().create_vpc(away, "10.0.0.0/16");
+    let id = hand_made_group(away, &vpc, "c8y-by-identity", DNS_BY_HAND);
+    let before = emulator().describe_rules(away, &id).len();
+    let prelude = emulator().hcl_prelude(home);
+    let import_block = |region: &str| {
+        format!(
+            "import {{\n  to = cumulocity_firewall.imported\n  identity = {{\n    id     = \"{id}\"\n    region = \"{region}\"\n  }}\n}}\n"
+        )
+    };
+
+    let ws = Workspace::new(&format!("{prelude}{}", import_block("Frankfurt")));
+    let plan = ws.expect_error(&["plan", "-generate-config-out=generated.tf"]);
+    let error = plan.assert_one_error("Invalid identity region", "");
+    assert!(error.detail.contains("Frankfurt"), "{plan}");
+
+    let ws = Workspace::new(&format!("{prelude}{}", import_block(away)));
+    let generate = ws.run(&["plan", "-input=false", "-generate-config-out=generated.tf"]);
+    assert!(generate.success(), "{generate}");
+    let generated = ws.read("generated.tf");
+    assert!(generated.contains(&format!("\"{away}\"")), "{generated}");
+    let plan = ws.plan();
+    assert!(
+        plan.stdout.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{plan}\n{generated}"
+    );
+    ws.apply_ok();
+    ws.plan_no_changes();
+    let state = ws.show_json();
+    assert_eq!(
+        state["values"]["root_module"]["resources"][0]["values"]["region"],
+        serde_json::json!(away),
+        "{state:#}"
+    );
+    assert_eq!(emulator().describe_rules(away, &id).len(), before, "no rule changed");
+}
+
+/// `terraform query` (Terraform 1.14+) with `region` in the list block's
+/// `config`: lists that Region, and the generated configuration names it.
+#[test]
+fn a_query_lists_the_region_its_list_block_names() {
+    require_acceptance!();
+    require_terraform!(1, 14);
+    let (home, away) = (emulator().unique_region(), emulator().unique_region());
+    let vpc = emulator().create_vpc(away, "10.0.0.0/16");
+    let id = hand_made_group(away, &vpc, "c8y-queried", DNS_BY_HAND);
+    let before = emulator().describe_rules(away, &id).len();
+    let ws = Workspace::new(&emulator().hcl_prelude(home));
+    ws.write(
+        "find.tfquery.hcl",
+        &format!(
+            "list \"cumulocity_firewall\" \"away\" {{\n  provider         = cumulocity\n  include_resource = true\n\n  \
+             config {{\n    region = \"{away}\"\n    vpc_id = \"{vpc}\"\n  }}\n}}\n"
+        ),
+    );
+    let query = ws.run(&["query", "-generate-config-out=generated.tf"]);
+    assert!(query.success(), "{query}");
+    let generated = ws.read("generated.tf");
+    assert!(
+        generated.contains(&id) && generated.matches(&format!("\"{away}\"")).count() >= 2,
+        "the resource's region and the import's identity name the Region:\n{generated}"
+    );
+    assert!(!generated.contains("= null"), "{generated}");
+    let fmt = ws.run(&["fmt", "-check", "-diff", "generated.tf"]);
+    assert!(fmt.success(), "terraform fmt would change it:\n{fmt}\n{generated}");
+    let plan = ws.plan();
+    assert!(
+        plan.stdout.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{plan}\n{generated}"
+    );
+    ws.apply_ok();
+    ws.plan_no_changes();
+    assert_eq!(emulator().describe_rules(away, &id).len(), before, "no rule changed");
+}

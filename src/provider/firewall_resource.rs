@@ -168,6 +168,7 @@ impl Resource for FirewallResource {
         self.plan_session(diags, &config, &mut state).await;
         if private == Value::Value(true) {
             check_import_matches(diags, &config, &prior);
+            check_import_region(diags, &state.region, &prior);
         }
         // AWS cannot rename a group, move it or change its description.
         let mut replace = Vec::new();
@@ -580,6 +581,26 @@ fn check_import_matches(diags: &mut Diagnostics, config: &FirewallState, importe
                     imported.id.as_ref_option().map_or("The group", |id| id.as_str())
                 ),
                 AttributePath::new("vpc_id"),
+            );
+        }
+    }
+}
+
+/// Right after an import: the configuration must keep the group in the
+/// Region it was imported from (`planned`: the configuration's `region`, else
+/// the provider's), or the plan would replace the imported group.
+fn check_import_region(diags: &mut Diagnostics, planned: &Value<String>, imported: &FirewallState) {
+    if let (Value::Value(planned), Value::Value(actual)) = (planned, &imported.region) {
+        if planned != actual {
+            error(
+                diags,
+                "The imported group is in another Region",
+                format!(
+                    "{} is in {actual}, but this firewall would be in {planned} (its `region`, or the provider's \
+                     Region when it has none). Importing does not move a group: set region = \"{actual}\".",
+                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
+                ),
+                AttributePath::new("region"),
             );
         }
     }

@@ -131,6 +131,21 @@ fn imports_take_the_region_after_an_at_sign() {
         "{import}"
     );
     assert_eq!(emulator().describe_rules(away, &id).len(), before, "no rule changed");
+
+    // A configuration that leaves `region` out would put the firewall in the
+    // provider's Region: an error, not a replacement of the imported group.
+    let ws = Workspace::new(&format!(
+        "{prelude}{import_block}resource \"cumulocity_firewall\" \"imported\" {{\n  name = \"c8y-away\"\n  \
+         vpc_id = \"{vpc}\"\n  rule_sets = [\"dns\", \"ntp\"]\n  manage_rule_descriptions = false\n}}\n"
+    ));
+    let plan = ws.plan();
+    assert_eq!(plan.status, 1, "{plan}");
+    let error = plan.assert_one_error(
+        "The imported group is in another Region",
+        "cumulocity_firewall.imported",
+    );
+    assert!(error.detail.contains(away) && error.detail.contains(home), "{plan}");
+    assert!(emulator().group_exists(away, &id));
 }
 
 #[test]
@@ -267,4 +282,32 @@ fn a_query_lists_the_region_its_list_block_names() {
     ws.apply_ok();
     ws.plan_no_changes();
     assert_eq!(emulator().describe_rules(away, &id).len(), before, "no rule changed");
+}
+
+/// The refresh of firewalls in two Regions batches each Region's reads
+/// with that Region's clients: a handful of calls in each, never one per
+/// firewall, and never a group looked for in the other Region (which would
+/// read as gone and plan it again).
+#[test]
+fn refresh_reads_are_batched_per_region() {
+    require_acceptance!();
+    let (home, away) = (emulator().unique_region(), emulator().unique_region());
+    let mut hcl = emulator().hcl_prelude(home);
+    for i in 0..5 {
+        hcl.push_str(&firewall(&format!("home{i}"), None));
+        hcl.push_str(&firewall(&format!("away{i}"), Some(away)));
+    }
+    let ws = Workspace::new(&hcl);
+    ws.apply_ok();
+    let (since_home, since_away) = (emulator().start_recording_in(home), emulator().start_recording_in(away));
+    ws.plan_no_changes();
+    for (region, since) in [(home, since_home), (away, since_away)] {
+        let counts = emulator().action_counts_in_since(region, since);
+        let groups = counts.get("DescribeSecurityGroups").copied().unwrap_or(0);
+        assert!(
+            (1..5).contains(&groups),
+            "five firewalls in {region} refreshed with {groups} DescribeSecurityGroups: {counts:?}"
+        );
+    }
+    ws.destroy_ok();
 }

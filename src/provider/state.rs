@@ -147,3 +147,42 @@ fn regional(clients: Clients) -> Arc<RegionClients> {
         reads: GroupReads::default(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn configured(region: &str) -> ProviderState {
+        let state = ProviderState::default();
+        let mut settings = ProviderSettings::default();
+        settings.aws.region = Some(region.to_string());
+        settings.aws.ec2_endpoint = Some("http://127.0.0.1:9".to_string());
+        state.configure(settings);
+        state
+    }
+
+    #[tokio::test]
+    async fn clients_are_made_once_per_region_and_shared() {
+        let state = configured("eu-central-1");
+        let home = state.clients().await.expect("clients");
+        assert_eq!(home.region, "eu-central-1");
+        let named = state.clients_in(Some("eu-central-1")).await.expect("clients");
+        assert!(
+            Arc::ptr_eq(&home, &named),
+            "the provider's Region, named, is the provider's clients"
+        );
+        let away = state.clients_in(Some("eu-west-1")).await.expect("clients");
+        assert_eq!(away.region, "eu-west-1");
+        assert!(!Arc::ptr_eq(&home, &away));
+        let again = state.clients_in(Some("eu-west-1")).await.expect("clients");
+        assert!(Arc::ptr_eq(&away, &again), "made once, with its own reads");
+        let default = state.clients_in(None).await.expect("clients");
+        assert!(Arc::ptr_eq(&home, &default));
+        assert_eq!(state.region().await.as_deref(), Some("eu-central-1"));
+    }
+
+    #[tokio::test]
+    async fn no_region_before_the_provider_is_configured() {
+        assert_eq!(ProviderState::default().region().await, None);
+    }
+}

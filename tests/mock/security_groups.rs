@@ -59,23 +59,6 @@ fn with_ids(prefix: &str, rules: &[Rule]) -> Vec<(String, Rule)> {
         .collect()
 }
 
-/// The rules as `read`/`create` return them: rule sets are the provider's
-/// business, the aws layer leaves them empty.
-fn applied(rules: &[(String, Rule)]) -> Vec<AppliedRule> {
-    let mut applied: Vec<AppliedRule> = rules
-        .iter()
-        .map(|(id, rule)| AppliedRule {
-            id: id.clone(),
-            rule: Rule {
-                rule_sets: Default::default(),
-                ..rule.clone()
-            },
-        })
-        .collect();
-    applied.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
-    applied
-}
-
 fn of(direction: Direction, rules: &[Rule]) -> Vec<Rule> {
     rules.iter().filter(|r| r.key.direction == direction).cloned().collect()
 }

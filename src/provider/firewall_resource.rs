@@ -11,7 +11,10 @@
 //! checks, `diff`), `aws` does (`SecurityGroups`, with names and tags by
 //! `aws::tags`), and `session_timeouts` does the same for the listeners'
 //! and interfaces' idle timeouts. This file only translates between
-//! Terraform's values and those layers.
+//! Terraform's values and those layers (the conversions of tags,
+//! descriptions and rules are in `group_values`, the checks right after an
+//! import in `import`, the written configuration in `generated_config`).
+//! Each firewall talks to AWS with the clients of its own `region`.
 
 use std::collections::BTreeMap;
 
@@ -23,18 +26,20 @@ use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
 use super::firewall_identity::{self, FirewallIdentity};
-use super::firewall_schema::{
-    argument_problems, firewall_schema, plan_arguments, FirewallState, ManagedRuleObject, TagMap,
-};
+use super::firewall_schema::{argument_problems, firewall_schema, plan_arguments, FirewallState};
 use super::generated_config::generated_config;
+use super::group_values::{
+    annotated_objects, applied_rules, default_description, known_tags, merged_tags, own_tags, rule_objects, tag_map,
+    valid_rules,
+};
 use super::import;
 use super::operation_timeouts;
-use super::rule_args::{RuleArgsConfig, RuleObject};
+use super::rule_args::RuleArgsConfig;
 use super::session_timeouts;
 use super::state::Shared;
 use crate::aws::tags;
 use crate::aws::{Clients, Group, GroupSpec, SecurityGroups};
-use crate::rules::{self, AppliedRule, Rule, RuleSetName};
+use crate::rules::{self, AppliedRule, Rule};
 use crate::rules::{annotate, keep_descriptions, with_known_ids};
 
 /// `resource "cumulocity_firewall"`, registered by the provider.
@@ -167,8 +172,8 @@ impl Resource for FirewallResource {
         };
         self.plan_session(diags, &config, &mut state).await;
         if private == Value::Value(true) {
-            check_import_matches(diags, &config, &prior);
-            check_import_region(diags, &state.region, &prior);
+            import::check_import_matches(diags, &config, &prior);
+            import::check_import_region(diags, &state.region, &prior);
         }
         // AWS cannot rename a group, move it or change its description.
         let mut replace = Vec::new();
@@ -234,7 +239,7 @@ impl Resource for FirewallResource {
                         ),
                         AttributePath::root(),
                     );
-                    settle_session_values(&mut state);
+                    session_timeouts::settle_session_values(&mut state);
                 }
                 Some((state, private))
             }
@@ -254,7 +259,7 @@ impl Resource for FirewallResource {
                 );
                 let mut state = refreshed(planned, &group, failure.rules.unwrap_or_default(), &default_tags);
                 state.region = Value::Value(clients.region.clone());
-                settle_session_values(&mut state);
+                session_timeouts::settle_session_values(&mut state);
                 Some((state, private))
             }
         }
@@ -301,7 +306,7 @@ impl Resource for FirewallResource {
                     // plan shows what is still to do.
                     state.tags_all = prior.tags_all.clone();
                     state.rules = Value::Value(annotated_objects(failure.rules.unwrap_or(before), &desired));
-                    keep_prior_session_values(&mut state, &prior);
+                    session_timeouts::keep_prior_session_values(&mut state, &prior);
                     return Some((state, Value::Null));
                 }
             }
@@ -318,7 +323,7 @@ impl Resource for FirewallResource {
             session_timeouts::apply(&clients, &self.state.listener_kinds, &mut state, Some(&prior), deadline).await
         {
             aws_error(diags, &err);
-            keep_prior_session_values(&mut state, &prior);
+            session_timeouts::keep_prior_session_values(&mut state, &prior);
         }
         Some((state, Value::Null))
     }
@@ -566,105 +571,9 @@ fn refreshed(
     state
 }
 
-/// Right after an import: the configuration must describe the group that
-/// was imported, not move it (a different `vpc_id` would plan a new group
-/// and delete the imported one).
-fn check_import_matches(diags: &mut Diagnostics, config: &FirewallState, imported: &FirewallState) {
-    if let (Value::Value(configured), Value::Value(actual)) = (&config.vpc_id, &imported.vpc_id) {
-        if configured != actual {
-            error(
-                diags,
-                "The imported group is in another VPC",
-                format!(
-                    "{} is in {actual}, but the configuration says vpc_id = \"{configured}\". Importing does not \
-                     move a group: set vpc_id to \"{actual}\", or import the group that is in {configured}.",
-                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
-                ),
-                AttributePath::new("vpc_id"),
-            );
-        }
-    }
-}
-
-/// Right after an import: the configuration must keep the group in the
-/// Region it was imported from (`planned`: the configuration's `region`, else
-/// the provider's), or the plan would replace the imported group.
-fn check_import_region(diags: &mut Diagnostics, planned: &Value<String>, imported: &FirewallState) {
-    if let (Value::Value(planned), Value::Value(actual)) = (planned, &imported.region) {
-        if planned != actual {
-            error(
-                diags,
-                "The imported group is in another Region",
-                format!(
-                    "{} is in {actual}, but this firewall would be in {planned} (its `region`, or the provider's \
-                     Region when it has none). Importing does not move a group: set region = \"{actual}\".",
-                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
-                ),
-                AttributePath::new("region"),
-            );
-        }
-    }
-}
-
 /// `manage_rule_descriptions = false`: existing rules keep their descriptions.
 fn leaves_descriptions(config: &FirewallState) -> bool {
     config.manage_rule_descriptions == Value::Value(false)
-}
-
-/// After a failed update: the session values are what they were.
-fn keep_prior_session_values(state: &mut FirewallState, prior: &FirewallState) {
-    state.listener_timeouts = prior.listener_timeouts.clone();
-    state.target_network_interface_timeouts = prior.target_network_interface_timeouts.clone();
-    settle_session_values(state);
-}
-
-/// After a failed apply, Terraform needs known values: what is not known is
-/// recorded as empty, and the next refresh reads what AWS holds.
-fn settle_session_values(state: &mut FirewallState) {
-    if let Value::Value(map) = &mut state.listener_timeouts {
-        map.retain(|_, v| !v.is_unknown());
-    } else {
-        state.listener_timeouts = Value::Value(BTreeMap::new());
-    }
-    if !matches!(state.target_network_interface_timeouts, Value::Value(_)) {
-        state.target_network_interface_timeouts = Value::Value(BTreeMap::new());
-    }
-}
-
-/// The rules the arguments stand for, without reporting anything.
-fn valid_rules(args: &RuleArgsConfig) -> Option<Vec<Rule>> {
-    args.valid().map(|a| rules::expand(&a))
-}
-
-fn annotated_objects(mut applied: Vec<AppliedRule>, desired: &[Rule]) -> Vec<ManagedRuleObject> {
-    annotate(&mut applied, desired);
-    rule_objects(applied.into_iter().map(|a| (Some(a.id), a.rule)).collect())
-}
-
-fn rule_objects(rules: Vec<(Option<String>, Rule)>) -> Vec<ManagedRuleObject> {
-    rules
-        .into_iter()
-        .map(|(id, rule)| ManagedRuleObject {
-            id: id.map_or(Value::Unknown, Value::Value),
-            rule: RuleObject::from_rule(&rule),
-        })
-        .collect()
-}
-
-/// The rules a state records, with their ids.
-fn applied_rules(state: &FirewallState) -> Vec<AppliedRule> {
-    let Value::Value(objects) = &state.rules else {
-        return Vec::new();
-    };
-    objects
-        .iter()
-        .filter_map(|object| {
-            Some(AppliedRule {
-                id: object.id.as_ref_option()?.clone(),
-                rule: object.rule.to_rule()?,
-            })
-        })
-        .collect()
 }
 
 /// The group to create for a planned state: its name (or one chosen from
@@ -688,60 +597,5 @@ fn group_spec(planned: &FirewallState) -> GroupSpec {
             .unwrap_or_else(|| default_description(&planned.args)),
         vpc_id: planned.vpc_id.as_ref_option().cloned(),
         tags: known_tags(&planned.tags_all),
-    }
-}
-
-/// The description a group gets when the configuration gives none, from
-/// the rule sets it names (see `aws::tags::default_description`).
-fn default_description(args: &RuleArgsConfig) -> String {
-    let sets: Vec<RuleSetName> = match &args.rule_sets {
-        Value::Value(names) => names
-            .iter()
-            .filter_map(|n| n.as_ref_option().and_then(|n| RuleSetName::parse(n)))
-            .collect(),
-        _ => Vec::new(),
-    };
-    tags::default_description(&sets)
-}
-
-fn tag_map(tags: &BTreeMap<String, String>) -> TagMap {
-    Value::Value(tags.iter().map(|(k, v)| (k.clone(), Value::Value(v.clone()))).collect())
-}
-
-fn known_tags(tags: &TagMap) -> BTreeMap<String, String> {
-    match tags {
-        Value::Value(map) => map
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.as_ref_option()?.clone())))
-            .collect(),
-        _ => BTreeMap::new(),
-    }
-}
-
-/// `tags_all`: `default_tags` overlaid by `tags` (see `aws::tags::all_tags`);
-/// unknown while `tags` is.
-fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &TagMap) -> TagMap {
-    let defaults: BTreeMap<String, Value<String>> = default_tags
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-        .collect();
-    match tags {
-        Value::Unknown => Value::Unknown,
-        Value::Value(own) if own.values().any(Value::is_unknown) => Value::Unknown,
-        Value::Value(own) => Value::Value(tags::all_tags(&defaults, own)),
-        Value::Null => Value::Value(defaults),
-    }
-}
-
-/// `tags` after a read: the group's tags that are the resource's own (see
-/// `aws::tags::own_tags`); null when there are none and the configuration
-/// gave none.
-fn own_tags(actual: &BTreeMap<String, String>, default_tags: &BTreeMap<String, String>, prior: &TagMap) -> TagMap {
-    let configured = |k: &str| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
-    let own = tags::own_tags(actual, default_tags, configured);
-    if own.is_empty() && prior.is_null() {
-        Value::Null
-    } else {
-        tag_map(&own)
     }
 }

@@ -14,9 +14,8 @@
 use tf_provider::value::Value;
 
 use super::firewall_schema::FirewallState;
+use super::group_values::default_description;
 use super::rule_args::{ExtraRuleConfig, RuleArgsConfig};
-use crate::aws::tags;
-use crate::rules::RuleSetName;
 
 /// The configuration of the firewall `state` describes: `name`, `vpc_id`,
 /// `region` when it is not `provider_region`, `description` when it is not
@@ -86,18 +85,6 @@ fn extra_rule(block: &ExtraRuleConfig) -> ExtraRuleConfig {
     }
 }
 
-/// The description the provider gives a group with these rule sets.
-fn default_description(args: &RuleArgsConfig) -> String {
-    let sets: Vec<RuleSetName> = match &args.rule_sets {
-        Value::Value(names) => names
-            .iter()
-            .filter_map(|n| n.as_ref_option().and_then(|n| RuleSetName::parse(n)))
-            .collect(),
-        _ => Vec::new(),
-    };
-    tags::default_description(&sets)
-}
-
 /// A list argument, null when it is empty (an absent list means the same).
 fn non_empty<T: Clone>(list: &Value<Vec<T>>) -> Value<Vec<T>> {
     match list {
@@ -125,6 +112,8 @@ mod tests {
     use super::super::firewall_schema::firewall_schema;
     use super::super::values::known_list;
     use super::*;
+    use crate::aws::tags;
+    use crate::rules::RuleSetName;
 
     fn strings(items: &[&str]) -> Value<Vec<Value<String>>> {
         known_list(items.iter().map(|s| s.to_string()))

@@ -4,7 +4,9 @@
 //! and the next plan shows no changes.
 
 use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
+use super::diagnostics::error;
 use super::firewall_schema::{check_region, FirewallState};
 use super::rule_args::{ExtraRuleConfig, RuleArgsConfig};
 use super::values::known_list;
@@ -118,6 +120,46 @@ pub fn imported_state(inferred: &Inferred) -> FirewallState {
         listener_timeouts: Value::Value(Default::default()),
         target_network_interface_timeouts: Value::Value(Default::default()),
         ..FirewallState::default()
+    }
+}
+
+/// Right after an import: the configuration must describe the group that
+/// was imported, not move it (a different `vpc_id` would plan a new group
+/// and delete the imported one).
+pub fn check_import_matches(diags: &mut Diagnostics, config: &FirewallState, imported: &FirewallState) {
+    if let (Value::Value(configured), Value::Value(actual)) = (&config.vpc_id, &imported.vpc_id) {
+        if configured != actual {
+            error(
+                diags,
+                "The imported group is in another VPC",
+                format!(
+                    "{} is in {actual}, but the configuration says vpc_id = \"{configured}\". Importing does not \
+                     move a group: set vpc_id to \"{actual}\", or import the group that is in {configured}.",
+                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
+                ),
+                AttributePath::new("vpc_id"),
+            );
+        }
+    }
+}
+
+/// Right after an import: the configuration must keep the group in the
+/// Region it was imported from (`planned`: the configuration's `region`, else
+/// the provider's), or the plan would replace the imported group.
+pub fn check_import_region(diags: &mut Diagnostics, planned: &Value<String>, imported: &FirewallState) {
+    if let (Value::Value(planned), Value::Value(actual)) = (planned, &imported.region) {
+        if planned != actual {
+            error(
+                diags,
+                "The imported group is in another Region",
+                format!(
+                    "{} is in {actual}, but this firewall would be in {planned} (its `region`, or the provider's \
+                     Region when it has none). Importing does not move a group: set region = \"{actual}\".",
+                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
+                ),
+                AttributePath::new("region"),
+            );
+        }
     }
 }
 

@@ -116,8 +116,9 @@ pub fn list_schema() -> Schema {
                     "region",
                     optional(
                         AttributeType::String,
-                        "The Region to list. For now it must be the provider's Region (or be left out, which \
-                         means the provider's Region).",
+                        "The Region to list, such as `eu-west-1`; the provider's Region when absent. Results \
+                         in another Region carry it in their identity and their `region`, so the generated \
+                         configuration names it.",
                     ),
                 ),
                 (
@@ -414,26 +415,12 @@ impl ListResource for FirewallListResource {
         let Some(request) = checked_request(diags, &config, true) else {
             return Some(());
         };
-        let clients = self.state.clients_or_report(diags).await?;
-        if let Some(region) = &request.region {
-            if region != &clients.region {
-                error(
-                    diags,
-                    "Region not reachable",
-                    format!(
-                        "The list block asks for Region {region}, but this provider configuration reaches {}: for \
-                         now a listing is always in the provider's Region. Leave `region` out, or list with a \
-                         provider configured for {region} (`provider = cumulocity.<alias>`).",
-                        clients.region
-                    ),
-                    config_path("region"),
-                );
-                return Some(());
-            }
-        }
+        // A listing in another Region than the provider's uses that
+        // Region's clients, as a firewall there does.
+        let clients = self.state.clients_or_report(diags, request.region.as_deref()).await?;
         let default_tags = self.state.settings().default_tags;
         let deadline = Instant::now() + LIST_BUDGET;
-        let mut lister = GroupLister::new(clients, request.query);
+        let mut lister = GroupLister::new(&clients, request.query);
         while results.wants_more() {
             let want = usize::try_from(results.remaining()).unwrap_or(usize::MAX);
             let page = match lister.next_page(want, deadline).await {
@@ -449,7 +436,7 @@ impl ListResource for FirewallListResource {
                 // Inferring the arguments is the costly part: only when
                 // Terraform takes the resource.
                 let state = if results.include_resource() {
-                    imported(&group, rules, &default_tags)
+                    imported(&group, rules, &default_tags, &clients.region)
                 } else {
                     FirewallState {
                         id: Value::Value(group.id.clone()),
@@ -458,7 +445,7 @@ impl ListResource for FirewallListResource {
                         ..FirewallState::default()
                     }
                 };
-                let Some(identity) = identity_of(&state, &clients.region) else {
+                let Some(identity) = identity_of(&state, Some(&clients.region)) else {
                     continue;
                 };
                 let result = ListResult {

@@ -14,10 +14,11 @@ use tf_provider::{AttributePath, DataSource, Diagnostics};
 use tokio::time::Instant;
 
 use super::diagnostics::{aws_error, error, not_known_at_read, Report};
+use super::firewall_schema::check_region;
 use super::rule_args::{
     argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject, RULE_FIELDS_AFTER_RULE_SETS,
 };
-use super::schema_builder::{block, computed, required};
+use super::schema_builder::{block, computed, optional_with_default, required};
 use super::state::Shared;
 use crate::aws::SecurityGroups;
 use crate::rules::arg_names;
@@ -33,6 +34,8 @@ const READ_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 pub struct FirewallAuditState {
     /// `security_group_id`: the group to audit.
     pub security_group_id: Value<String>,
+    /// `region`: the group's Region; the provider's when absent.
+    pub region: Value<String>,
     /// The expected profile: the rule arguments, at the top level of the
     /// block.
     #[serde(flatten)]
@@ -105,10 +108,18 @@ impl DataSource for FirewallAuditDataSource {
             "security_group_id",
             required(
                 AttributeType::String,
-                "The id (`sg-...`) of the security group to audit, in the provider's Region. It need not be \
-                 managed by Terraform. A group that does not exist is an error.",
+                "The id (`sg-...`) of the security group to audit, in `region`. It need not be managed by \
+                 Terraform. A group that does not exist is an error.",
             ),
         )];
+        attributes.push((
+            "region",
+            optional_with_default(
+                AttributeType::String,
+                "The Region of the group, such as `eu-west-1`; the provider's Region when absent (the read \
+                 then sets it to that Region).",
+            ),
+        ));
         attributes.extend(argument_attributes());
         attributes.push((
             "compliant",
@@ -178,6 +189,7 @@ impl DataSource for FirewallAuditDataSource {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         check_group_id(diags, &config.security_group_id);
+        check_region_argument(diags, &config.region);
         config.args.checked(diags, Report::ErrorsOnly);
         Some(())
     }
@@ -189,14 +201,16 @@ impl DataSource for FirewallAuditDataSource {
         _provider_meta_state: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let id = check_group_id(diags, &config.security_group_id);
-        let (Some(id), Some(args)) = (id, config.args.checked(diags, Report::Everything)) else {
+        let region_ok = check_region_argument(diags, &config.region);
+        let (Some(id), Some(args), true) = (id, config.args.checked(diags, Report::Everything), region_ok) else {
             not_known_at_read(diags, "The arguments");
             return None;
         };
 
-        let clients = self.state.clients_or_report(diags).await?;
+        let region = config.region.as_ref_option().map(String::as_str);
+        let clients = self.state.clients_or_report(diags, region).await?;
         let deadline = Instant::now() + READ_TIMEOUT;
-        let applied = match SecurityGroups::new(clients).read(&id, deadline).await {
+        let applied = match SecurityGroups::new(&clients).read(&id, deadline).await {
             Ok(Some((_group, applied))) => applied,
             Ok(None) => {
                 error(
@@ -204,7 +218,7 @@ impl DataSource for FirewallAuditDataSource {
                     format!("Security group {id} not found"),
                     format!(
                         "There is no security group {id} in {} for these credentials, so it cannot be \
-                         audited. Check security_group_id and the provider's region.",
+                         audited. Check security_group_id and region.",
                         clients.region
                     ),
                     AttributePath::new("security_group_id"),
@@ -220,12 +234,28 @@ impl DataSource for FirewallAuditDataSource {
         let result = rules::audit(&args, &actual);
 
         let mut state = config;
+        state.region = Value::Value(clients.region.clone());
         state.args.fill_defaults();
         state.compliant = Value::Value(result.compliant());
         state.missing_rules = Value::Value(result.missing.iter().map(RuleObject::from_rule).collect());
         state.unexpected_rules = Value::Value(result.unexpected.iter().map(RuleObject::from_rule).collect());
         state.findings = Value::Value(result.findings.iter().map(FindingObject::from_finding).collect());
         Some(state)
+    }
+}
+
+/// Whether `region` is well-formed (or absent, or unknown); an error on the
+/// attribute when it is not.
+fn check_region_argument(diags: &mut Diagnostics, region: &Value<String>) -> bool {
+    let Value::Value(region) = region else {
+        return true;
+    };
+    match check_region(region) {
+        Ok(()) => true,
+        Err(detail) => {
+            error(diags, "Invalid region", detail, AttributePath::new("region"));
+            false
+        }
     }
 }
 

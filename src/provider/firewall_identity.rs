@@ -17,7 +17,7 @@ use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::diagnostics::error;
-use super::firewall_schema::FirewallState;
+use super::firewall_schema::{check_region, FirewallState};
 use crate::rules::arn::is_account_id;
 use crate::rules::parse::parse_security_group_id;
 
@@ -55,8 +55,7 @@ pub fn identity_schema() -> IdentitySchema {
                 "region".to_string(),
                 attribute(
                     IdentityImport::Optional,
-                    "The Region the group is in. Defaults to the provider's Region, which is the only one an \
-                     import can name for now.",
+                    "The Region the group is in, such as `eu-west-1`. Defaults to the provider's Region.",
                 ),
             ),
             (
@@ -71,22 +70,26 @@ pub fn identity_schema() -> IdentitySchema {
     }
 }
 
-/// The Region the firewall `state` describes is in. Every firewall is in
-/// its provider's Region (`provider_region`, the clients'), so this is it;
-/// it is the one place that decides, for identities, listings and imports.
-pub fn firewall_region(_state: &FirewallState, provider_region: &str) -> String {
-    provider_region.to_string()
+/// The Region the firewall `state` describes is in: its `region`, else
+/// (a state from before `region` existed) its provider's Region
+/// (`provider_region`, the clients'); `None` when neither is known. The one
+/// place that decides, for identities, listings and imports.
+pub fn firewall_region(state: &FirewallState, provider_region: Option<&str>) -> Option<String> {
+    match &state.region {
+        Value::Value(region) => Some(region.clone()),
+        _ => provider_region.map(str::to_string),
+    }
 }
 
-/// The identity of the group `state` describes; `None` while its id or its
-/// owner is not known (a firewall about to be created).
-pub fn identity_of(state: &FirewallState, provider_region: &str) -> Option<FirewallIdentity> {
+/// The identity of the group `state` describes; `None` while its id, its
+/// owner or its Region is not known (a firewall about to be created).
+pub fn identity_of(state: &FirewallState, provider_region: Option<&str>) -> Option<FirewallIdentity> {
     let id = state.id.as_ref_option()?;
     let account = state.owner_id.as_ref_option()?;
     Some(FirewallIdentity {
         account_id: Value::Value(account.clone()),
         id: Value::Value(id.clone()),
-        region: Value::Value(firewall_region(state, provider_region)),
+        region: Value::Value(firewall_region(state, provider_region)?),
     })
 }
 
@@ -97,17 +100,15 @@ pub struct ImportRequest {
     pub id: String,
     /// The account the identity names, if it names one.
     pub account_id: Option<String>,
+    /// The Region the identity names; the provider's when `None`.
+    pub region: Option<String>,
 }
 
 /// Checks an identity from an `import` block before any AWS call: `id` is
 /// given and is a group id, `account_id` (when given) is an account id, and
-/// `region` (when given) is `provider_region`, the only Region an import can
-/// reach. Every problem is reported on the attribute at fault.
-pub fn checked_import(
-    diags: &mut Diagnostics,
-    identity: &FirewallIdentity,
-    provider_region: &str,
-) -> Option<ImportRequest> {
+/// `region` (when given) is a Region name. Every problem is reported on the
+/// attribute at fault.
+pub fn checked_import(diags: &mut Diagnostics, identity: &FirewallIdentity) -> Option<ImportRequest> {
     let errors_before = diags.errors.len();
     let id = match &identity.id {
         Value::Value(id) => match parse_security_group_id(id) {
@@ -144,15 +145,14 @@ pub fn checked_import(
             );
         }
     }
-    if let Value::Value(region) = &identity.region {
-        if region != provider_region {
+    let region = identity.region.as_ref_option().cloned();
+    if let Some(region) = &region {
+        if let Err(detail) = check_region(region) {
             error(
                 diags,
-                "Identity in another Region",
+                "Invalid identity region",
                 format!(
-                    "The identity names Region {region}, but this provider configuration reaches {provider_region}. \
-                     Import with a provider configured for {region} (`provider = cumulocity.<alias>` in the import \
-                     block), or leave `region` out to import from {provider_region}."
+                    "{detail} The identity's `region` is the Region of the group; leave it out for the provider's."
                 ),
                 AttributePath::new("region"),
             );
@@ -161,6 +161,7 @@ pub fn checked_import(
     (diags.errors.len() == errors_before).then(|| ImportRequest {
         id: id.unwrap_or_default(),
         account_id,
+        region,
     })
 }
 
@@ -251,22 +252,35 @@ mod tests {
             Value::Value("123456789012".into()),
         );
         assert_eq!(
-            identity_of(&s, REGION),
+            identity_of(&s, Some(REGION)),
             Some(identity(
                 Some("sg-0123456789abcdef0"),
                 Some(REGION),
                 Some("123456789012")
-            ))
+            )),
+            "a state from before `region` existed is in the provider's Region"
         );
-        assert_eq!(firewall_region(&s, REGION), REGION);
+        assert_eq!(firewall_region(&s, Some(REGION)).as_deref(), Some(REGION));
+        assert_eq!(identity_of(&s, None), None, "no Region known, no identity");
+
+        let away = FirewallState {
+            region: Value::Value("eu-west-1".into()),
+            ..s
+        };
+        assert_eq!(firewall_region(&away, Some(REGION)).as_deref(), Some("eu-west-1"));
+        assert_eq!(
+            identity_of(&away, None).map(|i| i.region),
+            Some(Value::Value("eu-west-1".into())),
+            "the firewall's own Region wins, and needs no provider"
+        );
     }
 
     #[test]
     fn no_identity_before_the_group_exists() {
-        assert_eq!(identity_of(&state(Value::Unknown, Value::Unknown), REGION), None);
-        assert_eq!(identity_of(&state(Value::Null, Value::Null), REGION), None);
+        assert_eq!(identity_of(&state(Value::Unknown, Value::Unknown), Some(REGION)), None);
+        assert_eq!(identity_of(&state(Value::Null, Value::Null), Some(REGION)), None);
         let half = state(Value::Value("sg-0123456789abcdef0".into()), Value::Unknown);
-        assert_eq!(identity_of(&half, REGION), None);
+        assert_eq!(identity_of(&half, Some(REGION)), None);
     }
 
     #[test]
@@ -280,7 +294,7 @@ mod tests {
 
     fn errors(identity: &FirewallIdentity) -> Vec<(AttributePath, String)> {
         let mut diags = Diagnostics::default();
-        let checked = checked_import(&mut diags, identity, REGION);
+        let checked = checked_import(&mut diags, identity);
         assert_eq!(checked.is_some(), diags.errors.is_empty());
         diags
             .errors
@@ -294,18 +308,20 @@ mod tests {
         let mut diags = Diagnostics::default();
         let full = identity(Some("sg-12345678"), Some(REGION), Some("123456789012"));
         assert_eq!(
-            checked_import(&mut diags, &full, REGION),
+            checked_import(&mut diags, &full),
             Some(ImportRequest {
                 id: "sg-12345678".into(),
-                account_id: Some("123456789012".into())
+                account_id: Some("123456789012".into()),
+                region: Some(REGION.into()),
             })
         );
         let bare = identity(Some("sg-0123456789abcdef0"), None, None);
         assert_eq!(
-            checked_import(&mut diags, &bare, REGION),
+            checked_import(&mut diags, &bare),
             Some(ImportRequest {
                 id: "sg-0123456789abcdef0".into(),
-                account_id: None
+                account_id: None,
+                region: None,
             })
         );
         assert!(diags.errors.is_empty());
@@ -317,26 +333,27 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0], (AttributePath::new("id"), "Missing identity id".to_string()));
 
-        let found = errors(&identity(Some("vpc-12345678"), Some("eu-west-1"), Some("12345")));
+        let found = errors(&identity(Some("vpc-12345678"), Some("Frankfurt"), Some("12345")));
         let expected = [
             ("id", "Invalid identity id"),
             ("account_id", "Invalid identity account_id"),
-            ("region", "Identity in another Region"),
+            ("region", "Invalid identity region"),
         ]
         .map(|(path, summary)| (AttributePath::new(path), summary.to_string()));
         assert_eq!(found, expected);
     }
 
     #[test]
-    fn another_region_is_named_with_the_providers() {
+    fn another_region_is_imported_from_there() {
         let mut diags = Diagnostics::default();
-        checked_import(
-            &mut diags,
-            &identity(Some("sg-12345678"), Some("us-east-1"), None),
-            REGION,
+        let request = checked_import(&mut diags, &identity(Some("sg-12345678"), Some("us-east-1"), None));
+        assert!(diags.errors.is_empty());
+        assert_eq!(request.and_then(|r| r.region).as_deref(), Some("us-east-1"));
+        let found = errors(&identity(Some("sg-12345678"), Some(""), None));
+        assert_eq!(
+            found,
+            [(AttributePath::new("region"), "Invalid identity region".to_string())]
         );
-        let detail = diags.errors[0].detail.to_string();
-        assert!(detail.contains("us-east-1") && detail.contains(REGION), "{detail}");
     }
 
     #[test]
@@ -344,6 +361,7 @@ mod tests {
         let request = ImportRequest {
             id: "sg-12345678".into(),
             account_id: Some("111111111111".into()),
+            region: None,
         };
         let mut diags = Diagnostics::default();
         assert_eq!(check_owner(&mut diags, &request, "111111111111"), Some(()));

@@ -45,7 +45,7 @@ pub struct FirewallListConfig {
     pub group_ids: ValueList<Value<String>>,
     /// DescribeSecurityGroups filters, all of which a group must match.
     pub filter: ValueList<FilterConfig>,
-    /// The Region to list; for now the provider's.
+    /// The Region to list; the provider's when absent.
     pub region: Value<String>,
     /// Whether each VPC's `default` group is listed (default false).
     pub include_default_groups: Value<bool>,
@@ -113,8 +113,9 @@ pub fn list_schema() -> Schema {
                     "region",
                     optional(
                         AttributeType::String,
-                        "The Region to list. For now it must be the provider's Region (or be left out, which \
-                         means the provider's Region).",
+                        "The Region to list, such as `eu-west-1`; the provider's Region when absent. Results \
+                         in another Region carry it in their identity and their `region`, so the generated \
+                         configuration names it.",
                     ),
                 ),
                 (
@@ -411,26 +412,12 @@ impl ListResource for FirewallListResource {
         let Some(request) = checked_request(diags, &config, true) else {
             return Some(());
         };
-        let clients = self.state.clients_or_report(diags).await?;
-        if let Some(region) = &request.region {
-            if region != &clients.region {
-                error(
-                    diags,
-                    "Region not reachable",
-                    format!(
-                        "The list block asks for Region {region}, but this provider configuration reaches {}: for \
-                         now a listing is always in the provider's Region. Leave `region` out, or list with a \
-                         provider configured for {region} (`provider = cumulocity.<alias>`).",
-                        clients.region
-                    ),
-                    config_path("region"),
-                );
-                return Some(());
-            }
-        }
+        // A listing in another Region than the provider's uses that
+        // Region's clients, as a firewall there does.
+        let clients = self.state.clients_or_report(diags, request.region.as_deref()).await?;
         let default_tags = self.state.settings().default_tags;
         let deadline = Instant::now() + LIST_BUDGET;
-        let mut lister = GroupLister::new(clients, request.query);
+        let mut lister = GroupLister::new(&clients, request.query);
         while results.wants_more() {
             let want = usize::try_from(results.remaining()).unwrap_or(usize::MAX);
             let page = match lister.next_page(want, deadline).await {
@@ -446,7 +433,7 @@ impl ListResource for FirewallListResource {
                 // Inferring the arguments is the costly part: only when
                 // Terraform takes the resource.
                 let state = if results.include_resource() {
-                    imported(&group, rules, &default_tags)
+                    imported(&group, rules, &default_tags, &clients.region)
                 } else {
                     FirewallState {
                         id: Value::Value(group.id.clone()),
@@ -455,7 +442,7 @@ impl ListResource for FirewallListResource {
                         ..FirewallState::default()
                     }
                 };
-                let Some(identity) = identity_of(&state, &clients.region) else {
+                let Some(identity) = identity_of(&state, Some(&clients.region)) else {
                     continue;
                 };
                 let result = ListResult {

@@ -11,7 +11,10 @@
 //! checks, `diff`), `aws` does (`SecurityGroups`, with names and tags by
 //! `aws::tags`), and `session_timeouts` does the same for the listeners'
 //! and interfaces' idle timeouts. This file only translates between
-//! Terraform's values and those layers.
+//! Terraform's values and those layers (the conversions of tags,
+//! descriptions and rules are in `group_values`, the checks right after an
+//! import in `import`, the written configuration in `generated_config`).
+//! Each firewall talks to AWS with the clients of its own `region`.
 
 use std::collections::BTreeMap;
 
@@ -23,15 +26,20 @@ use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
 use super::firewall_identity::{self, FirewallIdentity};
-use super::firewall_schema::{argument_problems, firewall_schema, FirewallState, ManagedRuleObject, TagMap};
+use super::firewall_schema::{argument_problems, firewall_schema, plan_arguments, FirewallState};
+use super::generated_config::generated_config;
+use super::group_values::{
+    annotated_objects, applied_rules, default_description, known_tags, merged_tags, own_tags, rule_objects, tag_map,
+    valid_rules,
+};
 use super::import;
 use super::operation_timeouts;
-use super::rule_args::{RuleArgsConfig, RuleObject};
+use super::rule_args::RuleArgsConfig;
 use super::session_timeouts;
 use super::state::Shared;
 use crate::aws::tags;
 use crate::aws::{Clients, Group, GroupSpec, SecurityGroups};
-use crate::rules::{self, AppliedRule, Rule, RuleSetName};
+use crate::rules::{self, AppliedRule, Rule};
 use crate::rules::{annotate, keep_descriptions, with_known_ids};
 
 /// `resource "cumulocity_firewall"`, registered by the provider.
@@ -69,22 +77,24 @@ impl Resource for FirewallResource {
         let Value::Value(id) = state.id.clone() else {
             return Some((state, private));
         };
-        let Some(clients) = self.state.clients_or_report(diags).await else {
+        let Some(clients) = self.state.clients_or_report(diags, region_of(&state)).await else {
             return Some((state, private));
         };
         let deadline = Instant::now() + operation_timeouts::durations(&state.timeouts).0;
         // Reads that Terraform sends together go to AWS as one batch, or come
-        // from a snapshot of the VPC (see aws::GroupReads).
+        // from a snapshot of the VPC (see aws::GroupReads), per Region.
         let vpc = state.vpc_id.as_ref_option().map(String::as_str);
-        match self.state.reads.read(clients, &id, vpc, deadline).await {
+        match clients.reads.read(&clients, &id, vpc, deadline).await {
             // Deleted outside Terraform: dropping it from the state makes
             // the next plan create it again.
             Ok(None) => None,
             Ok(Some((group, applied))) => {
                 let default_tags = self.state.settings().default_tags;
                 let mut state = refreshed(state, &group, applied, &default_tags);
+                // A state written before `region` existed gets it here.
+                state.region = Value::Value(clients.region.clone());
                 if let Err(err) =
-                    session_timeouts::read(clients, &self.state.listener_kinds, &mut state, deadline).await
+                    session_timeouts::read(&clients, &self.state.listener_kinds, &mut state, deadline).await
                 {
                     aws_error(diags, &err);
                 }
@@ -105,7 +115,12 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let mut state = proposed;
+        plan_arguments(&mut state, &config);
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
+        state.region = match &config.region {
+            Value::Null => self.state.region().await.map_or(Value::Unknown, Value::Value),
+            configured => configured.clone(),
+        };
         state.id = Value::Unknown;
         state.arn = Value::Unknown;
         state.owner_id = Value::Unknown;
@@ -141,7 +156,9 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let mut state = proposed;
+        plan_arguments(&mut state, &config);
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
+        state.region = self.planned_region(&config, &prior).await;
         state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
         let before = applied_rules(&prior);
         state.rules = match desired {
@@ -155,7 +172,8 @@ impl Resource for FirewallResource {
         };
         self.plan_session(diags, &config, &mut state).await;
         if private == Value::Value(true) {
-            check_import_matches(diags, &config, &prior);
+            import::check_import_matches(diags, &config, &prior);
+            import::check_import_region(diags, &state.region, &prior);
         }
         // AWS cannot rename a group, move it or change its description.
         let mut replace = Vec::new();
@@ -167,6 +185,11 @@ impl Resource for FirewallResource {
             if !configured.is_null() && configured != before {
                 replace.push(AttributePath::new(name));
             }
+        }
+        // A group cannot move to another Region either; a state from before
+        // `region` existed (null) is in the provider's Region.
+        if !prior.region.is_null() && state.region != prior.region {
+            replace.push(AttributePath::new("region"));
         }
         if config.name_prefix != prior.name_prefix {
             replace.push(AttributePath::new("name_prefix"));
@@ -193,18 +216,19 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
-        let clients = self.state.clients_or_report(diags).await?;
+        let clients = self.state.clients_or_report(diags, region_of(&planned)).await?;
         let spec = group_spec(&planned);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         let default_tags = self.state.settings().default_tags;
-        match SecurityGroups::new(clients).create(&spec, &desired, deadline).await {
+        match SecurityGroups::new(&clients).create(&spec, &desired, deadline).await {
             Ok((group, applied)) => {
                 // Adopted after an interrupted apply, the group may be in a
                 // refresh snapshot of this process.
-                self.state.reads.forget(&group.id);
+                clients.reads.forget(&group.id);
                 let mut state = refreshed(planned, &group, applied, &default_tags);
+                state.region = Value::Value(clients.region.clone());
                 let cache = &self.state.listener_kinds;
-                if let Err(err) = session_timeouts::apply(clients, cache, &mut state, None, deadline).await {
+                if let Err(err) = session_timeouts::apply(&clients, cache, &mut state, None, deadline).await {
                     aws_error(diags, &err);
                     error(
                         diags,
@@ -215,14 +239,14 @@ impl Resource for FirewallResource {
                         ),
                         AttributePath::root(),
                     );
-                    settle_session_values(&mut state);
+                    session_timeouts::settle_session_values(&mut state);
                 }
                 Some((state, private))
             }
             Err(failure) => {
                 aws_error(diags, &failure.error);
                 let group = failure.group?;
-                self.state.reads.forget(&group.id);
+                clients.reads.forget(&group.id);
                 error(
                     diags,
                     "Security group created, but not completely",
@@ -234,7 +258,8 @@ impl Resource for FirewallResource {
                     AttributePath::root(),
                 );
                 let mut state = refreshed(planned, &group, failure.rules.unwrap_or_default(), &default_tags);
-                settle_session_values(&mut state);
+                state.region = Value::Value(clients.region.clone());
+                session_timeouts::settle_session_values(&mut state);
                 Some((state, private))
             }
         }
@@ -250,7 +275,7 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
-        let clients = self.state.clients_or_report(diags).await?;
+        let clients = self.state.clients_or_report(diags, region_of(&prior)).await?;
         let Value::Value(id) = prior.id.clone() else {
             error(
                 diags,
@@ -260,9 +285,9 @@ impl Resource for FirewallResource {
             );
             return None;
         };
-        let groups = SecurityGroups::new(clients);
+        let groups = SecurityGroups::new(&clients);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
-        self.state.reads.forget(&id);
+        clients.reads.forget(&id);
         let before = applied_rules(&prior);
         let mut desired = desired;
         if leaves_descriptions(&config) {
@@ -281,7 +306,7 @@ impl Resource for FirewallResource {
                     // plan shows what is still to do.
                     state.tags_all = prior.tags_all.clone();
                     state.rules = Value::Value(annotated_objects(failure.rules.unwrap_or(before), &desired));
-                    keep_prior_session_values(&mut state, &prior);
+                    session_timeouts::keep_prior_session_values(&mut state, &prior);
                     return Some((state, Value::Null));
                 }
             }
@@ -295,10 +320,10 @@ impl Resource for FirewallResource {
         }
         state.rules = Value::Value(annotated_objects(applied, &desired));
         if let Err(err) =
-            session_timeouts::apply(clients, &self.state.listener_kinds, &mut state, Some(&prior), deadline).await
+            session_timeouts::apply(&clients, &self.state.listener_kinds, &mut state, Some(&prior), deadline).await
         {
             aws_error(diags, &err);
-            keep_prior_session_values(&mut state, &prior);
+            session_timeouts::keep_prior_session_values(&mut state, &prior);
         }
         Some((state, Value::Null))
     }
@@ -313,24 +338,35 @@ impl Resource for FirewallResource {
         let Value::Value(id) = &state.id else {
             return Some(());
         };
-        let clients = self.state.clients_or_report(diags).await?;
+        let clients = self.state.clients_or_report(diags, region_of(&state)).await?;
         let revoke_first = match state.revoke_rules_on_delete {
             Value::Value(true) => applied_rules(&state),
             _ => Vec::new(),
         };
         let deadline = Instant::now() + operation_timeouts::durations(&state.timeouts).1;
-        self.state.reads.forget(id);
-        if let Err(err) = SecurityGroups::new(clients).delete(id, &revoke_first, deadline).await {
+        clients.reads.forget(id);
+        if let Err(err) = SecurityGroups::new(&clients).delete(id, &revoke_first, deadline).await {
             aws_error(diags, &err);
             return None;
         }
         // After the group is gone: a failure here keeps the resource in the
         // state, and the next destroy finds the group gone and tries again.
-        if let Err(err) = session_timeouts::restore_defaults(clients, &state, deadline).await {
+        if let Err(err) = session_timeouts::restore_defaults(&clients, &state, deadline).await {
             aws_error(diags, &err);
             return None;
         }
         Some(())
+    }
+
+    /// Terraform 1.14+ asks for the configuration of an imported or listed
+    /// firewall: only the arguments that carry meaning (`generated_config`).
+    fn generates_config(&self) -> bool {
+        true
+    }
+
+    async fn generate_config<'a>(&self, _diags: &mut Diagnostics, state: Self::State<'a>) -> Option<Self::State<'a>> {
+        let provider_region = self.state.region().await;
+        Some(generated_config(&state, provider_region.as_deref()))
     }
 
     async fn import<'a>(
@@ -338,23 +374,24 @@ impl Resource for FirewallResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        if let Err(detail) = crate::rules::parse::parse_security_group_id(&id) {
-            error(
-                diags,
-                "Invalid import id",
-                format!("{detail} Import takes the id of the security group."),
-                AttributePath::root(),
-            );
-            return None;
-        }
-        let clients = self.state.clients_or_report(diags).await?;
+        let (id, region) = match import::parse_import_id(&id) {
+            Ok(parsed) => parsed,
+            Err(detail) => {
+                error(diags, "Invalid import id", detail, AttributePath::root());
+                return None;
+            }
+        };
+        let clients = self.state.clients_or_report(diags, region.as_deref()).await?;
         let not_found = format!(
             "There is no security group {id} in {} for these credentials.",
             clients.region
         );
-        let (group, applied) = read_for_import(diags, clients, &id, not_found).await?;
+        let (group, applied) = read_for_import(diags, &clients, &id, not_found).await?;
         let default_tags = self.state.settings().default_tags;
-        Some((imported(&group, applied, &default_tags), Value::Value(true)))
+        Some((
+            imported(&group, applied, &default_tags, &clients.region),
+            Value::Value(true),
+        ))
     }
 
     fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
@@ -369,8 +406,11 @@ impl Resource for FirewallResource {
         state: &Self::State<'a>,
         _known: Option<RawValue>,
     ) -> Option<RawValue> {
-        let region = self.state.region().await?;
-        let identity = firewall_identity::identity_of(state, &region)?;
+        let provider_region = match &state.region {
+            Value::Value(_) => None,
+            _ => self.state.region().await,
+        };
+        let identity = firewall_identity::identity_of(state, provider_region.as_deref())?;
         RawValue::serialize(diags, &identity)
     }
 
@@ -382,14 +422,16 @@ impl Resource for FirewallResource {
         identity: RawValue,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let identity: FirewallIdentity = identity.deserialize(diags)?;
-        let clients = self.state.clients_or_report(diags).await?;
-        let region = firewall_identity::firewall_region(&FirewallState::default(), &clients.region);
-        let request = firewall_identity::checked_import(diags, &identity, &region)?;
-        let not_found = firewall_identity::not_found_detail(&request, &region);
-        let (group, applied) = read_for_import(diags, clients, &request.id, not_found).await?;
+        let request = firewall_identity::checked_import(diags, &identity)?;
+        let clients = self.state.clients_or_report(diags, request.region.as_deref()).await?;
+        let not_found = firewall_identity::not_found_detail(&request, &clients.region);
+        let (group, applied) = read_for_import(diags, &clients, &request.id, not_found).await?;
         firewall_identity::check_owner(diags, &request, &group.owner_id)?;
         let default_tags = self.state.settings().default_tags;
-        Some((imported(&group, applied, &default_tags), Value::Value(true)))
+        Some((
+            imported(&group, applied, &default_tags, &clients.region),
+            Value::Value(true),
+        ))
     }
 }
 
@@ -422,13 +464,21 @@ async fn read_for_import(
 
 /// The state of a hand-made group brought under Terraform (an import by id
 /// or identity, or a group the list resource found): the arguments
-/// `rules::infer` finds in its rules, and everything a read fills in.
-pub fn imported(group: &Group, applied: Vec<AppliedRule>, default_tags: &BTreeMap<String, String>) -> FirewallState {
+/// `rules::infer` finds in its rules, and everything a read in `region`
+/// fills in.
+pub fn imported(
+    group: &Group,
+    applied: Vec<AppliedRule>,
+    default_tags: &BTreeMap<String, String>,
+    region: &str,
+) -> FirewallState {
     let rules: Vec<Rule> = applied.iter().map(|a| a.rule.clone()).collect();
     let inferred = rules::infer(&rules);
     let mut state = import::imported_state(&inferred);
     state.tags = Value::Null;
-    refreshed(state, group, applied, default_tags)
+    let mut state = refreshed(state, group, applied, default_tags);
+    state.region = Value::Value(region.to_string());
+    state
 }
 
 impl FirewallResource {
@@ -446,19 +496,46 @@ impl FirewallResource {
         quota.is_empty().then_some(desired)
     }
 
+    /// The planned `region` of an existing firewall: the configuration's,
+    /// else the provider's Region (a firewall whose provider moved to
+    /// another Region is replaced there, as in hashicorp/aws); a state from
+    /// before `region` existed keeps null until its next refresh fills it.
+    async fn planned_region(&self, config: &FirewallState, prior: &FirewallState) -> Value<String> {
+        match &config.region {
+            Value::Null if prior.region.is_null() => Value::Null,
+            Value::Null => self
+                .state
+                .region()
+                .await
+                .map_or_else(|| prior.region.clone(), Value::Value),
+            configured => configured.clone(),
+        }
+    }
+
     /// The session-timeout part of a plan. Listener kinds come from AWS when
     /// the provider can ask (one DescribeListeners and one
     /// DescribeLoadBalancers, once per provider process), else from the ARNs.
     async fn plan_session(&self, diags: &mut Diagnostics, config: &FirewallState, state: &mut FirewallState) {
         if let Value::Value(arns) = &config.load_balancer_listener_arns {
             let arns: Option<Vec<String>> = arns.iter().map(|a| a.as_ref_option().cloned()).collect();
-            if let (Some(arns), Ok(clients)) = (arns.filter(|a| !a.is_empty()), self.state.clients().await) {
+            let arns = arns.filter(|a| !a.is_empty());
+            let clients = match &arns {
+                Some(_) if !state.region.is_unknown() => self.state.clients_in(region_of(state)).await.ok(),
+                _ => None,
+            };
+            if let (Some(arns), Some(clients)) = (arns, clients) {
                 let deadline = Instant::now() + std::time::Duration::from_secs(60);
-                session_timeouts::learn_kinds(clients, &self.state.listener_kinds, &arns, deadline).await;
+                session_timeouts::learn_kinds(&clients, &self.state.listener_kinds, &arns, deadline).await;
             }
         }
         session_timeouts::plan(diags, config, state, &self.state.listener_kinds);
     }
+}
+
+/// The Region a state or plan names; `None` for the provider's (a state
+/// from before `region` existed).
+fn region_of(state: &FirewallState) -> Option<&str> {
+    state.region.as_ref_option().map(String::as_str)
 }
 
 fn report_own_problems(diags: &mut Diagnostics, config: &FirewallState) {
@@ -494,85 +571,9 @@ fn refreshed(
     state
 }
 
-/// Right after an import: the configuration must describe the group that
-/// was imported, not move it (a different `vpc_id` would plan a new group
-/// and delete the imported one).
-fn check_import_matches(diags: &mut Diagnostics, config: &FirewallState, imported: &FirewallState) {
-    if let (Value::Value(configured), Value::Value(actual)) = (&config.vpc_id, &imported.vpc_id) {
-        if configured != actual {
-            error(
-                diags,
-                "The imported group is in another VPC",
-                format!(
-                    "{} is in {actual}, but the configuration says vpc_id = \"{configured}\". Importing does not \
-                     move a group: set vpc_id to \"{actual}\", or import the group that is in {configured}.",
-                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
-                ),
-                AttributePath::new("vpc_id"),
-            );
-        }
-    }
-}
-
 /// `manage_rule_descriptions = false`: existing rules keep their descriptions.
 fn leaves_descriptions(config: &FirewallState) -> bool {
     config.manage_rule_descriptions == Value::Value(false)
-}
-
-/// After a failed update: the session values are what they were.
-fn keep_prior_session_values(state: &mut FirewallState, prior: &FirewallState) {
-    state.listener_timeouts = prior.listener_timeouts.clone();
-    state.target_network_interface_timeouts = prior.target_network_interface_timeouts.clone();
-    settle_session_values(state);
-}
-
-/// After a failed apply, Terraform needs known values: what is not known is
-/// recorded as empty, and the next refresh reads what AWS holds.
-fn settle_session_values(state: &mut FirewallState) {
-    if let Value::Value(map) = &mut state.listener_timeouts {
-        map.retain(|_, v| !v.is_unknown());
-    } else {
-        state.listener_timeouts = Value::Value(BTreeMap::new());
-    }
-    if !matches!(state.target_network_interface_timeouts, Value::Value(_)) {
-        state.target_network_interface_timeouts = Value::Value(BTreeMap::new());
-    }
-}
-
-/// The rules the arguments stand for, without reporting anything.
-fn valid_rules(args: &RuleArgsConfig) -> Option<Vec<Rule>> {
-    args.valid().map(|a| rules::expand(&a))
-}
-
-fn annotated_objects(mut applied: Vec<AppliedRule>, desired: &[Rule]) -> Vec<ManagedRuleObject> {
-    annotate(&mut applied, desired);
-    rule_objects(applied.into_iter().map(|a| (Some(a.id), a.rule)).collect())
-}
-
-fn rule_objects(rules: Vec<(Option<String>, Rule)>) -> Vec<ManagedRuleObject> {
-    rules
-        .into_iter()
-        .map(|(id, rule)| ManagedRuleObject {
-            id: id.map_or(Value::Unknown, Value::Value),
-            rule: RuleObject::from_rule(&rule),
-        })
-        .collect()
-}
-
-/// The rules a state records, with their ids.
-fn applied_rules(state: &FirewallState) -> Vec<AppliedRule> {
-    let Value::Value(objects) = &state.rules else {
-        return Vec::new();
-    };
-    objects
-        .iter()
-        .filter_map(|object| {
-            Some(AppliedRule {
-                id: object.id.as_ref_option()?.clone(),
-                rule: object.rule.to_rule()?,
-            })
-        })
-        .collect()
 }
 
 /// The group to create for a planned state: its name (or one chosen from
@@ -596,60 +597,5 @@ fn group_spec(planned: &FirewallState) -> GroupSpec {
             .unwrap_or_else(|| default_description(&planned.args)),
         vpc_id: planned.vpc_id.as_ref_option().cloned(),
         tags: known_tags(&planned.tags_all),
-    }
-}
-
-/// The description a group gets when the configuration gives none, from
-/// the rule sets it names (see `aws::tags::default_description`).
-fn default_description(args: &RuleArgsConfig) -> String {
-    let sets: Vec<RuleSetName> = match &args.rule_sets {
-        Value::Value(names) => names
-            .iter()
-            .filter_map(|n| n.as_ref_option().and_then(|n| RuleSetName::parse(n)))
-            .collect(),
-        _ => Vec::new(),
-    };
-    tags::default_description(&sets)
-}
-
-fn tag_map(tags: &BTreeMap<String, String>) -> TagMap {
-    Value::Value(tags.iter().map(|(k, v)| (k.clone(), Value::Value(v.clone()))).collect())
-}
-
-fn known_tags(tags: &TagMap) -> BTreeMap<String, String> {
-    match tags {
-        Value::Value(map) => map
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.as_ref_option()?.clone())))
-            .collect(),
-        _ => BTreeMap::new(),
-    }
-}
-
-/// `tags_all`: `default_tags` overlaid by `tags` (see `aws::tags::all_tags`);
-/// unknown while `tags` is.
-fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &TagMap) -> TagMap {
-    let defaults: BTreeMap<String, Value<String>> = default_tags
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-        .collect();
-    match tags {
-        Value::Unknown => Value::Unknown,
-        Value::Value(own) if own.values().any(Value::is_unknown) => Value::Unknown,
-        Value::Value(own) => Value::Value(tags::all_tags(&defaults, own)),
-        Value::Null => Value::Value(defaults),
-    }
-}
-
-/// `tags` after a read: the group's tags that are the resource's own (see
-/// `aws::tags::own_tags`); null when there are none and the configuration
-/// gave none.
-fn own_tags(actual: &BTreeMap<String, String>, default_tags: &BTreeMap<String, String>, prior: &TagMap) -> TagMap {
-    let configured = |k: &str| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
-    let own = tags::own_tags(actual, default_tags, configured);
-    if own.is_empty() && prior.is_null() {
-        Value::Null
-    } else {
-        tag_map(&own)
     }
 }

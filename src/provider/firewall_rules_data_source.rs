@@ -58,7 +58,8 @@ impl DataSource for FirewallRulesDataSource {
             block: block(
                 "Expands the documented Cumulocity firewall rule sets into the exact list of security \
                  group rules, as `cumulocity_firewall` would create them. Makes no AWS call and needs no \
-                 credentials: use it to review a rule set, or to feed other tools.",
+                 credentials: use it to review a rule set, or to feed other tools. It has no `region`: the \
+                 rules are the same in every Region.",
                 attributes,
                 vec![(arg_names::EXTRA_RULE, extra_rule_block())],
             ),

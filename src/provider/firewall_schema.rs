@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::schema::{AttributeConstraint, AttributeType, Block, NestedBlock, Schema};
 use tf_provider::value::{Value, ValueList};
 
+use super::config::is_region_name;
 use super::operation_timeouts::{timeouts_block, TimeoutsConfig};
 use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
@@ -54,6 +55,8 @@ pub struct FirewallState {
     pub description: Value<String>,
     /// `vpc_id`.
     pub vpc_id: Value<String>,
+    /// `region`.
+    pub region: Value<String>,
     /// `tags`.
     pub tags: TagMap,
     /// `tags_all`.
@@ -134,6 +137,15 @@ pub fn firewall_schema() -> Schema {
             optional_with_default(
                 AttributeType::String,
                 "The VPC of the group; the Region's default VPC when absent. Changing it creates a new group.",
+            ),
+        ),
+        (
+            "region",
+            optional_with_default(
+                AttributeType::String,
+                "The AWS Region of the group, such as `eu-west-1`; the provider's Region when absent, so that \
+                 one provider block manages firewalls in several Regions. Changing it creates a new group in \
+                 the new Region.",
             ),
         ),
         ("tags", optional(string_map(), "Tags of the group.")),
@@ -238,7 +250,7 @@ pub fn firewall_schema() -> Schema {
             ),
         ),
     ]);
-    Schema {
+    let mut schema = Schema {
         version: 1,
         block: block(
             "An AWS security group holding exactly the rules of the documented Cumulocity rule sets \
@@ -254,7 +266,47 @@ pub fn firewall_schema() -> Schema {
                 ("timeouts", timeouts_block()),
             ],
         ),
+    };
+    computed_when_absent(&mut schema.block);
+    schema
+}
+
+/// Makes every optional argument of the resource, and of its `extra_rule`
+/// blocks, optional *and computed*, without changing what a plan holds: the
+/// plan sets each of them from the configuration (`plan_arguments`), as
+/// Terraform does for an argument that is only optional.
+///
+/// Why: Terraform 1.14+ writes the configuration the provider generates
+/// (`-generate-config-out`) leaving out only the null attributes that are
+/// computed; a null attribute that is only optional is written `name = null`.
+/// Older Terraform's own generator leaves them out for the same reason.
+fn computed_when_absent(block: &mut Block) {
+    for attribute in block.attributes.values_mut() {
+        if attribute.constraint == AttributeConstraint::Optional {
+            attribute.constraint = AttributeConstraint::OptionalComputed;
+        }
     }
+    if let Some(NestedBlock::List(extra)) = block.blocks.get_mut(arg_names::EXTRA_RULE) {
+        computed_when_absent(extra);
+    }
+}
+
+/// The planned values of the arguments `computed_when_absent` made
+/// computed: the configuration's, as they were when they were only optional
+/// (Terraform proposes the prior state's value for a computed argument the
+/// configuration leaves out; the plan must not keep it).
+pub fn plan_arguments(state: &mut FirewallState, config: &FirewallState) {
+    state.args.ssh_cidr_blocks = config.args.ssh_cidr_blocks.clone();
+    state.args.node_security_group_ids = config.args.node_security_group_ids.clone();
+    state.args.extra_rule = config.args.extra_rule.clone();
+    state.name_prefix = config.name_prefix.clone();
+    state.tags = config.tags.clone();
+    state.revoke_rules_on_delete = config.revoke_rules_on_delete;
+    state.manage_rule_descriptions = config.manage_rule_descriptions;
+    state.session_timeout_seconds = config.session_timeout_seconds;
+    state.session_timeout_policy = config.session_timeout_policy.clone();
+    state.load_balancer_listener_arns = config.load_balancer_listener_arns.clone();
+    state.target_network_interface_ids = config.target_network_interface_ids.clone();
 }
 
 fn rule_object_with_id() -> AttributeType {
@@ -298,6 +350,11 @@ pub fn argument_problems(state: &FirewallState) -> Vec<(AttrPath, String, String
             ));
         }
     }
+    if let Value::Value(region) = &state.region {
+        if let Err(detail) = check_region(region) {
+            problems.push((AttrPath::attr("region"), "Invalid region".to_string(), detail));
+        }
+    }
     if let Value::Value(tags) = &state.tags {
         for key in tags.keys() {
             if let Err(detail) = check_tag_key(key) {
@@ -332,6 +389,17 @@ fn check_group_name(name: &str, max: usize) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A Region name, as the provider block's `region` takes it.
+pub fn check_region(region: &str) -> Result<(), String> {
+    if is_region_name(region) {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{region}\" is not an AWS Region name; Regions look like \"eu-central-1\"."
+        ))
+    }
 }
 
 fn is_vpc_id(text: &str) -> bool {

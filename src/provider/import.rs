@@ -4,12 +4,33 @@
 //! and the next plan shows no changes.
 
 use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::firewall_schema::FirewallState;
+use super::diagnostics::error;
+use super::firewall_schema::{check_region, FirewallState};
 use super::rule_args::{ExtraRuleConfig, RuleArgsConfig};
 use super::values::known_list;
 use crate::rules::arg_names;
+use crate::rules::parse::parse_security_group_id;
 use crate::rules::{ExtraRule, Inferred, Protocol, RuleSetName};
+
+/// An import id: `sg-...`, or `sg-...@eu-west-1` for a group in another
+/// Region than the provider's (as hashicorp/aws takes them). Returns the
+/// group id and the Region, if named; the error says what is wrong in
+/// words for the user, before any AWS call.
+pub fn parse_import_id(text: &str) -> Result<(String, Option<String>), String> {
+    const FORMS: &str = "Import takes the id of the security group, `sg-0123456789abcdef0`, or the id and \
+                         its Region, `sg-0123456789abcdef0@eu-west-1`.";
+    let (id, region) = match text.split_once('@') {
+        Some((id, region)) => (id, Some(region)),
+        None => (text, None),
+    };
+    let id = parse_security_group_id(id).map_err(|detail| format!("{detail} {FORMS}"))?;
+    if let Some(region) = region {
+        check_region(region).map_err(|detail| format!("The Region after \"@\" is wrong: {detail} {FORMS}"))?;
+    }
+    Ok((id, region.map(str::to_string)))
+}
 
 /// The configuration arguments of an inferred firewall. Lists that keep
 /// their defaults, or that no chosen rule set uses, stay absent.
@@ -99,5 +120,77 @@ pub fn imported_state(inferred: &Inferred) -> FirewallState {
         listener_timeouts: Value::Value(Default::default()),
         target_network_interface_timeouts: Value::Value(Default::default()),
         ..FirewallState::default()
+    }
+}
+
+/// Right after an import: the configuration must describe the group that
+/// was imported, not move it (a different `vpc_id` would plan a new group
+/// and delete the imported one).
+pub fn check_import_matches(diags: &mut Diagnostics, config: &FirewallState, imported: &FirewallState) {
+    if let (Value::Value(configured), Value::Value(actual)) = (&config.vpc_id, &imported.vpc_id) {
+        if configured != actual {
+            error(
+                diags,
+                "The imported group is in another VPC",
+                format!(
+                    "{} is in {actual}, but the configuration says vpc_id = \"{configured}\". Importing does not \
+                     move a group: set vpc_id to \"{actual}\", or import the group that is in {configured}.",
+                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
+                ),
+                AttributePath::new("vpc_id"),
+            );
+        }
+    }
+}
+
+/// Right after an import: the configuration must keep the group in the
+/// Region it was imported from (`planned`: the configuration's `region`, else
+/// the provider's), or the plan would replace the imported group.
+pub fn check_import_region(diags: &mut Diagnostics, planned: &Value<String>, imported: &FirewallState) {
+    if let (Value::Value(planned), Value::Value(actual)) = (planned, &imported.region) {
+        if planned != actual {
+            error(
+                diags,
+                "The imported group is in another Region",
+                format!(
+                    "{} is in {actual}, but this firewall would be in {planned} (its `region`, or the provider's \
+                     Region when it has none). Importing does not move a group: set region = \"{actual}\".",
+                    imported.id.as_ref_option().map_or("The group", |id| id.as_str())
+                ),
+                AttributePath::new("region"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_ids_name_a_group_and_perhaps_its_region() {
+        assert_eq!(
+            parse_import_id("sg-0123456789abcdef0"),
+            Ok(("sg-0123456789abcdef0".to_string(), None))
+        );
+        assert_eq!(
+            parse_import_id("sg-12345678@eu-west-1"),
+            Ok(("sg-12345678".to_string(), Some("eu-west-1".to_string())))
+        );
+    }
+
+    #[test]
+    fn malformed_import_ids_say_what_is_wrong_and_the_forms() {
+        for (bad, says) in [
+            ("vpc-12345678", "sg-"),
+            ("sg-12345678@", "Region"),
+            ("sg-12345678@Frankfurt", "\"Frankfurt\" is not an AWS Region name"),
+            ("sg-12345678@eu-west-1@x", "Region"),
+            ("@eu-west-1", "sg-"),
+        ] {
+            let detail = parse_import_id(bad).unwrap_err();
+            assert!(detail.contains(says), "{bad}: {detail}");
+            assert!(detail.contains("sg-0123456789abcdef0@eu-west-1"), "{bad}: {detail}");
+        }
     }
 }

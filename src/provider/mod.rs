@@ -10,6 +10,8 @@ pub mod firewall_list_resource;
 pub mod firewall_resource;
 pub mod firewall_rules_data_source;
 pub mod firewall_schema;
+pub mod generated_config;
+pub mod group_values;
 pub mod import;
 pub mod operation_timeouts;
 pub mod rule_args;

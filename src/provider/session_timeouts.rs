@@ -405,6 +405,26 @@ fn record(state: &FirewallState) -> SessionRecord {
     }
 }
 
+/// After a failed update: the session values are what they were.
+pub fn keep_prior_session_values(state: &mut FirewallState, prior: &FirewallState) {
+    state.listener_timeouts = prior.listener_timeouts.clone();
+    state.target_network_interface_timeouts = prior.target_network_interface_timeouts.clone();
+    settle_session_values(state);
+}
+
+/// After a failed apply, Terraform needs known values: what is not known is
+/// recorded as empty, and the next refresh reads what AWS holds.
+pub fn settle_session_values(state: &mut FirewallState) {
+    if let Value::Value(map) = &mut state.listener_timeouts {
+        map.retain(|_, v| !v.is_unknown());
+    } else {
+        state.listener_timeouts = Value::Value(BTreeMap::new());
+    }
+    if !matches!(state.target_network_interface_timeouts, Value::Value(_)) {
+        state.target_network_interface_timeouts = Value::Value(BTreeMap::new());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,11 +3,15 @@
 //!
 //! Terraform creates resources and data sources before it configures the
 //! provider, so they hold this shared state and read it when they run. AWS
-//! clients are built on first use, once, so that a plan with only the data
-//! source never looks for credentials.
+//! clients are built on first use, once per Region, so that a plan with only
+//! the data source never looks for credentials, and every firewall of a
+//! Region shares its clients and its coalesced refresh reads
+//! (`aws::GroupReads`): a batch or a VPC snapshot never mixes Regions.
 
+use std::collections::HashMap;
+use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tf_provider::Diagnostics;
 use tokio::sync::OnceCell;
@@ -15,6 +19,26 @@ use tokio::sync::OnceCell;
 use super::config::ProviderSettings;
 use super::diagnostics::aws_error;
 use crate::aws::{connect, AwsError, Clients, GroupReads};
+
+/// The AWS clients of one Region and the refresh reads that go through
+/// them. Dereferences to the clients.
+pub struct RegionClients {
+    /// The clients; `clients.region` is the Region.
+    pub clients: Clients,
+    /// Serves the firewall reads of a refresh in this Region with few AWS
+    /// calls.
+    pub reads: GroupReads,
+}
+
+impl Deref for RegionClients {
+    type Target = Clients;
+
+    fn deref(&self) -> &Clients {
+        &self.clients
+    }
+}
+
+type Connected = Result<Arc<RegionClients>, AwsError>;
 
 /// One provider configuration's runtime state, shared by its resources and
 /// data sources (not to be confused with Terraform's state of a resource).
@@ -24,11 +48,13 @@ pub struct ProviderState {
     /// Whether Terraform configured the provider (it does not before a
     /// move, which still asks for identities).
     configured: AtomicBool,
-    clients: OnceCell<Result<Clients, AwsError>>,
-    /// Listener kinds learned from AWS by this provider process.
+    /// The provider's own Region (the block's `region`, else the SDK's).
+    default: OnceCell<Connected>,
+    /// Other Regions, by name, each built once.
+    others: Mutex<HashMap<String, Arc<OnceCell<Connected>>>>,
+    /// Listener kinds learned from AWS by this provider process (by ARN,
+    /// which names the Region).
     pub listener_kinds: super::session_timeouts::KindCache,
-    /// Serves the firewall reads of a refresh with few AWS calls.
-    pub reads: GroupReads,
 }
 
 /// How resources and data sources hold the provider's runtime state.
@@ -64,26 +90,99 @@ impl ProviderState {
         self.clients().await.ok().map(|clients| clients.region.clone())
     }
 
-    /// The AWS clients, built on first use (so that a plan with only the
-    /// data source never looks for credentials) and kept.
-    pub async fn clients(&self) -> Result<&Clients, AwsError> {
+    /// The clients of the provider's Region, built on first use (so that a
+    /// plan with only the data source never looks for credentials) and kept.
+    pub async fn clients(&self) -> Connected {
         let options = self.settings().aws;
-        self.clients
-            .get_or_init(|| async move { connect(&options).await })
+        self.default
+            .get_or_init(|| async move { connect(&options).await.map(regional) })
             .await
-            .as_ref()
-            .map_err(Clone::clone)
+            .clone()
     }
 
-    /// The AWS clients; `None`, with the failure reported, when they cannot
-    /// be built (no credentials or no Region, say).
-    pub async fn clients_or_report(&self, diags: &mut Diagnostics) -> Option<&Clients> {
-        match self.clients().await {
+    /// The clients of `region`, or of the provider's Region for `None`:
+    /// built once per Region (the provider's Region named explicitly gets
+    /// the provider's clients) and shared.
+    pub async fn clients_in(&self, region: Option<&str>) -> Connected {
+        let default = self.clients().await;
+        let Some(region) = region else {
+            return default;
+        };
+        if let Ok(clients) = &default {
+            if clients.region == region {
+                return default;
+            }
+        }
+        let cell = {
+            let mut others = match self.others.lock() {
+                Ok(others) => others,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            others.entry(region.to_string()).or_default().clone()
+        };
+        let mut options = self.settings().aws;
+        options.region = Some(region.to_string());
+        cell.get_or_init(|| async move { connect(&options).await.map(regional) })
+            .await
+            .clone()
+    }
+
+    /// The clients of `region` (the provider's for `None`); `None`, with the
+    /// failure reported, when they cannot be built (no credentials or no
+    /// Region, say).
+    pub async fn clients_or_report(&self, diags: &mut Diagnostics, region: Option<&str>) -> Option<Arc<RegionClients>> {
+        match self.clients_in(region).await {
             Ok(clients) => Some(clients),
             Err(err) => {
                 aws_error(diags, &err);
                 None
             }
         }
+    }
+}
+
+fn regional(clients: Clients) -> Arc<RegionClients> {
+    Arc::new(RegionClients {
+        clients,
+        reads: GroupReads::default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn configured(region: &str) -> ProviderState {
+        let state = ProviderState::default();
+        let mut settings = ProviderSettings::default();
+        settings.aws.region = Some(region.to_string());
+        settings.aws.ec2_endpoint = Some("http://127.0.0.1:9".to_string());
+        state.configure(settings);
+        state
+    }
+
+    #[tokio::test]
+    async fn clients_are_made_once_per_region_and_shared() {
+        let state = configured("eu-central-1");
+        let home = state.clients().await.expect("clients");
+        assert_eq!(home.region, "eu-central-1");
+        let named = state.clients_in(Some("eu-central-1")).await.expect("clients");
+        assert!(
+            Arc::ptr_eq(&home, &named),
+            "the provider's Region, named, is the provider's clients"
+        );
+        let away = state.clients_in(Some("eu-west-1")).await.expect("clients");
+        assert_eq!(away.region, "eu-west-1");
+        assert!(!Arc::ptr_eq(&home, &away));
+        let again = state.clients_in(Some("eu-west-1")).await.expect("clients");
+        assert!(Arc::ptr_eq(&away, &again), "made once, with its own reads");
+        let default = state.clients_in(None).await.expect("clients");
+        assert!(Arc::ptr_eq(&home, &default));
+        assert_eq!(state.region().await.as_deref(), Some("eu-central-1"));
+    }
+
+    #[tokio::test]
+    async fn no_region_before_the_provider_is_configured() {
+        assert_eq!(ProviderState::default().region().await, None);
     }
 }

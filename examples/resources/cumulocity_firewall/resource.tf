@@ -48,3 +48,12 @@ resource "cumulocity_firewall" "node" {
     create_before_destroy = true
   }
 }
+
+# The standby installation's edge, in another Region, from the same provider
+# block: `region` defaults to the provider's; changing it replaces the group.
+resource "cumulocity_firewall" "edge_standby" {
+  name      = "c8y-edge"
+  region    = "eu-west-1"
+  vpc_id    = "vpc-0fedcba9876543210"
+  rule_sets = ["external"]
+}

@@ -1,0 +1,109 @@
+//! A security group's tags, description and rules as Terraform values of
+//! `cumulocity_firewall`: the conversions between the resource's state and
+//! what `aws` and `rules` hold, by the naming and tag policy of `aws::tags`.
+
+use std::collections::BTreeMap;
+
+use tf_provider::value::Value;
+
+use super::firewall_schema::{FirewallState, ManagedRuleObject, TagMap};
+use super::rule_args::{RuleArgsConfig, RuleObject};
+use crate::aws::tags;
+use crate::rules::{self, annotate, AppliedRule, Rule, RuleSetName};
+
+/// The description a group gets when the configuration gives none, from
+/// the rule sets it names (see `aws::tags::default_description`).
+pub fn default_description(args: &RuleArgsConfig) -> String {
+    let sets: Vec<RuleSetName> = match &args.rule_sets {
+        Value::Value(names) => names
+            .iter()
+            .filter_map(|n| n.as_ref_option().and_then(|n| RuleSetName::parse(n)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    tags::default_description(&sets)
+}
+
+/// The rules the arguments stand for, without reporting anything.
+pub fn valid_rules(args: &RuleArgsConfig) -> Option<Vec<Rule>> {
+    args.valid().map(|a| rules::expand(&a))
+}
+
+/// The objects of `applied`, annotated with the rule sets of `desired`
+/// that ask for each rule.
+pub fn annotated_objects(mut applied: Vec<AppliedRule>, desired: &[Rule]) -> Vec<ManagedRuleObject> {
+    annotate(&mut applied, desired);
+    rule_objects(applied.into_iter().map(|a| (Some(a.id), a.rule)).collect())
+}
+
+/// The `rules` objects of these rules and their ids (unknown for a rule
+/// not created yet).
+pub fn rule_objects(rules: Vec<(Option<String>, Rule)>) -> Vec<ManagedRuleObject> {
+    rules
+        .into_iter()
+        .map(|(id, rule)| ManagedRuleObject {
+            id: id.map_or(Value::Unknown, Value::Value),
+            rule: RuleObject::from_rule(&rule),
+        })
+        .collect()
+}
+
+/// The rules a state records, with their ids.
+pub fn applied_rules(state: &FirewallState) -> Vec<AppliedRule> {
+    let Value::Value(objects) = &state.rules else {
+        return Vec::new();
+    };
+    objects
+        .iter()
+        .filter_map(|object| {
+            Some(AppliedRule {
+                id: object.id.as_ref_option()?.clone(),
+                rule: object.rule.to_rule()?,
+            })
+        })
+        .collect()
+}
+
+/// A map of tags as Terraform values.
+pub fn tag_map(tags: &BTreeMap<String, String>) -> TagMap {
+    Value::Value(tags.iter().map(|(k, v)| (k.clone(), Value::Value(v.clone()))).collect())
+}
+
+/// The tags whose values are known.
+pub fn known_tags(tags: &TagMap) -> BTreeMap<String, String> {
+    match tags {
+        Value::Value(map) => map
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_ref_option()?.clone())))
+            .collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// `tags_all`: `default_tags` overlaid by `tags` (see `aws::tags::all_tags`);
+/// unknown while `tags` is.
+pub fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &TagMap) -> TagMap {
+    let defaults: BTreeMap<String, Value<String>> = default_tags
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+        .collect();
+    match tags {
+        Value::Unknown => Value::Unknown,
+        Value::Value(own) if own.values().any(Value::is_unknown) => Value::Unknown,
+        Value::Value(own) => Value::Value(tags::all_tags(&defaults, own)),
+        Value::Null => Value::Value(defaults),
+    }
+}
+
+/// `tags` after a read: the group's tags that are the resource's own (see
+/// `aws::tags::own_tags`); null when there are none and the configuration
+/// gave none.
+pub fn own_tags(actual: &BTreeMap<String, String>, default_tags: &BTreeMap<String, String>, prior: &TagMap) -> TagMap {
+    let configured = |k: &str| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
+    let own = tags::own_tags(actual, default_tags, configured);
+    if own.is_empty() && prior.is_null() {
+        Value::Null
+    } else {
+        tag_map(&own)
+    }
+}

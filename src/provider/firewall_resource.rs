@@ -18,10 +18,11 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, MoveSource, Resource};
 use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
+use super::firewall_move;
 use super::firewall_schema::{argument_problems, firewall_schema, FirewallState, ManagedRuleObject, TagMap};
 use super::import;
 use super::operation_timeouts;
@@ -42,8 +43,9 @@ pub struct FirewallResource {
 #[async_trait]
 impl Resource for FirewallResource {
     type State<'a> = FirewallState;
-    /// `true` right after an import, until the first apply: a plan then
-    /// checks that the configuration describes the group that was imported.
+    /// `true` right after an import or a `moved` block, until the first
+    /// apply: a plan then checks that the configuration describes the group
+    /// that was imported.
     type PrivateState<'a> = Value<bool>;
     type ProviderMetaState<'a> = ValueEmpty;
 
@@ -373,6 +375,18 @@ impl Resource for FirewallResource {
         state.tags = Value::Null;
         let default_tags = self.state.settings().default_tags;
         Some((refreshed(state, &group, applied, &default_tags), Value::Value(true)))
+    }
+
+    /// `moved` from hashicorp/aws's `aws_security_group` (see
+    /// `firewall_move`): pure, since Terraform does not configure the
+    /// provider for it; the refresh that follows reads the rules' ids.
+    async fn move_state<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = firewall_move::moved_state(diags, &source)?;
+        Some((state, Value::Value(true)))
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod diagnostics;
 pub mod firewall_audit_data_source;
+pub mod firewall_move;
 pub mod firewall_resource;
 pub mod firewall_rules_data_source;
 pub mod firewall_schema;

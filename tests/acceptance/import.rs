@@ -9,7 +9,7 @@ use crate::support::Workspace;
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, UserIdGroupPair};
 
 /// A rule to authorize by hand: (ingress?, protocol, from, to, peer, description).
-type HandRule<'a> = (bool, &'a str, i32, i32, &'a str, Option<&'a str>);
+pub(crate) type HandRule<'a> = (bool, &'a str, i32, i32, &'a str, Option<&'a str>);
 
 fn permission(rule: &HandRule, own: &str) -> IpPermission {
     let (_, protocol, from, to, peer, description) = *rule;
@@ -47,7 +47,7 @@ fn permission(rule: &HandRule, own: &str) -> IpPermission {
 
 /// Creates a group by hand, as someone following the firewall document in
 /// the console would: the default egress rule revoked, then rule by rule.
-fn hand_made_group(region: &str, vpc: &str, name: &str, rules: &[HandRule]) -> String {
+pub(crate) fn hand_made_group(region: &str, vpc: &str, name: &str, rules: &[HandRule]) -> String {
     let ec2 = emulator().ec2(region);
     let emu = emulator();
     let id = emu

@@ -22,6 +22,7 @@ mod firewall_audit;
 mod harness_smoke;
 mod iam_policy;
 mod import;
+mod migrate;
 mod provider_credentials;
 mod release;
 mod resource_firewall;

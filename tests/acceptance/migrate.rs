@@ -508,6 +508,41 @@ fn three_groups_move_from_hashicorp_aws_without_touching_a_rule() {
     ws.apply_ok();
     assert_eq!(emu.describe_rules(region, &edge).len(), held[0], "the rule is back");
     ws.plan_no_changes();
+
+    // The way back starts with a removed block: the firewall is forgotten,
+    // the group stays as it is (an import block for aws_security_group,
+    // hashicorp/aws's own, is the other half).
+    let firewalls = ws.read("firewalls.tf");
+    let start = firewalls
+        .find("resource \"cumulocity_firewall\" \"edge\" {")
+        .expect("the edge firewall's block");
+    let end = start + firewalls[start..].find("\n}\n").expect("the end of the block") + 3;
+    ws.write("firewalls.tf", &format!("{}{}", &firewalls[..start], &firewalls[end..]));
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}removed {{\n  from = cumulocity_firewall.edge\n  lifecycle {{\n    destroy = false\n  }}\n}}\n",
+            emu.hcl_prelude(region)
+        ),
+    );
+    let since = emu.start_recording_in(region);
+    let forget = ws.apply_ok();
+    assert!(forget.stdout.contains("0 added, 0 changed, 0 destroyed"), "{forget}");
+    assert_eq!(
+        modifying(&emu.action_counts_in_since(region, since)),
+        Vec::<String>::new(),
+        "forgetting changes nothing in AWS"
+    );
+    assert_eq!(
+        emu.describe_rules(region, &edge).len(),
+        held[0],
+        "the group keeps its rules"
+    );
+    let list = ws.run(&["state", "list"]);
+    assert!(
+        !list.stdout.contains("cumulocity_firewall.edge") && list.stdout.contains("cumulocity_firewall.node"),
+        "{list}"
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@ use super::diagnostics::error;
 use super::schema_builder::{block, optional, sensitive, string_map};
 use crate::aws::{AssumeRole, AwsOptions, Secret, StaticCredentials};
 use crate::rules::arn::is_role_arn;
-use crate::rules::values::whole_number_in;
+use crate::rules::parse::whole_number_in;
 use crate::rules::DEFAULT_MAX_RULES_PER_DIRECTION;
 
 /// The provider block as Terraform sends it.

@@ -21,7 +21,7 @@ use super::schema_builder::{block, computed, required};
 use super::state::Shared;
 use crate::aws::SecurityGroups;
 use crate::rules::arg_names;
-use crate::rules::{self, values::parse_security_group_id, Finding, Rule};
+use crate::rules::{self, parse::parse_security_group_id, Finding, Rule};
 
 /// How long the two reads (DescribeSecurityGroups and
 /// DescribeSecurityGroupRules, retries included) may take together.

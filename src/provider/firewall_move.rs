@@ -21,7 +21,7 @@ use super::firewall_schema::{FirewallState, ManagedRuleObject, TagMap};
 use super::import;
 use super::operation_timeouts::TimeoutsConfig;
 use super::rule_args::RuleObject;
-use crate::rules::values::{parse_ipv4_cidr, parse_ipv6_cidr, parse_prefix_list_id, parse_security_group_id};
+use crate::rules::parse::{parse_ipv4_cidr, parse_ipv6_cidr, parse_prefix_list_id, parse_security_group_id};
 use crate::rules::{self, Direction, InlineRule, Protocol, Rule};
 
 /// The resource type a firewall can be moved from.

@@ -31,8 +31,8 @@ use super::session_timeouts;
 use super::state::Shared;
 use crate::aws::tags;
 use crate::aws::{Group, GroupSpec, SecurityGroups};
-use crate::rules::diff::{annotate, keep_descriptions, with_known_ids};
 use crate::rules::{self, AppliedRule, Rule, RuleSetName};
+use crate::rules::{annotate, keep_descriptions, with_known_ids};
 
 /// `resource "cumulocity_firewall"`, registered by the provider.
 pub struct FirewallResource {
@@ -339,7 +339,7 @@ impl Resource for FirewallResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        if let Err(detail) = crate::rules::values::parse_security_group_id(&id) {
+        if let Err(detail) = crate::rules::parse::parse_security_group_id(&id) {
             error(
                 diags,
                 "Invalid import id",

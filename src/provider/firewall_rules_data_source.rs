@@ -12,7 +12,7 @@ use super::rule_args::{argument_attributes, extra_rule_block, rules_attribute, R
 use super::schema_builder::{block, computed};
 use super::state::Shared;
 use crate::rules::arg_names;
-use crate::rules::{self, expand::count, Direction};
+use crate::rules::{self, count, Direction};
 
 /// The configuration and state of `data "cumulocity_firewall_rules"`: the
 /// rule arguments and what they expand to.

@@ -11,7 +11,7 @@ use super::operation_timeouts::{timeouts_block, TimeoutsConfig};
 use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
 use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
 use crate::rules::arg_names;
-use crate::rules::values;
+use crate::rules::parse;
 use crate::rules::AttrPath;
 
 /// A map of tags as Terraform sends it.
@@ -285,7 +285,7 @@ pub fn argument_problems(state: &FirewallState) -> Vec<(AttrPath, String, String
         }
     }
     if let Value::Value(text) = &state.description {
-        if let Err(detail) = values::check_description(text) {
+        if let Err(detail) = parse::check_description(text) {
             problems.push((AttrPath::attr("description"), "Invalid description".to_string(), detail));
         }
     }
@@ -324,18 +324,18 @@ fn check_group_name(name: &str, max: usize) -> Result<(), String> {
         ));
     }
     // AWS takes the same characters in group names as in rule descriptions.
-    if let Some(bad) = name.chars().find(|c| !values::is_description_char(*c)) {
+    if let Some(bad) = name.chars().find(|c| !parse::is_description_char(*c)) {
         return Err(format!(
             "The name contains {bad:?}, which AWS does not allow in security group names. Allowed: letters, \
              digits, spaces and {}",
-            values::DESCRIPTION_EXTRA_CHARS
+            parse::DESCRIPTION_EXTRA_CHARS
         ));
     }
     Ok(())
 }
 
 fn is_vpc_id(text: &str) -> bool {
-    values::parse_ec2_id(text, "vpc", "VPC").is_ok()
+    parse::parse_ec2_id(text, "vpc", "VPC").is_ok()
 }
 
 fn check_tag_key(key: &str) -> Result<(), String> {

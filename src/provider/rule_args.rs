@@ -16,8 +16,8 @@ use super::schema_builder::{block, computed, optional, optional_with_default, re
 use super::values::{known_list, maybe, maybe_list, optional as optional_value};
 use crate::rules::arg_names::{self, extra_rule as extra};
 use crate::rules::{
-    self, args, Direction, ExtraRuleInput, FirewallArgs, FirewallInput, Maybe, Peer, Protocol, Rule, RuleKey,
-    RuleSetName,
+    self, default_egress_cidr_blocks, default_ingress_cidr_blocks, Direction, ExtraRuleInput, FirewallArgs,
+    FirewallInput, Maybe, Peer, Protocol, Rule, RuleKey, RuleSetName,
 };
 
 /// The rule arguments as Terraform sends them.
@@ -105,10 +105,10 @@ impl RuleArgsConfig {
     pub fn fill_defaults(&mut self) {
         let strings = |blocks: Vec<ipnet::Ipv4Net>| known_list(blocks.iter().map(|n| n.to_string()));
         if self.ingress_cidr_blocks.is_null() {
-            self.ingress_cidr_blocks = strings(args::default_ingress_cidr_blocks());
+            self.ingress_cidr_blocks = strings(default_ingress_cidr_blocks());
         }
         if self.egress_cidr_blocks.is_null() {
-            self.egress_cidr_blocks = strings(args::default_egress_cidr_blocks());
+            self.egress_cidr_blocks = strings(default_egress_cidr_blocks());
         }
         for list in [&mut self.ingress_ipv6_cidr_blocks, &mut self.egress_ipv6_cidr_blocks] {
             if list.is_null() {
@@ -417,7 +417,7 @@ mod tests {
     fn rule_object_struct_and_type_name_the_same_fields() {
         let rule = crate::rules::expand(&crate::rules::FirewallArgs {
             rule_sets: [RuleSetName::Dns].into(),
-            egress_cidr_blocks: args::default_egress_cidr_blocks(),
+            egress_cidr_blocks: default_egress_cidr_blocks(),
             ..Default::default()
         });
         let object = RuleObject::from_rule(&rule[0]);
@@ -428,9 +428,9 @@ mod tests {
     fn rule_objects_convert_back_to_the_same_rule() {
         let rules = crate::rules::expand(&crate::rules::FirewallArgs {
             rule_sets: RuleSetName::ALL.into_iter().collect(),
-            ingress_cidr_blocks: args::default_ingress_cidr_blocks(),
+            ingress_cidr_blocks: default_ingress_cidr_blocks(),
             ingress_ipv6_cidr_blocks: vec!["2001:db8::/32".parse().unwrap()],
-            egress_cidr_blocks: args::default_egress_cidr_blocks(),
+            egress_cidr_blocks: default_egress_cidr_blocks(),
             ssh_cidr_blocks: vec!["10.0.0.0/8".parse().unwrap()],
             node_security_group_ids: vec!["sg-0123456789abcdef0".into()],
             extra_rules: vec![crate::rules::ExtraRule {

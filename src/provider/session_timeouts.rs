@@ -25,7 +25,7 @@ use crate::aws::{AwsError, Clients, SessionTimeouts};
 use crate::rules::arn::ListenerArn;
 use crate::rules::session::{
     self, check_session_timeout, kind_from_arn, listener_timeout, parse_network_interface_id, shortfall_message,
-    untracked_targets_message, Listener, ListenerKind, Policy, SEED_SESSION_TIMEOUT,
+    untracked_targets_message, Listener, ListenerKind, Policy, DOCUMENTED_SESSION_TIMEOUT,
 };
 use crate::rules::{
     session_changes, session_readings, session_reads, session_restores, AttrPath, SessionRecord, SessionWanted,
@@ -39,11 +39,11 @@ fn known_strings(list: &ValueList<Value<String>>) -> Option<Vec<String>> {
     }
 }
 
-/// The requested timeout; `None` while unknown. Absent means the seed's.
+/// The requested timeout; `None` while unknown. Absent means the firewall document's 14,400 s.
 fn requested(state: &FirewallState) -> Option<u32> {
     match &state.session_timeout_seconds {
         Value::Value(v) => check_session_timeout(*v).ok(),
-        Value::Null => Some(SEED_SESSION_TIMEOUT),
+        Value::Null => Some(DOCUMENTED_SESSION_TIMEOUT),
         Value::Unknown => None,
     }
 }
@@ -194,7 +194,7 @@ fn cached_kind(cache: &KindCache, arn: &str) -> Option<ListenerKind> {
 pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut FirewallState, cache: &KindCache) {
     let requested = requested(config);
     let policy = policy(config);
-    // Absent arguments stay absent (they mean the seed's 14,400 s and
+    // Absent arguments stay absent (they mean the firewall document's 14,400 s and
     // "clamp"), so that an imported group's generated configuration need
     // not spell them out.
     state.session_timeout_seconds = config.session_timeout_seconds;
@@ -277,7 +277,7 @@ pub async fn read(
     deadline: Instant,
 ) -> Result<(), AwsError> {
     let aws = SessionTimeouts::new(clients);
-    let requested = requested(state).unwrap_or(SEED_SESSION_TIMEOUT);
+    let requested = requested(state).unwrap_or(DOCUMENTED_SESSION_TIMEOUT);
     let arns = known_strings(&state.load_balancer_listener_arns).unwrap_or_default();
     if !arns.is_empty() {
         let listeners = aws.describe_listeners(&arns, deadline).await?;
@@ -372,7 +372,7 @@ pub async fn restore_defaults(clients: &Clients, state: &FirewallState, deadline
 /// 14,400 s when unset).
 fn wanted(planned: &FirewallState) -> SessionWanted {
     SessionWanted {
-        seconds: requested(planned).unwrap_or(SEED_SESSION_TIMEOUT),
+        seconds: requested(planned).unwrap_or(DOCUMENTED_SESSION_TIMEOUT),
         listeners: known_strings(&planned.load_balancer_listener_arns).unwrap_or_default(),
         interfaces: known_strings(&planned.target_network_interface_ids).unwrap_or_default(),
     }

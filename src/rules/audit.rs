@@ -42,7 +42,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::args::FirewallArgs;
+use super::checked_args::FirewallArgs;
 use super::expand::expand;
 use super::model::{Direction, Peer, Protocol, Rule, RuleKey};
 use super::problem::Severity;

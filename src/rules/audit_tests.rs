@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 
-use super::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use super::audit::severity_name;
+use super::checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use super::expand_tests::firewall_args;
 use super::{
     audit, expand, Audit, Direction, ExtraRule, FindingKind, FirewallArgs, Peer, Protocol, Rule, RuleKey, RuleSetName,

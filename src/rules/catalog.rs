@@ -231,7 +231,7 @@ mod tests {
 
     /// The firewall document's tables, transcribed port by port: (rule set, direction,
     /// protocol, port, service). Each must be produced by exactly that set.
-    const SEED: &[(&str, Direction, Protocol, i32, &str)] = &[
+    const DOCUMENT: &[(&str, Direction, Protocol, i32, &str)] = &[
         ("external", Ingress, Protocol::Tcp, 80, "HTTP"),
         ("external", Ingress, Protocol::Tcp, 443, "HTTPS"),
         ("external", Ingress, Protocol::Tcp, 1883, "MQTT"),
@@ -263,8 +263,8 @@ mod tests {
     ];
 
     #[test]
-    fn every_seed_port_is_produced_by_its_rule_set() {
-        for &(set, direction, protocol, port, service) in SEED {
+    fn every_documented_port_is_produced_by_its_rule_set() {
+        for &(set, direction, protocol, port, service) in DOCUMENT {
             let set = RuleSetName::parse(set).expect("the document names a known rule set");
             let found = set.rules().iter().any(|r| {
                 r.direction == direction
@@ -278,9 +278,9 @@ mod tests {
     }
 
     #[test]
-    fn catalog_holds_nothing_the_seed_does_not_list() {
+    fn catalog_holds_nothing_the_document_does_not_list() {
         let total: usize = RuleSetName::ALL.iter().map(|s| s.rules().len()).sum();
-        assert_eq!(total, SEED.len());
+        assert_eq!(total, DOCUMENT.len());
     }
 
     #[test]
@@ -293,7 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn peers_follow_the_seed_columns() {
+    fn peers_follow_the_document_columns() {
         for set in RuleSetName::ALL {
             for rule in set.rules() {
                 let expected = match (set, rule.direction) {

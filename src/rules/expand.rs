@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ipnet::IpNet;
 
-use super::args::{ExtraRule, FirewallArgs};
 use super::catalog::{CatalogRule, PeerSource, RuleSetName};
+use super::checked_args::{ExtraRule, FirewallArgs};
 use super::model::{Direction, Peer, Rule, RuleKey};
 
 /// Expands arguments into rules, ordered and without duplicates.

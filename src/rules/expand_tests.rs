@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 
-use super::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use super::checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use super::expand::count;
 use super::{
     check, expand, Direction, ExtraRule, FirewallArgs, FirewallInput, Maybe, Peer, Protocol, Rule, RuleKey, RuleSetName,

@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use super::arg_names;
-use super::args::{self, ExtraRule, FirewallArgs};
 use super::catalog::{PeerSource, RuleSetName};
+use super::checked_args::{self, ExtraRule, FirewallArgs};
 use super::expand::expand;
 use super::model::{Direction, Peer, Protocol, Rule, RuleKey};
 
@@ -156,12 +156,12 @@ fn with_blocks(held: &BTreeMap<&RuleKey, Option<&str>>, sets: BTreeSet<RuleSetNa
     let (ingress_v4, ingress_v6) = match blocks(held, &sets, PeerSource::IngressBlocks, Direction::Ingress) {
         Some((v4, v6)) if v4.is_empty() && v6.is_empty() => return None,
         Some(blocks) => blocks,
-        None => (args::default_ingress_cidr_blocks(), Vec::new()),
+        None => (checked_args::default_ingress_cidr_blocks(), Vec::new()),
     };
     let (egress_v4, egress_v6) = match blocks(held, &sets, PeerSource::EgressBlocks, Direction::Egress) {
         Some((v4, v6)) if v4.is_empty() && v6.is_empty() => return None,
         Some(blocks) => blocks,
-        None => (args::default_egress_cidr_blocks(), Vec::new()),
+        None => (checked_args::default_egress_cidr_blocks(), Vec::new()),
     };
     Some(FirewallArgs {
         rule_sets: sets,
@@ -294,7 +294,7 @@ fn explicit_lists(args: &FirewallArgs) -> BTreeSet<&'static str> {
     let uses = |source: PeerSource| args.rule_sets.iter().any(|s| s.uses(source));
     let mut explicit = BTreeSet::new();
     if uses(PeerSource::IngressBlocks) {
-        if args.ingress_cidr_blocks != args::default_ingress_cidr_blocks() {
+        if args.ingress_cidr_blocks != checked_args::default_ingress_cidr_blocks() {
             explicit.insert(arg_names::INGRESS_CIDR_BLOCKS);
         }
         if !args.ingress_ipv6_cidr_blocks.is_empty() {
@@ -302,7 +302,7 @@ fn explicit_lists(args: &FirewallArgs) -> BTreeSet<&'static str> {
         }
     }
     if uses(PeerSource::EgressBlocks) {
-        if args.egress_cidr_blocks != args::default_egress_cidr_blocks() {
+        if args.egress_cidr_blocks != checked_args::default_egress_cidr_blocks() {
             explicit.insert(arg_names::EGRESS_CIDR_BLOCKS);
         }
         if !args.egress_ipv6_cidr_blocks.is_empty() {

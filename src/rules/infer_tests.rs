@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 
-use super::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use super::checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use super::expand_tests::firewall_args;
 use super::{
     check, expand, infer, Checked, Direction, ExtraRule, ExtraRuleInput, FirewallArgs, FirewallInput, Inferred, Maybe,
@@ -103,7 +103,7 @@ fn names(list: &[&'static str]) -> BTreeSet<&'static str> {
 /// internet-facing blocks "anywhere", SSH from the management network, all
 /// traffic within the group. `describe` gives each rule its description
 /// from (service, console-style text).
-fn seed_group(describe: impl Fn(&str, &str) -> String) -> Vec<Rule> {
+fn documented_group(describe: impl Fn(&str, &str) -> String) -> Vec<Rule> {
     let d = &describe;
     vec![
         tcp_in(80, "0.0.0.0/0", &d("HTTP", "Allow HTTP from anywhere")),
@@ -322,8 +322,8 @@ fn extra_rule(direction: Direction, protocol: Protocol, ports: (i32, i32), descr
 const EVERY_SET: [RuleSetName; 8] = [External, Outbound, Dns, Ntp, Opcua, SmartruleApama, Ssh, Internal];
 
 #[test]
-fn a_hand_made_seed_group_is_recognised_with_console_descriptions() {
-    let group = seed_group(|_, console| console.to_string());
+fn a_hand_made_documented_group_is_recognised_with_console_descriptions() {
+    let group = documented_group(|_, console| console.to_string());
     let inferred = infer_sound(&group);
     assert_eq!(inferred.args.rule_sets, sets(&EVERY_SET));
     assert!(inferred.args.extra_rules.is_empty(), "{:?}", inferred.args.extra_rules);
@@ -340,23 +340,23 @@ fn a_hand_made_seed_group_is_recognised_with_console_descriptions() {
 }
 
 #[test]
-fn a_seed_group_without_descriptions_is_recognised_too() {
-    let inferred = infer_sound(&seed_group(|_, _| String::new()));
+fn a_documented_group_without_descriptions_is_recognised_too() {
+    let inferred = infer_sound(&documented_group(|_, _| String::new()));
     assert_eq!(inferred.args.rule_sets, sets(&EVERY_SET));
     assert!(inferred.args.extra_rules.is_empty());
     assert!(!inferred.catalog_descriptions);
 }
 
 #[test]
-fn a_seed_group_with_the_catalogues_descriptions_can_have_them_managed() {
-    let inferred = infer_sound(&seed_group(|service, _| service.to_string()));
+fn a_documented_group_with_the_catalogues_descriptions_can_have_them_managed() {
+    let inferred = infer_sound(&documented_group(|service, _| service.to_string()));
     assert_eq!(inferred.args.rule_sets, sets(&EVERY_SET));
     assert!(inferred.catalog_descriptions);
 }
 
 #[test]
 fn one_hand_made_description_is_enough_to_leave_descriptions_alone() {
-    let mut group = seed_group(|service, _| service.to_string());
+    let mut group = documented_group(|service, _| service.to_string());
     group[2].description = Some("Allow MQTT from anywhere".to_string());
     let inferred = infer_sound(&group);
     assert_eq!(inferred.args.rule_sets, sets(&EVERY_SET));
@@ -365,7 +365,7 @@ fn one_hand_made_description_is_enough_to_leave_descriptions_alone() {
 
 #[test]
 fn the_order_rules_are_read_in_does_not_matter() {
-    let group = seed_group(|_, console| console.to_string());
+    let group = documented_group(|_, console| console.to_string());
     let mut reversed = group.clone();
     reversed.reverse();
     assert_eq!(infer(&group), infer(&reversed));

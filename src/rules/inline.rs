@@ -6,7 +6,7 @@
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
-use super::args::ExtraRule;
+use super::checked_args::ExtraRule;
 use super::expand::extra_peers;
 use super::model::{Direction, Peer, Protocol, Rule};
 

@@ -1,38 +1,49 @@
-//! The domain, pure: the rule sets of the Cumulocity firewall document, expansion of firewall arguments
-//! into rules, and validation. No I/O, no Terraform types, no AWS types.
+//! The domain, pure: the rule sets of the Cumulocity firewall document,
+//! expansion of firewall arguments into rules, validation, diff, inference,
+//! audit and session-timeout decisions. No I/O, no Terraform types, no AWS
+//! types.
+//!
+//! Where things are: `catalog` (the rule sets, port by port), `unchecked_args`
+//! (arguments as a configuration gives them) → `check` → `checked_args`
+//! (validated) → `expand` (the rules) → `diff` (what to change in AWS);
+//! `infer` (rule sets from a group's rules, for import and moves; `inline`
+//! turns hashicorp/aws's inline rule objects into rules for it), `audit`, `session`
+//! and `session_changes` (idle timeouts), `problem` (what validation reports).
+//! Modules are private and their items re-exported here, one path each,
+//! except the namespaces `arg_names`, `arn`, `parse` and `session`.
 
 pub mod arg_names;
-pub mod args;
 pub mod arn;
-pub mod audit;
-pub mod catalog;
-pub mod check;
-pub mod diff;
-pub mod expand;
-pub mod infer;
-pub mod inline;
-pub mod input;
-pub mod model;
-pub mod problem;
+mod audit;
+mod catalog;
+mod check;
+mod checked_args;
+mod diff;
+mod expand;
+mod infer;
+mod inline;
+mod model;
+pub mod parse;
+mod problem;
 pub mod session;
 mod session_changes;
-pub mod values;
+mod unchecked_args;
 
-pub use args::{ExtraRule, FirewallArgs};
 pub use audit::{audit, Audit, Finding, FindingKind};
-pub use catalog::RuleSetName;
+pub use catalog::{PeerSource, RuleSetName};
 pub use check::{check, check_quota, Checked, DEFAULT_MAX_RULES_PER_DIRECTION};
-pub use diff::{after_changes, diff, AppliedRule, RuleChanges};
-pub use expand::expand;
+pub use checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks, ExtraRule, FirewallArgs};
+pub use diff::{after_changes, annotate, diff, keep_descriptions, with_known_ids, AppliedRule, RuleChanges};
+pub use expand::{count, expand};
 pub use infer::{infer, Inferred};
 pub use inline::{inline_rules, InlineRule};
-pub use input::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 pub use model::{Direction, Peer, Protocol, Rule, RuleKey};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
 pub use session_changes::{
     session_changes, session_readings, session_reads, session_restores, SessionChanges, SessionPlace, SessionRecord,
     SessionWanted, Unsettable,
 };
+pub use unchecked_args::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 
 #[cfg(test)]
 mod audit_tests;

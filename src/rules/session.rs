@@ -1,4 +1,4 @@
-//! The seed's long sessions ("the TCP session timeout should be set to
+//! The Cumulocity firewall document's long sessions ("the TCP session timeout should be set to
 //! 14.400 seconds") against what AWS can do, per place a timeout lives.
 //!
 //! No AWS load balancer takes 14,400 s: an NLB TCP listener takes 60-6000 s,
@@ -11,8 +11,8 @@ use std::fmt;
 
 use super::arn::{BalancerType, ListenerArn};
 
-/// The seed's figure, the default of `session_timeout_seconds`.
-pub const SEED_SESSION_TIMEOUT: u32 = 14_400;
+/// The firewall document's figure, the default of `session_timeout_seconds`.
+pub const DOCUMENTED_SESSION_TIMEOUT: u32 = 14_400;
 /// What `session_timeout_seconds` accepts: the range of a target interface's
 /// `TcpEstablishedTimeout`, the widest of all.
 pub const MIN_SESSION_TIMEOUT: u32 = 60;
@@ -232,20 +232,20 @@ pub fn untracked_targets_message(arn: &str, effective: u32) -> Option<String> {
 /// `session_timeout_seconds` as a whole number of seconds in range, or a
 /// sentence saying what it takes.
 pub fn check_session_timeout(value: f64) -> Result<u32, String> {
-    super::values::whole_number_in(value, MIN_SESSION_TIMEOUT as i32, MAX_SESSION_TIMEOUT as i32)
+    super::parse::whole_number_in(value, MIN_SESSION_TIMEOUT as i32, MAX_SESSION_TIMEOUT as i32)
         .map(|n| n as u32)
         .map_err(|e| {
             format!(
                 "{e} session_timeout_seconds is the TCP session timeout to aim for: from {MIN_SESSION_TIMEOUT} s to \
-                 {MAX_SESSION_TIMEOUT} s (what a target interface's connection tracking takes); the seed asks \
-                 for {SEED_SESSION_TIMEOUT} s."
+                 {MAX_SESSION_TIMEOUT} s (what a target interface's connection tracking takes); the Cumulocity firewall document asks \
+                 for {DOCUMENTED_SESSION_TIMEOUT} s."
             )
         })
 }
 
 /// Network interface ids are `eni-` and 8 or 17 lowercase hex digits.
 pub fn parse_network_interface_id(text: &str) -> Result<String, String> {
-    super::values::parse_ec2_id(text, "eni", "network interface")
+    super::parse::parse_ec2_id(text, "eni", "network interface")
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{Workspace, PROVIDER_SOURCE};
 use serde_json::Value;
-use terraform_provider_cumulocity::rules::catalog::PeerSource;
+use terraform_provider_cumulocity::rules::PeerSource;
 use terraform_provider_cumulocity::rules::{Direction, Protocol, RuleSetName};
 
 /// The provider's name: resource types are `cumulocity_<name>`.

@@ -134,7 +134,7 @@ fn round_trip(region: &str, id: &str) -> String {
     generated
 }
 
-const SEED_BY_HAND: &[HandRule] = &[
+const DOCUMENTED_BY_HAND: &[HandRule] = &[
     (true, "tcp", 80, 80, "0.0.0.0/0", Some("Allow HTTP from anywhere")),
     (true, "tcp", 443, 443, "0.0.0.0/0", Some("Allow HTTPS from anywhere")),
     (true, "tcp", 1883, 1883, "0.0.0.0/0", None),
@@ -146,11 +146,11 @@ const SEED_BY_HAND: &[HandRule] = &[
 ];
 
 #[test]
-fn a_group_built_to_the_seed_by_hand_is_recognised() {
+fn a_group_built_to_the_document_by_hand_is_recognised() {
     require_acceptance!();
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
-    let id = hand_made_group(region, &vpc, "c8y-by-hand", SEED_BY_HAND);
+    let id = hand_made_group(region, &vpc, "c8y-by-hand", DOCUMENTED_BY_HAND);
     let generated = round_trip(region, &id);
     assert!(
         generated.contains(r#"rule_sets"#) && generated.contains(r#""external""#),
@@ -177,7 +177,7 @@ fn part_of_a_rule_set_stays_extra_rules() {
     let region = emulator().unique_region();
     let vpc = emulator().create_vpc(region, "10.0.0.0/16");
     // external without MQTT/TLS.
-    let id = hand_made_group(region, &vpc, "c8y-partial", &SEED_BY_HAND[..3]);
+    let id = hand_made_group(region, &vpc, "c8y-partial", &DOCUMENTED_BY_HAND[..3]);
     let generated = round_trip(region, &id);
     assert!(
         !generated.contains(r#""external""#),

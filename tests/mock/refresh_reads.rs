@@ -15,8 +15,8 @@ use terraform_provider_cumulocity::aws::read_batcher::ReadBatcher;
 use terraform_provider_cumulocity::aws::tags::OWNER_TAG;
 use terraform_provider_cumulocity::aws::vpc_snapshot::{MAX_GROUPS, PREFETCH_AFTER};
 use terraform_provider_cumulocity::aws::{Clients, ErrorKind, GroupReads, SecurityGroups};
-use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
-use terraform_provider_cumulocity::rules::{expand, AppliedRule, FirewallArgs, Rule, RuleSetName};
+use terraform_provider_cumulocity::rules::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use terraform_provider_cumulocity::rules::{expand, FirewallArgs, Rule, RuleSetName};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -51,21 +51,6 @@ fn rules_of(i: usize) -> Vec<(String, Rule)> {
         .enumerate()
         .map(|(n, r)| (format!("sgr-{i:04}{n:04}"), r))
         .collect()
-}
-
-fn applied(rules: &[(String, Rule)]) -> Vec<AppliedRule> {
-    let mut applied: Vec<AppliedRule> = rules
-        .iter()
-        .map(|(id, rule)| AppliedRule {
-            id: id.clone(),
-            rule: Rule {
-                rule_sets: Default::default(),
-                ..rule.clone()
-            },
-        })
-        .collect();
-    applied.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
-    applied
 }
 
 fn groups_answer(present: &[usize]) -> wiremock::ResponseTemplate {

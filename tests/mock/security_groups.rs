@@ -16,7 +16,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use terraform_provider_cumulocity::aws::{
     connect, AwsOptions, ErrorKind, GroupSpec, Secret, SecurityGroups, StaticCredentials,
 };
-use terraform_provider_cumulocity::rules::args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
+use terraform_provider_cumulocity::rules::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use terraform_provider_cumulocity::rules::{diff, expand, AppliedRule, Direction, FirewallArgs, Rule, RuleSetName};
 use tokio::time::Instant;
 
@@ -57,23 +57,6 @@ fn with_ids(prefix: &str, rules: &[Rule]) -> Vec<(String, Rule)> {
         .enumerate()
         .map(|(i, r)| (format!("{prefix}{:04}", i + 1), r.clone()))
         .collect()
-}
-
-/// The rules as `read`/`create` return them: rule sets are the provider's
-/// business, the aws layer leaves them empty.
-fn applied(rules: &[(String, Rule)]) -> Vec<AppliedRule> {
-    let mut applied: Vec<AppliedRule> = rules
-        .iter()
-        .map(|(id, rule)| AppliedRule {
-            id: id.clone(),
-            rule: Rule {
-                rule_sets: Default::default(),
-                ..rule.clone()
-            },
-        })
-        .collect();
-    applied.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
-    applied
 }
 
 fn of(direction: Direction, rules: &[Rule]) -> Vec<Rule> {

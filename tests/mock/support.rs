@@ -16,7 +16,7 @@ use std::time::Duration;
 use aws_sdk_ec2::config::retry::{RetryConfig, RetryPartition};
 use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
 use terraform_provider_cumulocity::aws::Clients;
-use terraform_provider_cumulocity::rules::{Direction, Peer, Protocol, Rule};
+use terraform_provider_cumulocity::rules::{AppliedRule, Direction, Peer, Protocol, Rule};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 pub const NS: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -523,4 +523,21 @@ pub fn described_interfaces(items: &[String]) -> ResponseTemplate {
         "DescribeNetworkInterfaces",
         &format!("<networkInterfaceSet>{}</networkInterfaceSet>", items.concat()),
     )
+}
+
+/// The rules as `read`/`create` return them: rule sets are the provider's
+/// business, the aws layer leaves them empty.
+pub fn applied(rules: &[(String, Rule)]) -> Vec<AppliedRule> {
+    let mut applied: Vec<AppliedRule> = rules
+        .iter()
+        .map(|(id, rule)| AppliedRule {
+            id: id.clone(),
+            rule: Rule {
+                rule_sets: Default::default(),
+                ..rule.clone()
+            },
+        })
+        .collect();
+    applied.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+    applied
 }

@@ -264,7 +264,29 @@ impl Resource for FirewallResource {
         let groups = SecurityGroups::new(clients);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         self.state.reads.forget(&id);
-        let before = applied_rules(&prior);
+        let before = if lacks_rule_ids(&prior) {
+            // Moved from hashicorp/aws and planned without a refresh
+            // (`-refresh=false`): the state has the rules but not their ids
+            // yet, so read what the group holds instead of adding it all again.
+            match groups.read(&id, deadline).await {
+                Ok(Some((_, applied))) => applied,
+                Ok(None) => {
+                    error(
+                        diags,
+                        "The security group no longer exists",
+                        format!("{id} was deleted outside Terraform; the next plan creates it again."),
+                        AttributePath::new("id"),
+                    );
+                    return None;
+                }
+                Err(err) => {
+                    aws_error(diags, &err);
+                    return None;
+                }
+            }
+        } else {
+            applied_rules(&prior)
+        };
         let mut desired = desired;
         if leaves_descriptions(&config) {
             keep_descriptions(&mut desired, &before);
@@ -516,6 +538,12 @@ fn rule_objects(rules: Vec<(Option<String>, Rule)>) -> Vec<ManagedRuleObject> {
             rule: RuleObject::from_rule(&rule),
         })
         .collect()
+}
+
+/// Whether a state records rules without their `sgr-` ids, as a `moved`
+/// block leaves them until the next refresh.
+fn lacks_rule_ids(state: &FirewallState) -> bool {
+    matches!(&state.rules, Value::Value(objects) if objects.iter().any(|o| o.id.is_null()))
 }
 
 /// The rules a state records, with their ids.

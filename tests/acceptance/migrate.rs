@@ -580,3 +580,55 @@ fn a_rule_resource_cannot_be_moved_into_a_firewall() {
         "{plan}"
     );
 }
+
+#[test]
+fn a_move_applied_without_a_refresh_adds_no_rule() {
+    require_acceptance!();
+    require_terraform!(1, 8);
+    let emu = emulator();
+    let region = emu.unique_region();
+    let vpc = emu.create_vpc(region, "10.0.0.0/16");
+    let edge = hand_made_group(region, &vpc, "c8y-edge-no-refresh", EDGE);
+    let held = emu.describe_rules(region, &edge).len();
+    let ws = Workspace::new(&format!(
+        "{}moved {{\n  from = aws_security_group.edge\n  to   = cumulocity_firewall.edge\n}}\n\
+         resource \"cumulocity_firewall\" \"edge\" {{\n  name                     = \"c8y-edge-no-refresh\"\n  \
+         description              = \"made by hand\"\n  rule_sets                = [\"external\", \"outbound\", \"dns\"]\n  \
+         ingress_ipv6_cidr_blocks = [\"::/0\"]\n}}\n",
+        emu.hcl_prelude(region)
+    ));
+    ws.set_dev_overrides(&[("hashicorp/aws", &stand_in_dir())]);
+    ws.write(
+        "terraform.tfstate",
+        &state_file(vec![resource(
+            None,
+            "aws_security_group",
+            "edge",
+            vec![group_instance(region, &edge, "c8y-edge-no-refresh", &vpc, None)],
+        )]),
+    );
+    // Without a refresh the rules' ids are not known before the apply,
+    // which reads them instead of adding the rules again.
+    let since = emu.start_recording_in(region);
+    let apply = ws.run(&["apply", "-input=false", "-auto-approve", "-refresh=false"]);
+    assert!(apply.success(), "{apply}");
+    assert!(apply.stdout.contains("0 added, 1 changed, 0 destroyed"), "{apply}");
+    assert_eq!(
+        modifying(&emu.action_counts_in_since(region, since)),
+        Vec::<String>::new(),
+        "no rule added"
+    );
+    assert_eq!(emu.describe_rules(region, &edge).len(), held);
+    let shown = ws.show_json();
+    let rules = shown["values"]["root_module"]["resources"][0]["values"]["rules"].clone();
+    assert_eq!(rules.as_array().map(Vec::len), Some(held), "{shown}");
+    assert!(
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["id"].as_str().unwrap_or("").starts_with("sgr-")),
+        "{shown}"
+    );
+    ws.plan_no_changes();
+}

@@ -632,3 +632,52 @@ fn a_move_applied_without_a_refresh_adds_no_rule() {
     );
     ws.plan_no_changes();
 }
+
+#[test]
+fn a_configuration_that_differs_from_the_group_shows_the_rules_it_changes() {
+    require_acceptance!();
+    require_terraform!(1, 8);
+    let emu = emulator();
+    let region = emu.unique_region();
+    let vpc = emu.create_vpc(region, "10.0.0.0/16");
+    let edge = hand_made_group(region, &vpc, "c8y-edge-differs", EDGE);
+    // The group holds `dns` too; this configuration leaves it out.
+    let ws = Workspace::new(&format!(
+        "{}moved {{\n  from = aws_security_group.edge\n  to   = cumulocity_firewall.edge\n}}\n\
+         resource \"cumulocity_firewall\" \"edge\" {{\n  rule_sets                = [\"external\", \"outbound\"]\n  \
+         ingress_ipv6_cidr_blocks = [\"::/0\"]\n}}\n",
+        emu.hcl_prelude(region)
+    ));
+    ws.set_dev_overrides(&[("hashicorp/aws", &stand_in_dir())]);
+    ws.write(
+        "terraform.tfstate",
+        &state_file(vec![resource(
+            None,
+            "aws_security_group",
+            "edge",
+            vec![group_instance(region, &edge, "c8y-edge-differs", &vpc, None)],
+        )]),
+    );
+    let plan = ws.plan();
+    assert_eq!(plan.status, 2, "{plan}");
+    // A move with a change is shown as the change, "(moved from ...)".
+    assert!(
+        plan.stdout
+            .contains("# cumulocity_firewall.edge will be updated in-place\n  # (moved from aws_security_group.edge)"),
+        "{plan}"
+    );
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{plan}"
+    );
+    // The one rule to revoke, shown as a rule, and nothing else.
+    let removed: Vec<&str> = plan
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- {"))
+        .collect();
+    assert_eq!(removed.len(), 1, "{plan}");
+    let dns = plan.stdout.split("- {").nth(1).unwrap_or("");
+    assert!(dns.contains("\"udp\"") && dns.contains("53"), "{plan}");
+    assert!(!plan.stdout.contains("+ {"), "no rule added:\n{plan}");
+}

@@ -136,6 +136,12 @@ fn group_instance(region: &str, id: &str, name: &str, vpc: &str, index: Option<i
     if let Some(index) = index {
         instance["index_key"] = json!(index);
     }
+    // hashicorp/aws 6.8.0 and later give the group an identity, which
+    // Terraform 1.12 and later keep in the state and pass to the move.
+    if crate::support::terraform_version().at_least(1, 12) {
+        instance["identity_schema_version"] = json!(0);
+        instance["identity"] = json!({"account_id": ACCOUNT_ID, "id": id, "region": region});
+    }
     instance
 }
 

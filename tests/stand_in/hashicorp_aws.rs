@@ -11,8 +11,9 @@
 //! (`aws_security_group` at schema version 1, `aws_security_group_rule` at
 //! 2, the two `aws_vpc_security_group_*_rule` at 0; attributes and types
 //! from `internal/service/ec2` of hashicorp/terraform-provider-aws), an
-//! empty provider configuration, state upgrades at the current version
-//! (handed back as they are), and reads that return the prior state. It
+//! empty provider configuration, `aws_security_group`'s resource identity
+//! (6.8.0 and later), state upgrades at the current version (handed back as
+//! they are), and reads that return the prior state and identity. It
 //! talks to no AWS: every other operation (plan a change, create, update,
 //! delete, import) fails with an error, so a test in which Terraform asked
 //! hashicorp/aws to change anything fails.
@@ -20,7 +21,10 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock, Schema};
+use tf_provider::schema::{
+    Attribute, AttributeConstraint, AttributeType, Block, Description, IdentityAttribute, IdentityImport,
+    IdentitySchema, NestedBlock, Schema, Type,
+};
 use tf_provider::value::ValueEmpty;
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider, RawValue};
 
@@ -162,9 +166,28 @@ fn security_group_rule() -> Schema {
     }
 }
 
-/// One resource type that only keeps state: reads return it unchanged,
-/// and anything that would change an object is refused.
-struct StateOnly(Schema);
+/// `aws_security_group`'s resource identity (hashicorp/aws 6.8.0 and
+/// later): `id`, and the `account_id` and `region` it is in.
+fn security_group_identity() -> IdentitySchema {
+    let attribute = |import| IdentityAttribute {
+        attr_type: Type::String,
+        import,
+        description: String::new(),
+    };
+    IdentitySchema {
+        version: 0,
+        attributes: HashMap::from([
+            ("account_id".to_string(), attribute(IdentityImport::Optional)),
+            ("id".to_string(), attribute(IdentityImport::Required)),
+            ("region".to_string(), attribute(IdentityImport::Optional)),
+        ]),
+    }
+}
+
+/// One resource type that only keeps state (and the identity stored with
+/// it): reads return it unchanged, and anything that would change an
+/// object is refused.
+struct StateOnly(Schema, Option<IdentitySchema>);
 
 fn refuse(diags: &mut Diagnostics, what: &str) {
     diags.error(
@@ -181,6 +204,15 @@ fn refuse(diags: &mut Diagnostics, what: &str) {
 impl DynamicResource for StateOnly {
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(self.0.clone())
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        self.1.clone()
+    }
+
+    /// The identity the state holds, unchanged.
+    async fn identity(&self, _diags: &mut Diagnostics, _state: RawValue, known: Option<RawValue>) -> Option<RawValue> {
+        known
     }
 
     async fn read(
@@ -295,15 +327,21 @@ impl Provider for HashicorpAws {
 
     fn get_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         let mut resources: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
-        resources.insert("security_group".into(), Box::new(StateOnly(security_group())));
-        resources.insert("security_group_rule".into(), Box::new(StateOnly(security_group_rule())));
+        resources.insert(
+            "security_group".into(),
+            Box::new(StateOnly(security_group(), Some(security_group_identity()))),
+        );
+        resources.insert(
+            "security_group_rule".into(),
+            Box::new(StateOnly(security_group_rule(), None)),
+        );
         resources.insert(
             "vpc_security_group_ingress_rule".into(),
-            Box::new(StateOnly(vpc_security_group_rule())),
+            Box::new(StateOnly(vpc_security_group_rule(), None)),
         );
         resources.insert(
             "vpc_security_group_egress_rule".into(),
-            Box::new(StateOnly(vpc_security_group_rule())),
+            Box::new(StateOnly(vpc_security_group_rule(), None)),
         );
         Some(resources)
     }

@@ -17,6 +17,12 @@
 //! talks to no AWS: every other operation (plan a change, create, update,
 //! delete, import) fails with an error, so a test in which Terraform asked
 //! hashicorp/aws to change anything fails.
+//!
+//! What Terraform 1.15 asks of it (traced with `TF_LOG=trace`): for a moved
+//! `aws_security_group` only its schema (the move itself goes to the
+//! target provider, unconfigured, with the raw state); for each forgotten
+//! rule resource ValidateProviderConfig, ConfigureProvider,
+//! UpgradeResourceState and, when the plan refreshes, ReadResource.
 
 use std::collections::HashMap;
 

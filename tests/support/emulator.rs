@@ -156,6 +156,9 @@ pub struct Emulator {
     regions_taken: Mutex<(usize, usize, usize)>,
 }
 
+/// How many groups `Emulator::hand_made_groups` makes at the same time.
+const HAND_MADE_AT_ONCE: usize = 8;
+
 /// One request moto's recorder saw (see [`Emulator::recorded_calls`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordedCall {
@@ -463,15 +466,21 @@ impl Emulator {
         }
     }
 
-    /// `n` groups in `vpc`, `c8y-000`, `c8y-001`, ..., made at once (one by
-    /// one, 200 would take a while), each with `rules` ingress rules (TCP
+    /// `n` groups in `vpc`, `c8y-000`, `c8y-001`, ..., made
+    /// `HAND_MADE_AT_ONCE` at a time (one by one, 200 would take a while), each with `rules` ingress rules (TCP
     /// 1000 + i, 2000 + i, ... from 10.0.0.0/8) besides AWS's allow-all
     /// egress; returns their ids in name order.
     pub fn hand_made_groups(&self, region: &str, vpc: &str, n: usize, rules: usize) -> Vec<String> {
         let ec2 = self.ec2(region);
         self.block_on(async {
             let mut made = tokio::task::JoinSet::new();
+            let mut ids = vec![String::new(); n];
             for i in 0..n {
+                // A few at a time: enough to be quick, few enough for moto.
+                if made.len() >= HAND_MADE_AT_ONCE {
+                    let (i, id) = made.join_next().await.expect("a task").expect("a group is made");
+                    ids[i] = id;
+                }
                 let ec2 = ec2.clone();
                 let vpc = vpc.to_string();
                 made.spawn(async move {
@@ -509,7 +518,6 @@ impl Emulator {
                     (i, id)
                 });
             }
-            let mut ids = vec![String::new(); n];
             while let Some(done) = made.join_next().await {
                 let (i, id) = done.expect("a group is made");
                 ids[i] = id;
@@ -861,13 +869,16 @@ fn http_request_with(
 }
 
 /// Parses moto's recording (one JSON object per line; see the format above).
+///
+/// Read as a stream of JSON objects rather than line by line: moto writes
+/// each entry and its newline in two writes, so requests recorded at the
+/// same moment (parallel tests, Terraform's parallel calls) can come out as
+/// `{..}{..}` followed by two newlines.
 pub fn parse_recording(jsonl: &str) -> Vec<RecordedCall> {
-    jsonl
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let v: serde_json::Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("recording line {line:?}: {e}"));
+    serde_json::Deserializer::from_str(jsonl)
+        .into_iter::<serde_json::Value>()
+        .map(|entry| {
+            let v = entry.unwrap_or_else(|e| panic!("recording: {e} in {:?}", tail(jsonl)));
             let header = |name: &str| -> Option<String> {
                 v["headers"].as_object().and_then(|h| {
                     h.iter()
@@ -920,6 +931,15 @@ pub fn parse_recording(jsonl: &str) -> Vec<RecordedCall> {
             }
         })
         .collect()
+}
+
+/// The end of a recording, for an error message.
+fn tail(text: &str) -> &str {
+    let start = text.len().saturating_sub(300);
+    let start = (start..text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    &text[start..]
 }
 
 /// The value of `key` in an `application/x-www-form-urlencoded` string.
@@ -976,5 +996,18 @@ mod tests {
         assert_eq!(calls[1].service, "127.0.0.1:5000");
         assert_eq!(calls[1].region, "");
         assert_eq!(calls[1].action, "GET /moto-api/data.json");
+    }
+
+    #[test]
+    fn parses_entries_recorded_at_the_same_moment() {
+        let entry = |action: &str| {
+            format!(
+                r#"{{"headers": {{"Host": "h"}}, "method": "POST", "url": "http://h/", "body": "Action={action}", "body_encoded": false}}"#
+            )
+        };
+        // moto writes an entry and its newline separately: two at once interleave.
+        let jsonl = format!("{}{}\n\n{}\n", entry("A"), entry("B"), entry("C"));
+        let actions: Vec<String> = super::parse_recording(&jsonl).into_iter().map(|c| c.action).collect();
+        assert_eq!(actions, ["A", "B", "C"]);
     }
 }

@@ -433,7 +433,19 @@ impl ListResource for FirewallListResource {
             };
             for (group, rules) in page {
                 let display_name = display_name(&group);
-                let state = imported(&group, rules, &default_tags, &clients.region);
+                // Inferring the arguments is the costly part: only when
+                // Terraform takes the resource.
+                let state = if results.include_resource() {
+                    imported(&group, rules, &default_tags, &clients.region)
+                } else {
+                    FirewallState {
+                        id: Value::Value(group.id.clone()),
+                        owner_id: Value::Value(group.owner_id.clone()),
+                        vpc_id: group.vpc_id.clone().map_or(Value::Null, Value::Value),
+                        region: Value::Value(clients.region.clone()),
+                        ..FirewallState::default()
+                    }
+                };
                 let Some(identity) = identity_of(&state, Some(&clients.region)) else {
                     continue;
                 };

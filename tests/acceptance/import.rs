@@ -134,7 +134,7 @@ fn round_trip(region: &str, id: &str) -> String {
     generated
 }
 
-const DOCUMENTED_BY_HAND: &[HandRule] = &[
+pub(crate) const DOCUMENTED_BY_HAND: &[HandRule] = &[
     (true, "tcp", 80, 80, "0.0.0.0/0", Some("Allow HTTP from anywhere")),
     (true, "tcp", 443, 443, "0.0.0.0/0", Some("Allow HTTPS from anywhere")),
     (true, "tcp", 1883, 1883, "0.0.0.0/0", None),

@@ -253,9 +253,7 @@ fn thirty_hand_made_groups_in_two_vpcs_are_found_generated_and_imported_without_
     }
     assert!(!found.stdout.contains("default ("), "no default group:\n{found}");
     assert!(
-        listed
-            .iter()
-            .any(|l| l.contains(&format!("c8y-by-hand (")) && l.contains(&vpc_a)),
+        listed.iter().any(|l| l.contains("c8y-by-hand (") && l.contains(&vpc_a)),
         "display names are `name (id, vpc)`:\n{found}"
     );
     let counts = emu.action_counts_in_since(region, since);

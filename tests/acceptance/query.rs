@@ -292,8 +292,18 @@ fn thirty_hand_made_groups_in_two_vpcs_are_found_generated_and_imported_without_
         "protocol           = \"icmp\"",
         "manage_rule_descriptions     = false",
     ] {
-        assert!(generated.contains(expected), "{expected:?} not in:\n{generated}");
+        // Terraform aligns the `=` of a block to its longest name: compare
+        // with runs of spaces squeezed.
+        assert!(
+            squeezed(&generated).contains(&squeezed(expected)),
+            "{expected:?} not in:\n{generated}"
+        );
     }
+    // The provider writes it (GenerateResourceConfig): no null lines, and
+    // `terraform fmt` has nothing to change.
+    assert!(!generated.contains("= null"), "{generated}");
+    let fmt = ws.run(&["fmt", "-check", "-diff", "generated.tf"]);
+    assert!(fmt.success(), "{fmt}");
 
     // Review and apply: 30 imports, nothing else, no call that writes.
     let plan = ws.plan();
@@ -472,8 +482,8 @@ fn import_by_identity_imports_as_import_by_id_does() {
     assert!(generate.success(), "{generate}");
     let generated = ws.read("generated.tf");
     assert_eq!(
-        generated
-            .matches("rule_sets                    = [\"external\", \"outbound\", \"ssh\"]")
+        squeezed(&generated)
+            .matches("rule_sets = [\"external\", \"outbound\", \"ssh\"]")
             .count(),
         2,
         "the same inference as an import by id:\n{generated}"
@@ -500,6 +510,11 @@ fn import_by_identity_imports_as_import_by_id_does() {
 /// Plans `import { to = cumulocity_firewall.x, identity = <identity> }` and
 /// expects it to fail with one error whose summary is `summary`, nothing in
 /// the state and, when `no_call`, no AWS call at all.
+/// `text` with every run of whitespace one space.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn identity_refused(region: &str, identity: &str, summary: &str, no_call: bool) -> TfOutput {
     let emu = emulator();
     let ws = Workspace::new(&format!(
@@ -557,14 +572,24 @@ fn bad_identities_are_refused_clearly_and_before_any_call() {
 
     let out = identity_refused(
         region,
-        &format!("{{ id = \"{id}\", region = \"ap-southeast-4\" }}"),
-        "Identity in another Region",
+        &format!("{{ id = \"{id}\", region = \"Frankfurt\" }}"),
+        "Invalid identity region",
         true,
     );
-    let detail = &out.errors()[0].detail;
+    assert!(out.errors()[0].detail.contains("\"Frankfurt\""), "{out}");
+
+    // Another Region is read there (see region::an_identity_names_the_region_to_import_from),
+    // and the group is not in it.
+    let away = emu.unique_region();
+    let out = identity_refused(
+        region,
+        &format!("{{ id = \"{id}\", region = \"{away}\" }}"),
+        "Cannot import a security group that does not exist",
+        true,
+    );
     assert!(
-        detail.contains("ap-southeast-4") && detail.contains(region),
-        "names both Regions: {out}"
+        out.errors()[0].detail.contains(away),
+        "names the Region looked in: {out}"
     );
 
     let out = identity_refused(
@@ -626,22 +651,11 @@ fn bad_list_blocks_are_reported_on_the_argument_before_any_call() {
             "Invalid region",
             "region = \"Frankfurt\"",
         ),
-        (
-            "    region = \"ap-southeast-4\"\n",
-            "Region not reachable",
-            "region = \"ap-southeast-4\"",
-        ),
     ] {
         ws.write("find.tfquery.hcl", &list_block("bad", body, ""));
         let since = emu.start_recording_in(region);
         let out = ws.expect_error(&["query"]);
-        let error = out.assert_one_error(summary, source);
-        if summary == "Region not reachable" {
-            assert!(
-                error.detail.contains("ap-southeast-4") && error.detail.contains(region),
-                "{out}"
-            );
-        }
+        out.assert_one_error(summary, source);
         assert_eq!(
             emu.action_counts_in_since(region, since),
             Default::default(),

@@ -439,6 +439,7 @@ impl ListResource for FirewallListResource {
                         id: Value::Value(group.id.clone()),
                         owner_id: Value::Value(group.owner_id.clone()),
                         vpc_id: group.vpc_id.clone().map_or(Value::Null, Value::Value),
+                        region: Value::Value(clients.region.clone()),
                         ..FirewallState::default()
                     }
                 };

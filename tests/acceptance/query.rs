@@ -203,18 +203,6 @@ fn identities(ws: &Workspace) -> BTreeMap<String, Value> {
         .collect()
 }
 
-/// Configuration with every `name = value` written with one space around
-/// `=`, as `terraform fmt` aligns it differently from block to block.
-fn unaligned(hcl: &str) -> String {
-    hcl.lines()
-        .map(|line| match line.split_once(" = ") {
-            Some((name, value)) => format!("{} = {}", name.trim_end(), value.trim_start()),
-            None => line.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn query_ok(ws: &Workspace, args: &[&str]) -> TfOutput {
     let out = ws.run(args);
     assert!(out.success(), "terraform {} failed\n{out}", args.join(" "));
@@ -304,11 +292,18 @@ fn thirty_hand_made_groups_in_two_vpcs_are_found_generated_and_imported_without_
         "protocol = \"icmp\"",
         "manage_rule_descriptions = false",
     ] {
+        // Terraform aligns the `=` of a block to its longest name: compare
+        // with runs of spaces squeezed.
         assert!(
-            unaligned(&generated).contains(expected),
+            squeezed(&generated).contains(&squeezed(expected)),
             "{expected:?} not in:\n{generated}"
         );
     }
+    // The provider writes it (GenerateResourceConfig): no null lines, and
+    // `terraform fmt` has nothing to change.
+    assert!(!generated.contains("= null"), "{generated}");
+    let fmt = ws.run(&["fmt", "-check", "-diff", "generated.tf"]);
+    assert!(fmt.success(), "{fmt}");
 
     // Review and apply: 30 imports, nothing else, no call that writes.
     let plan = ws.plan();
@@ -487,7 +482,7 @@ fn import_by_identity_imports_as_import_by_id_does() {
     assert!(generate.success(), "{generate}");
     let generated = ws.read("generated.tf");
     assert_eq!(
-        unaligned(&generated)
+        squeezed(&generated)
             .matches("rule_sets = [\"external\", \"outbound\", \"ssh\"]")
             .count(),
         2,
@@ -515,6 +510,11 @@ fn import_by_identity_imports_as_import_by_id_does() {
 /// Plans `import { to = cumulocity_firewall.x, identity = <identity> }` and
 /// expects it to fail with one error whose summary is `summary`, nothing in
 /// the state and, when `no_call`, no AWS call at all.
+/// `text` with every run of whitespace one space.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn identity_refused(region: &str, identity: &str, summary: &str, no_call: bool) -> TfOutput {
     let emu = emulator();
     let ws = Workspace::new(&format!(
@@ -570,16 +570,25 @@ fn bad_identities_are_refused_clearly_and_before_any_call() {
     );
     assert!(out.errors()[0].detail.contains("12 digits"), "{out}");
 
-    // An identity's region is where the import looks: the group is not there.
     let out = identity_refused(
         region,
-        &format!("{{ id = \"{id}\", region = \"ap-southeast-4\" }}"),
+        &format!("{{ id = \"{id}\", region = \"Frankfurt\" }}"),
+        "Invalid identity region",
+        true,
+    );
+    assert!(out.errors()[0].detail.contains("\"Frankfurt\""), "{out}");
+
+    // Another Region is read there (see region::an_identity_names_the_region_to_import_from),
+    // and the group is not in it.
+    let away = emu.unique_region();
+    let out = identity_refused(
+        region,
+        &format!("{{ id = \"{id}\", region = \"{away}\" }}"),
         "Cannot import a security group that does not exist",
         true,
     );
-    let detail = &out.errors()[0].detail;
     assert!(
-        detail.contains(&id) && detail.contains("ap-southeast-4"),
+        out.errors()[0].detail.contains(away),
         "names the Region looked in: {out}"
     );
 

@@ -21,16 +21,17 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use tf_provider::schema::{IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
+use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 use tokio::time::Instant;
 
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
 use super::firewall_identity::{self, FirewallIdentity};
+use super::firewall_move;
 use super::firewall_schema::{argument_problems, firewall_schema, plan_arguments, FirewallState};
 use super::generated_config::generated_config;
 use super::group_values::{
-    annotated_objects, applied_rules, default_description, known_tags, merged_tags, own_tags, rule_objects, tag_map,
-    valid_rules,
+    annotated_objects, applied_rules, default_description, known_tags, lacks_rule_ids, merged_tags, own_tags,
+    rule_objects, tag_map, valid_rules,
 };
 use super::import;
 use super::operation_timeouts;
@@ -51,8 +52,9 @@ pub struct FirewallResource {
 #[async_trait]
 impl Resource for FirewallResource {
     type State<'a> = FirewallState;
-    /// `true` right after an import, until the first apply: a plan then
-    /// checks that the configuration describes the group that was imported.
+    /// `true` right after an import or a `moved` block, until the first
+    /// apply: a plan then checks that the configuration describes the group
+    /// that was imported.
     type PrivateState<'a> = Value<bool>;
     type ProviderMetaState<'a> = ValueEmpty;
 
@@ -288,7 +290,29 @@ impl Resource for FirewallResource {
         let groups = SecurityGroups::new(&clients);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         clients.reads.forget(&id);
-        let before = applied_rules(&prior);
+        let before = if lacks_rule_ids(&prior) {
+            // Moved from hashicorp/aws and planned without a refresh
+            // (`-refresh=false`): the state has the rules but not their ids
+            // yet, so read what the group holds instead of adding it all again.
+            match groups.read(&id, deadline).await {
+                Ok(Some((_, applied))) => applied,
+                Ok(None) => {
+                    error(
+                        diags,
+                        "The security group no longer exists",
+                        format!("{id} was deleted outside Terraform; the next plan creates it again."),
+                        AttributePath::new("id"),
+                    );
+                    return None;
+                }
+                Err(err) => {
+                    aws_error(diags, &err);
+                    return None;
+                }
+            }
+        } else {
+            applied_rules(&prior)
+        };
         let mut desired = desired;
         if leaves_descriptions(&config) {
             keep_descriptions(&mut desired, &before);
@@ -432,6 +456,18 @@ impl Resource for FirewallResource {
             imported(&group, applied, &default_tags, &clients.region),
             Value::Value(true),
         ))
+    }
+
+    /// `moved` from hashicorp/aws's `aws_security_group` (see
+    /// `firewall_move`): pure, since Terraform does not configure the
+    /// provider for it; the refresh that follows reads the rules' ids.
+    async fn move_state<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = firewall_move::moved_state(diags, &source)?;
+        Some((state, Value::Value(true)))
     }
 }
 

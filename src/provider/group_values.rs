@@ -48,6 +48,12 @@ pub fn rule_objects(rules: Vec<(Option<String>, Rule)>) -> Vec<ManagedRuleObject
         .collect()
 }
 
+/// Whether a state records rules without their `sgr-` ids, as a `moved`
+/// block leaves them until the next refresh.
+pub fn lacks_rule_ids(state: &FirewallState) -> bool {
+    matches!(&state.rules, Value::Value(objects) if objects.iter().any(|o| o.id.is_null()))
+}
+
 /// The rules a state records, with their ids.
 pub fn applied_rules(state: &FirewallState) -> Vec<AppliedRule> {
     let Value::Value(objects) = &state.rules else {

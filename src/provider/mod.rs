@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod firewall_audit_data_source;
 pub mod firewall_identity;
 pub mod firewall_list_resource;
+pub mod firewall_move;
 pub mod firewall_resource;
 pub mod firewall_rules_data_source;
 pub mod firewall_schema;

@@ -6,7 +6,8 @@
 //! Where things are: `catalog` (the rule sets, port by port), `unchecked_args`
 //! (arguments as a configuration gives them) → `check` → `checked_args`
 //! (validated) → `expand` (the rules) → `diff` (what to change in AWS);
-//! `infer` (rule sets from a group's rules, for import), `audit`, `session`
+//! `infer` (rule sets from a group's rules, for import and moves; `inline`
+//! turns hashicorp/aws's inline rule objects into rules for it), `audit`, `session`
 //! and `session_changes` (idle timeouts), `problem` (what validation reports).
 //! Modules are private and their items re-exported here, one path each,
 //! except the namespaces `arg_names`, `arn`, `parse` and `session`.
@@ -20,6 +21,7 @@ mod checked_args;
 mod diff;
 mod expand;
 mod infer;
+mod inline;
 mod model;
 pub mod parse;
 mod problem;
@@ -34,6 +36,7 @@ pub use checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks, 
 pub use diff::{after_changes, annotate, diff, keep_descriptions, with_known_ids, AppliedRule, RuleChanges};
 pub use expand::{count, expand};
 pub use infer::{infer, Inferred};
+pub use inline::{inline_rules, InlineRule};
 pub use model::{Direction, Peer, Protocol, Rule, RuleKey};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
 pub use session_changes::{

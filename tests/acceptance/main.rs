@@ -23,6 +23,7 @@ mod generated_config;
 mod harness_smoke;
 mod iam_policy;
 mod import;
+mod migrate;
 mod provider_credentials;
 mod query;
 mod region;

@@ -400,46 +400,9 @@ fn listing_10_and_200_groups_costs_at_most_4_calls() {
     for n in [10usize, 200] {
         let region = emu.unique_region();
         let vpc = emu.create_vpc(region, "10.0.0.0/16");
-        let ec2 = emu.ec2(region);
-        // Made concurrently: 200 groups one by one would take a while.
-        emu.block_on(async {
-            let mut made = tokio::task::JoinSet::new();
-            for i in 0..n {
-                let ec2 = ec2.clone();
-                let vpc = vpc.clone();
-                made.spawn(async move {
-                    let id = ec2
-                        .create_security_group()
-                        .group_name(format!("c8y-{i:03}"))
-                        .description("hand-made")
-                        .vpc_id(vpc)
-                        .send()
-                        .await
-                        .unwrap()
-                        .group_id()
-                        .unwrap()
-                        .to_string();
-                    let port = 1000 + i32::try_from(i).unwrap();
-                    let rules = [port, port + 1000, port + 2000, port + 3000, port + 4000, port + 5000].map(|p| {
-                        aws_sdk_ec2::types::IpPermission::builder()
-                            .ip_protocol("tcp")
-                            .from_port(p)
-                            .to_port(p)
-                            .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip("10.0.0.0/8").build())
-                            .build()
-                    });
-                    ec2.authorize_security_group_ingress()
-                        .group_id(id)
-                        .set_ip_permissions(Some(rules.to_vec()))
-                        .send()
-                        .await
-                        .unwrap();
-                });
-            }
-            while let Some(done) = made.join_next().await {
-                done.expect("a group is made");
-            }
-        });
+        // Six rules each: for 200 groups 1200 rules, two DescribeSecurityGroupRules pages on AWS
+        // (the emulator answers them in one).
+        emu.hand_made_groups(region, &vpc, n, 6);
         let ws = Workspace::new(&emu.hcl_prelude(region));
         ws.write(
             "find.tfquery.hcl",

@@ -414,24 +414,40 @@ impl Workspace {
             .prefix("tfacc-")
             .tempdir()
             .expect("create temporary directory");
-        let provider_dir = provider_binary()
-            .parent()
-            .expect("provider binary has a parent directory")
-            .to_path_buf();
         let cli_config = dir.path().join("terraformrc");
-        let rc = format!(
-            "provider_installation {{\n  dev_overrides {{\n    {} = {}\n  }}\n  direct {{}}\n}}\n",
-            hcl_string(PROVIDER_SOURCE),
-            hcl_string(&provider_dir.to_string_lossy()),
-        );
-        fs::write(&cli_config, rc).expect("write terraformrc");
         let ws = Workspace {
             dir,
             cli_config,
             env: Vec::new(),
         };
+        ws.set_dev_overrides(&[]);
         ws.write("main.tf", hcl);
         ws
+    }
+
+    /// Rewrites the CLI configuration with `dev_overrides` for this
+    /// provider (the binary Cargo built) and for `extra` (source address,
+    /// directory of its binary), e.g. the test stand-in for hashicorp/aws.
+    pub fn set_dev_overrides(&self, extra: &[(&str, &Path)]) {
+        let provider_dir = provider_binary()
+            .parent()
+            .expect("provider binary has a parent directory")
+            .to_path_buf();
+        let mut overrides = format!(
+            "    {} = {}\n",
+            hcl_string(PROVIDER_SOURCE),
+            hcl_string(&provider_dir.to_string_lossy())
+        );
+        for (source, dir) in extra {
+            overrides.push_str(&format!(
+                "    {} = {}\n",
+                hcl_string(source),
+                hcl_string(&dir.to_string_lossy())
+            ));
+        }
+        self.set_cli_config(&format!(
+            "provider_installation {{\n  dev_overrides {{\n{overrides}  }}\n  direct {{}}\n}}\n"
+        ));
     }
 
     /// Replaces the workspace's CLI configuration (`TF_CLI_CONFIG_FILE`),

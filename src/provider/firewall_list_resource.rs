@@ -45,7 +45,7 @@ pub struct FirewallListConfig {
     pub group_ids: ValueList<Value<String>>,
     /// DescribeSecurityGroups filters, all of which a group must match.
     pub filter: ValueList<FilterConfig>,
-    /// The Region to list; for now the provider's.
+    /// The Region to list; the provider's when absent.
     pub region: Value<String>,
     /// Whether each VPC's `default` group is listed (default false).
     pub include_default_groups: Value<bool>,
@@ -102,10 +102,7 @@ pub fn list_schema() -> Schema {
              as a `cumulocity_firewall`: its identity, a display name (`<name> (<id>, <vpc>)`) and, when the \
              `list` block sets `include_resource = true` (as `-generate-config-out` does), the whole resource \
              with the rule sets, CIDR arguments, `extra_rule` blocks and `manage_rule_descriptions` inferred \
-             from the group's rules exactly as an import infers them.\n\n\
-             The listing reads pages of `DescribeSecurityGroups`, each with its groups' rules in one \
-             `DescribeSecurityGroupRules`, never one read per group, and stops paging once Terraform's \
-             `limit` (100 unless the `list` block sets it) is reached.",
+             from the group's rules exactly as an import infers them.",
             vec![
                 (
                     "vpc_id",

@@ -115,7 +115,7 @@ fn cannot_read<T>(diags: &mut Diagnostics, detail: String) -> Option<T> {
 }
 
 /// `aws_security_group`'s state, as much of it as a firewall takes; other
-/// attributes (`region` of 6.x, say) are ignored.
+/// attributes are ignored.
 #[derive(Deserialize)]
 struct SourceGroup {
     id: Option<String>,
@@ -125,6 +125,8 @@ struct SourceGroup {
     name_prefix: Option<String>,
     description: Option<String>,
     vpc_id: Option<String>,
+    /// hashicorp/aws 6.x; 5.x states name the Region only in `arn`.
+    region: Option<String>,
     tags: Option<BTreeMap<String, Option<String>>>,
     tags_all: Option<BTreeMap<String, Option<String>>>,
     revoke_rules_on_delete: Option<bool>,
@@ -171,6 +173,15 @@ fn firewall_state(group: SourceGroup) -> Result<FirewallState, String> {
     let mut state = import::imported_state(&inferred);
     let non_empty = |text: Option<String>| text.filter(|t| !t.is_empty()).map_or(Value::Null, Value::Value);
     state.id = Value::Value(id);
+    // The firewall's Region, so that the refresh after the move reads the
+    // group where it is (not in the provider's Region): 6.x's `region`, else
+    // the one its ARN names; absent in both, the provider's.
+    let arn_region = group
+        .arn
+        .as_deref()
+        .and_then(crate::rules::arn::Arn::parse)
+        .map(|arn| arn.region.to_string());
+    state.region = non_empty(group.region.filter(|r| !r.is_empty()).or(arn_region));
     state.arn = non_empty(group.arn);
     state.owner_id = non_empty(group.owner_id);
     state.name = non_empty(group.name);

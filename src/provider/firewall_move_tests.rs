@@ -481,3 +481,18 @@ fn malformed_rules_and_states_are_errors() {
         assert!(refused(&s).contains("Cannot read"));
     }
 }
+
+#[test]
+fn the_region_comes_from_6x_region_else_from_the_arn() {
+    let mut group = group_6x(Vec::new(), Vec::new());
+    group["region"] = json!("eu-west-3");
+    assert_eq!(moved(&group).region, Value::Value("eu-west-3".to_string()));
+    // 5.x: no `region`; the ARN names eu-central-1.
+    assert_eq!(
+        moved(&group_5x(Vec::new(), Vec::new())).region,
+        Value::Value("eu-central-1".to_string())
+    );
+    let mut bare = group_5x(Vec::new(), Vec::new());
+    bare.as_object_mut().unwrap().remove("arn");
+    assert_eq!(moved(&bare).region, Value::Null);
+}

@@ -6,8 +6,9 @@
 //! | page | from |
 //! | --- | --- |
 //! | `docs/index.md` | the provider schema, `examples/provider/provider.tf`, `templates/index.md.tmpl` |
-//! | `docs/resources/<name>.md` | the schema of `cumulocity_<name>`, `examples/resources/cumulocity_<name>/` (`resource.tf`, `import.sh`, `import-by-string-id.tf`), `templates/resources/<name>.md.tmpl` |
+//! | `docs/resources/<name>.md` | the schema of `cumulocity_<name>` and its identity schema, `examples/resources/cumulocity_<name>/` (`resource.tf`, `import.sh`, `import-by-string-id.tf`, `import-by-identity.tf`), `templates/resources/<name>.md.tmpl` |
 //! | `docs/data-sources/<name>.md` | the schema of `data.cumulocity_<name>`, `examples/data-sources/cumulocity_<name>/data-source.tf`, `templates/data-sources/<name>.md.tmpl` |
+//! | `docs/list-resources/<name>.md` | the schema of `list "cumulocity_<name>"`'s `config`, `examples/list-resources/cumulocity_<name>/list-resource.tfquery.hcl`, `templates/list-resources/<name>.md.tmpl` |
 //! | `docs/guides/<name>.md` | `templates/guides/<name>.md.tmpl` |
 //!
 //! The schema is what the real Terraform reports for the provider binary
@@ -16,11 +17,21 @@
 //! in the schema (Markdown) once and the docs can never disagree with
 //! `terraform providers schema` or an editor's hover text.
 //!
+//! Except for two parts that only newer Terraform reports: identity schemas
+//! (`resource_identity_schemas`, Terraform 1.12+) and list resources
+//! (`list_resource_schemas`, 1.14+). The suite runs on Terraform 1.11 as well
+//! as 1.15, and the pages must not depend on which, so these two come from
+//! the provider's own schema (`CumulocityProvider`, the values its server
+//! sends), in the JSON form Terraform prints; and when the Terraform under
+//! test reports them too, `docs_are_up_to_date` checks that they render
+//! exactly the same, so the pages still say what Terraform sees.
+//!
 //! Pages follow the format of HashiCorp's tfplugindocs, which is what the
 //! Registry's readers know: front matter, the description, "Example Usage",
 //! "Schema" with Required / Optional / Read-Only (sorted by name), nested
 //! blocks and object attributes in "Nested Schema for" sections with the same
-//! anchors, and "Import" with the `import` block and the CLI command.
+//! anchors, and "Import" with the `import` blocks (by identity, with the
+//! "Identity Schema", and by id) and the CLI command.
 //!
 //! A template is optional (without one a page is description, example,
 //! schema, import) and is plain Markdown with placeholders; see
@@ -37,7 +48,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::support::{Workspace, PROVIDER_SOURCE};
-use serde_json::Value;
+use serde_json::{json, Map, Value};
+use terraform_provider_cumulocity::provider::CumulocityProvider;
 use terraform_provider_cumulocity::rules::PeerSource;
 use terraform_provider_cumulocity::rules::{Direction, Protocol, RuleSetName};
 
@@ -56,7 +68,7 @@ fn root() -> &'static Path {
 #[test]
 fn docs_are_up_to_date() {
     require_acceptance!();
-    let schema = provider_schema();
+    let schema = with_own_newer_sections(provider_schema());
     let pages = render_all(root(), &schema).unwrap_or_else(|e| panic!("rendering the docs failed: {e}"));
     let docs = root().join("docs");
     let mut existing = BTreeSet::new();
@@ -149,6 +161,160 @@ fn provider_schema() -> Value {
     schema
 }
 
+/// `terraform_schema` with `resource_identity_schemas` and
+/// `list_resource_schemas` from the provider itself (see the module doc),
+/// after checking that whatever of them Terraform reports renders the same.
+fn with_own_newer_sections(mut terraform_schema: Value) -> Value {
+    let (identities, lists) = own_newer_sections();
+    if let Some(reported) = terraform_schema.get("resource_identity_schemas") {
+        for (name, own) in identities.as_object().unwrap() {
+            assert_eq!(
+                identity_markdown(&reported[name]),
+                identity_markdown(own),
+                "Terraform reports another identity schema for {name} than the provider declares"
+            );
+        }
+        assert_eq!(
+            reported.as_object().map(|o| o.len()),
+            identities.as_object().map(|o| o.len())
+        );
+    }
+    if let Some(reported) = terraform_schema.get("list_resource_schemas") {
+        for (name, own) in lists.as_object().unwrap() {
+            assert_eq!(
+                schema_markdown(&reported[name]["block"]),
+                schema_markdown(&own["block"]),
+                "Terraform reports another list resource schema for {name} than the provider declares"
+            );
+            assert_eq!(reported[name]["block"]["description"], own["block"]["description"]);
+        }
+        assert_eq!(
+            reported.as_object().map(|o| o.len()),
+            lists.as_object().map(|o| o.len())
+        );
+    }
+    terraform_schema["resource_identity_schemas"] = identities;
+    terraform_schema["list_resource_schemas"] = lists;
+    terraform_schema
+}
+
+/// The provider's identity schemas and list resource schemas, by type name,
+/// as `terraform providers schema -json` prints them.
+fn own_newer_sections() -> (Value, Value) {
+    use tf_provider::Provider;
+    let provider = CumulocityProvider::default();
+    let mut diags = tf_provider::Diagnostics::default();
+    let mut identities = Map::new();
+    for (name, resource) in provider.get_resources(&mut diags).unwrap_or_default() {
+        if let Some(identity) = resource.identity_schema(&mut diags) {
+            identities.insert(format!("{PROVIDER_NAME}_{name}"), identity_json(&identity));
+        }
+    }
+    let mut lists = Map::new();
+    for (name, list) in provider.get_list_resources(&mut diags).unwrap_or_default() {
+        let schema = list.schema(&mut diags).expect("a list resource has a schema");
+        lists.insert(
+            format!("{PROVIDER_NAME}_{name}"),
+            json!({"version": schema.version, "block": block_json(&schema.block)}),
+        );
+    }
+    assert!(diags.errors.is_empty(), "{diags:?}");
+    (Value::Object(identities), Value::Object(lists))
+}
+
+/// A block as `terraform providers schema -json` prints it.
+fn block_json(block: &tf_provider::schema::Block) -> Value {
+    use tf_provider::schema::{AttributeConstraint as C, NestedBlock, StringKind};
+    let kind = |k: &StringKind| {
+        if *k == StringKind::Markdown {
+            "markdown"
+        } else {
+            "plain"
+        }
+    };
+    let mut attributes = Map::new();
+    for (name, attr) in &block.attributes {
+        let mut a = json!({
+            "type": serde_json::to_value(&attr.attr_type).unwrap(),
+            "description": attr.description.content,
+            "description_kind": kind(&attr.description.kind),
+        });
+        let (required, optional, computed) = match attr.constraint {
+            C::Required | C::WriteOnlyRequired => (true, false, false),
+            C::Optional | C::WriteOnlyOptional => (false, true, false),
+            C::OptionalComputed => (false, true, true),
+            C::Computed => (false, false, true),
+        };
+        for (flag, set) in [
+            ("required", required),
+            ("optional", optional),
+            ("computed", computed),
+            ("sensitive", attr.sensitive),
+            ("deprecated", attr.deprecated),
+        ] {
+            if set {
+                a[flag] = json!(true);
+            }
+        }
+        attributes.insert(name.clone(), a);
+    }
+    let mut block_types = Map::new();
+    for (name, nested) in &block.blocks {
+        let (mode, inner, min, max) = match nested {
+            NestedBlock::Single(b) => ("single", b, 1, 1),
+            NestedBlock::List(b) => ("list", b, 0, i64::MAX),
+            NestedBlock::Set(b) => ("set", b, 0, i64::MAX),
+            NestedBlock::Map(b) => ("map", b, 0, 0),
+            NestedBlock::Group(b) => ("group", b, 0, 0),
+            NestedBlock::Optional(b) => ("list", b, 0, 1),
+        };
+        let mut t = json!({"nesting_mode": mode, "block": block_json(inner)});
+        if min > 0 {
+            t["min_items"] = json!(min);
+        }
+        if max > 0 {
+            t["max_items"] = json!(max);
+        }
+        block_types.insert(name.clone(), t);
+    }
+    let mut out = json!({
+        "description": block.description.content,
+        "description_kind": kind(&block.description.kind),
+    });
+    if !attributes.is_empty() {
+        out["attributes"] = Value::Object(attributes);
+    }
+    if !block_types.is_empty() {
+        out["block_types"] = Value::Object(block_types);
+    }
+    if block.deprecated {
+        out["deprecated"] = json!(true);
+    }
+    out
+}
+
+/// An identity schema as `terraform providers schema -json` prints it.
+fn identity_json(identity: &tf_provider::schema::IdentitySchema) -> Value {
+    use tf_provider::schema::IdentityImport;
+    let attributes: Map<String, Value> = identity
+        .attributes
+        .iter()
+        .map(|(name, attr)| {
+            let import = match attr.import {
+                IdentityImport::Required => "required_for_import",
+                IdentityImport::Optional => "optional_for_import",
+            };
+            let mut a = json!({
+                "type": serde_json::to_value(&attr.attr_type).unwrap(),
+                "description": attr.description,
+            });
+            a[import] = json!(true);
+            (name.clone(), a)
+        })
+        .collect();
+    json!({"version": identity.version, "attributes": attributes})
+}
+
 // ---- pages ----
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -156,6 +322,7 @@ enum Kind {
     Provider,
     Resource,
     DataSource,
+    ListResource,
 }
 
 /// Everything a template's placeholders can draw on for one page.
@@ -168,6 +335,10 @@ struct Page<'a> {
     example: Option<PathBuf>,
     import_tf: Option<PathBuf>,
     import_sh: Option<PathBuf>,
+    /// `import-by-identity.tf`, shown with the identity schema.
+    import_identity_tf: Option<PathBuf>,
+    /// The resource's identity schema, if it has one.
+    identity: Option<&'a Value>,
 }
 
 /// Every page, by path relative to `root`.
@@ -183,6 +354,8 @@ fn render_all(root: &Path, schema: &Value) -> Result<BTreeMap<PathBuf, String>, 
         example: existing(root.join("examples/provider/provider.tf")),
         import_tf: None,
         import_sh: None,
+        import_identity_tf: None,
+        identity: None,
     };
     pages.insert(
         PathBuf::from("docs/index.md"),
@@ -196,6 +369,12 @@ fn render_all(root: &Path, schema: &Value) -> Result<BTreeMap<PathBuf, String>, 
             "data_source_schemas",
             "data-sources",
             "data-source.tf",
+        ),
+        (
+            Kind::ListResource,
+            "list_resource_schemas",
+            "list-resources",
+            "list-resource.tfquery.hcl",
         ),
     ] {
         let Some(items) = schema[key].as_object() else {
@@ -214,6 +393,9 @@ fn render_all(root: &Path, schema: &Value) -> Result<BTreeMap<PathBuf, String>, 
                 example: existing(examples.join(example_file)),
                 import_tf: existing(examples.join("import-by-string-id.tf")).filter(|_| kind == Kind::Resource),
                 import_sh: existing(examples.join("import.sh")).filter(|_| kind == Kind::Resource),
+                import_identity_tf: existing(examples.join("import-by-identity.tf")).filter(|_| kind == Kind::Resource),
+                identity: Some(&schema["resource_identity_schemas"][name])
+                    .filter(|i| kind == Kind::Resource && i.is_object()),
             };
             let text = render_page(&page, &format!("templates/{folder}/{short}.md.tmpl"))?;
             pages.insert(PathBuf::from(format!("docs/{folder}/{short}.md")), text);
@@ -239,6 +421,8 @@ fn render_all(root: &Path, schema: &Value) -> Result<BTreeMap<PathBuf, String>, 
                 example: None,
                 import_tf: None,
                 import_sh: None,
+                import_identity_tf: None,
+                identity: None,
             };
             let body = expand(&template, &page).map_err(|e| format!("{rel}: {e}"))?;
             let body = body
@@ -270,6 +454,10 @@ fn render_page(page: &Page, template_rel: &str) -> Result<String, String> {
         Kind::DataSource => (
             format!("{} Data Source - {PROVIDER_NAME}", page.name),
             format!("{} (Data Source)", page.name),
+        ),
+        Kind::ListResource => (
+            format!("{} List Resource - {PROVIDER_NAME}", page.name),
+            format!("{} (List Resource)", page.name),
         ),
     };
     let summary = plain_text(first_paragraph(&description(page)?));
@@ -373,16 +561,29 @@ fn code_block(language: &str, path: &Path) -> Result<String, String> {
     Ok(format!("```{language}\n{}\n```", text.trim_end()))
 }
 
-/// tfplugindocs's Import section: the `import` block (Terraform 1.5+) and
-/// the CLI command.
+/// tfplugindocs's Import section: the `import` block by identity (Terraform
+/// 1.12+) with the identity schema, the `import` block by id (1.5+) and the
+/// CLI command.
 fn import_section(page: &Page) -> Result<String, String> {
-    if page.import_tf.is_none() && page.import_sh.is_none() {
+    if page.import_tf.is_none() && page.import_sh.is_none() && page.import_identity_tf.is_none() {
         return Ok(String::new());
     }
     let mut parts = vec![
         "## Import".to_string(),
         "Import is supported using the following syntax:".to_string(),
     ];
+    if let Some(path) = &page.import_identity_tf {
+        parts.push(
+            "In Terraform v1.12.0 and later, the [`import` block](https://developer.hashicorp.com/terraform/language/import) \
+             can be used with the `identity` attribute, for example:"
+                .to_string(),
+        );
+        parts.push(code_block("terraform", path)?);
+        let identity = page
+            .identity
+            .ok_or_else(|| format!("{} has import-by-identity.tf but no identity schema", page.name))?;
+        parts.push(identity_markdown(identity));
+    }
     if let Some(path) = &page.import_tf {
         parts.push(
             "In Terraform v1.5.0 and later, the [`import` block](https://developer.hashicorp.com/terraform/language/import) \
@@ -400,6 +601,37 @@ fn import_section(page: &Page) -> Result<String, String> {
         parts.push(code_block("shell", path)?);
     }
     Ok(parts.join("\n\n"))
+}
+
+/// tfplugindocs's "Identity Schema": the attributes required for import,
+/// then the optional ones, each sorted by name.
+fn identity_markdown(identity: &Value) -> String {
+    let empty = Map::new();
+    let attributes = identity["attributes"].as_object().unwrap_or(&empty);
+    let mut chunks = vec!["### Identity Schema".to_string()];
+    for (title, flag) in [
+        ("#### Required", "required_for_import"),
+        ("#### Optional", "optional_for_import"),
+    ] {
+        let mut names: Vec<&String> = attributes.keys().filter(|n| attributes[*n][flag] == true).collect();
+        if names.is_empty() {
+            continue;
+        }
+        names.sort();
+        chunks.push(title.to_string());
+        chunks.push(
+            names
+                .iter()
+                .map(|n| {
+                    let attr = &attributes[*n];
+                    let ty = type_name(&attr["type"]).unwrap_or_else(|e| e);
+                    format!("- `{n}` ({ty}){}", with_space(&item_description(attr)))
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    chunks.join("\n\n")
 }
 
 // ---- the schema as Markdown (tfplugindocs's layout) ----
@@ -956,6 +1188,70 @@ Read-Only:
     }
 
     #[test]
+    fn renders_an_identity_schema_as_tfplugindocs_does() {
+        let identity = json!({
+            "version": 0,
+            "attributes": {
+                "region": {"type": "string", "description": "Where.", "optional_for_import": true},
+                "id": {"type": "string", "description": "Which.", "required_for_import": true},
+                "account_id": {"type": "string", "optional_for_import": true}
+            }
+        });
+        assert_eq!(
+            identity_markdown(&identity),
+            "### Identity Schema\n\n#### Required\n\n- `id` (String) Which.\n\n#### Optional\n\n- `account_id` (String)\n- `region` (String) Where."
+        );
+    }
+
+    #[test]
+    fn the_providers_own_sections_are_in_terraforms_json_form() {
+        let (identities, lists) = own_newer_sections();
+        let identity = &identities["cumulocity_firewall"];
+        assert_eq!(identity["version"], 0);
+        assert_eq!(identity["attributes"]["id"]["type"], "string");
+        assert_eq!(identity["attributes"]["id"]["required_for_import"], true);
+        assert_eq!(identity["attributes"]["region"]["optional_for_import"], true);
+        assert!(identity["attributes"]["region"]["required_for_import"].is_null());
+        let block = &lists["cumulocity_firewall"]["block"];
+        assert_eq!(block["attributes"]["group_ids"]["type"], json!(["list", "string"]));
+        assert_eq!(block["attributes"]["vpc_id"]["optional"], true);
+        assert!(
+            block["attributes"]["vpc_id"]["computed"].is_null(),
+            "false flags are left out"
+        );
+        assert_eq!(block["attributes"]["vpc_id"]["description_kind"], "markdown");
+        let filter = &block["block_types"]["filter"];
+        assert_eq!(filter["nesting_mode"], "list");
+        assert_eq!(filter["max_items"], i64::MAX);
+        assert!(filter["min_items"].is_null());
+        assert_eq!(filter["block"]["attributes"]["name"]["required"], true);
+        assert!(
+            schema_markdown(block)
+                .unwrap()
+                .contains("- `filter` (Block List) A DescribeSecurityGroups filter"),
+            "{}",
+            schema_markdown(block).unwrap()
+        );
+    }
+
+    #[test]
+    fn what_terraform_reports_is_taken_only_when_it_renders_the_same() {
+        let (identities, lists) = own_newer_sections();
+        let same = with_own_newer_sections(json!({
+            "resource_identity_schemas": identities.clone(),
+            "list_resource_schemas": lists.clone(),
+        }));
+        assert_eq!(same["resource_identity_schemas"], identities);
+        let older = with_own_newer_sections(json!({"resource_schemas": {}}));
+        assert_eq!(older["list_resource_schemas"], lists, "Terraform 1.11 reports neither");
+        let mut other = identities.clone();
+        other["cumulocity_firewall"]["attributes"]["id"]["description"] = json!("Something else.");
+        let reported = json!({"resource_identity_schemas": other});
+        let outcome = std::panic::catch_unwind(|| with_own_newer_sections(reported));
+        assert!(outcome.is_err(), "a different identity schema fails the docs test");
+    }
+
+    #[test]
     fn placeholders_and_text() {
         assert_eq!(
             parse_call(r#"codefile "shell" "a b.sh""#).unwrap(),
@@ -978,6 +1274,8 @@ Read-Only:
             example: None,
             import_tf: None,
             import_sh: None,
+            import_identity_tf: None,
+            identity: None,
         };
         assert!(expand("{{ nonsense }}", &page)
             .unwrap_err()

@@ -70,7 +70,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::error::ProvideErrorMetadata;
-use aws_sdk_ec2::types::{Filter, SecurityGroupRule};
+use aws_sdk_ec2::types::{Filter, IpPermission, IpRange, SecurityGroupRule};
 
 /// The fake access key id every client and provider block uses (moto accepts
 /// any and maps unknown keys to account [`ACCOUNT_ID`]).
@@ -461,6 +461,61 @@ impl Emulator {
             Err(e) if e.code() == Some("InvalidGroup.NotFound") => false,
             Err(e) => panic!("DescribeSecurityGroups {id} in {region}: {}", fmt_err(&e)),
         }
+    }
+
+    /// `n` groups in `vpc`, `c8y-000`, `c8y-001`, ..., made at once (one by
+    /// one, 200 would take a while), each with `rules` ingress rules (TCP
+    /// 1000 + i, 2000 + i, ... from 10.0.0.0/8) besides AWS's allow-all
+    /// egress; returns their ids in name order.
+    pub fn hand_made_groups(&self, region: &str, vpc: &str, n: usize, rules: usize) -> Vec<String> {
+        let ec2 = self.ec2(region);
+        self.block_on(async {
+            let mut made = tokio::task::JoinSet::new();
+            for i in 0..n {
+                let ec2 = ec2.clone();
+                let vpc = vpc.to_string();
+                made.spawn(async move {
+                    let id = ec2
+                        .create_security_group()
+                        .group_name(format!("c8y-{i:03}"))
+                        .description("hand-made")
+                        .vpc_id(vpc)
+                        .send()
+                        .await
+                        .unwrap_or_else(|e| panic!("CreateSecurityGroup c8y-{i:03}: {}", fmt_err(&e)))
+                        .group_id()
+                        .expect("CreateSecurityGroup returns an id")
+                        .to_string();
+                    let base = 1000 + i32::try_from(i).expect("few groups");
+                    let permissions: Vec<IpPermission> = (0..rules)
+                        .map(|r| {
+                            let port = base + 1000 * i32::try_from(r).expect("few rules");
+                            IpPermission::builder()
+                                .ip_protocol("tcp")
+                                .from_port(port)
+                                .to_port(port)
+                                .ip_ranges(IpRange::builder().cidr_ip("10.0.0.0/8").build())
+                                .build()
+                        })
+                        .collect();
+                    if !permissions.is_empty() {
+                        ec2.authorize_security_group_ingress()
+                            .group_id(&id)
+                            .set_ip_permissions(Some(permissions))
+                            .send()
+                            .await
+                            .unwrap_or_else(|e| panic!("AuthorizeSecurityGroupIngress {id}: {}", fmt_err(&e)));
+                    }
+                    (i, id)
+                });
+            }
+            let mut ids = vec![String::new(); n];
+            while let Some(done) = made.join_next().await {
+                let (i, id) = done.expect("a group is made");
+                ids[i] = id;
+            }
+            ids
+        })
     }
 
     /// The ids of all security groups in the Region (the default groups of

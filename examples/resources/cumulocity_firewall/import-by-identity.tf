@@ -1,5 +1,6 @@
 # Terraform 1.12 and later: the identity names the group by its id; region
-# and account_id are optional and, when given, must be the provider's.
+# (the provider's when absent) and account_id (when given, the credentials'
+# account) are optional.
 import {
   to = cumulocity_firewall.node
   identity = {

@@ -30,18 +30,17 @@ use super::firewall_move;
 use super::firewall_schema::{argument_problems, firewall_schema, plan_arguments, FirewallState};
 use super::generated_config::generated_config;
 use super::group_values::{
-    annotated_objects, applied_rules, default_description, known_tags, lacks_rule_ids, merged_tags, own_tags,
-    rule_objects, tag_map, valid_rules,
+    annotated_objects, applied_rules, default_description, group_spec, known_tags, lacks_rule_ids, merged_tags,
+    refreshed, rule_objects,
 };
 use super::import;
 use super::operation_timeouts;
 use super::rule_args::RuleArgsConfig;
 use super::session_timeouts;
 use super::state::Shared;
-use crate::aws::tags;
-use crate::aws::{Clients, Group, GroupSpec, SecurityGroups};
+use crate::aws::{Clients, Group, SecurityGroups};
 use crate::rules::{self, AppliedRule, Rule};
-use crate::rules::{annotate, keep_descriptions, with_known_ids};
+use crate::rules::{keep_descriptions, with_known_ids};
 
 /// `resource "cumulocity_firewall"`, registered by the provider.
 pub struct FirewallResource {
@@ -583,55 +582,7 @@ fn report_own_problems(diags: &mut Diagnostics, config: &FirewallState) {
     }
 }
 
-/// The state after AWS told us what the group is and holds.
-fn refreshed(
-    mut state: FirewallState,
-    group: &Group,
-    mut applied: Vec<AppliedRule>,
-    default_tags: &BTreeMap<String, String>,
-) -> FirewallState {
-    if let Some(desired) = valid_rules(&state.args) {
-        annotate(&mut applied, &desired);
-    }
-    state.id = Value::Value(group.id.clone());
-    state.arn = Value::Value(group.arn.clone());
-    state.owner_id = Value::Value(group.owner_id.clone());
-    state.name = Value::Value(group.name.clone());
-    state.description = Value::Value(group.description.clone());
-    state.vpc_id = group.vpc_id.clone().map_or(Value::Null, Value::Value);
-    state.tags = own_tags(&group.tags, default_tags, &state.tags);
-    state.tags_all = tag_map(&group.tags);
-    state.rules = Value::Value(rule_objects(
-        applied.into_iter().map(|a| (Some(a.id), a.rule)).collect(),
-    ));
-    state
-}
-
 /// `manage_rule_descriptions = false`: existing rules keep their descriptions.
 fn leaves_descriptions(config: &FirewallState) -> bool {
     config.manage_rule_descriptions == Value::Value(false)
-}
-
-/// The group to create for a planned state: its name (or one chosen from
-/// `name_prefix`), description and tags, by the naming and tag policy of
-/// `aws::tags`.
-fn group_spec(planned: &FirewallState) -> GroupSpec {
-    GroupSpec {
-        name: match &planned.name {
-            Value::Value(name) => name.clone(),
-            _ => tags::unique_name(
-                planned
-                    .name_prefix
-                    .as_ref_option()
-                    .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str()),
-            ),
-        },
-        description: planned
-            .description
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_else(|| default_description(&planned.args)),
-        vpc_id: planned.vpc_id.as_ref_option().cloned(),
-        tags: known_tags(&planned.tags_all),
-    }
 }

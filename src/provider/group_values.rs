@@ -8,7 +8,7 @@ use tf_provider::value::Value;
 
 use super::firewall_schema::{FirewallState, ManagedRuleObject, TagMap};
 use super::rule_args::{RuleArgsConfig, RuleObject};
-use crate::aws::tags;
+use crate::aws::{tags, Group, GroupSpec};
 use crate::rules::{self, annotate, AppliedRule, Rule, RuleSetName};
 
 /// The description a group gets when the configuration gives none, from
@@ -111,5 +111,53 @@ pub fn own_tags(actual: &BTreeMap<String, String>, default_tags: &BTreeMap<Strin
         Value::Null
     } else {
         tag_map(&own)
+    }
+}
+
+/// The state after AWS told us what the group is and holds.
+pub fn refreshed(
+    mut state: FirewallState,
+    group: &Group,
+    mut applied: Vec<AppliedRule>,
+    default_tags: &BTreeMap<String, String>,
+) -> FirewallState {
+    if let Some(desired) = valid_rules(&state.args) {
+        annotate(&mut applied, &desired);
+    }
+    state.id = Value::Value(group.id.clone());
+    state.arn = Value::Value(group.arn.clone());
+    state.owner_id = Value::Value(group.owner_id.clone());
+    state.name = Value::Value(group.name.clone());
+    state.description = Value::Value(group.description.clone());
+    state.vpc_id = group.vpc_id.clone().map_or(Value::Null, Value::Value);
+    state.tags = own_tags(&group.tags, default_tags, &state.tags);
+    state.tags_all = tag_map(&group.tags);
+    state.rules = Value::Value(rule_objects(
+        applied.into_iter().map(|a| (Some(a.id), a.rule)).collect(),
+    ));
+    state
+}
+
+/// The group to create for a planned state: its name (or one chosen from
+/// `name_prefix`), description and tags, by the naming and tag policy of
+/// `aws::tags`.
+pub fn group_spec(planned: &FirewallState) -> GroupSpec {
+    GroupSpec {
+        name: match &planned.name {
+            Value::Value(name) => name.clone(),
+            _ => tags::unique_name(
+                planned
+                    .name_prefix
+                    .as_ref_option()
+                    .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str()),
+            ),
+        },
+        description: planned
+            .description
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_else(|| default_description(&planned.args)),
+        vpc_id: planned.vpc_id.as_ref_option().cloned(),
+        tags: known_tags(&planned.tags_all),
     }
 }

@@ -67,6 +67,75 @@ pub fn ip_permission(rule: &Rule, own_group_id: &str) -> IpPermission {
 /// could not be understood: a rule is never silently dropped, since a
 /// dropped rule could never be revoked.
 pub fn applied_rule(rule: &SecurityGroupRule, own_group_id: &str) -> Result<AppliedRule, String> {
+    let listed = listed_rule(rule, own_group_id)?;
+    let (from_port, to_port) = if listed.protocol.has_ports() || listed.protocol.is_icmp() {
+        (listed.from_port.unwrap_or(-1), listed.to_port.unwrap_or(-1))
+    } else {
+        (-1, -1)
+    };
+    Ok(AppliedRule {
+        id: listed.id,
+        rule: Rule {
+            key: RuleKey {
+                direction: listed.direction,
+                protocol: listed.protocol,
+                from_port,
+                to_port,
+                peer: listed.peer,
+            },
+            description: listed.description,
+            rule_sets: Default::default(),
+        },
+    })
+}
+
+/// A rule an Authorize answer lists, paired with the rule that was asked
+/// for: the id is the one AWS gave, the rule (ports, peer, description) the
+/// one asked for, which is what AWS now holds.
+///
+/// AWS documents every field of the listed rule, but answers do not always
+/// carry them all: an emulator leaves out `FromPort`/`ToPort` and the
+/// description of a rule that references a group. So the listed rule pairs
+/// with the asked rule that agrees with every field it does give. `None`
+/// when it cannot be understood, or no asked rule or more than one agrees:
+/// the caller then reads the group (see `rules::after_changes`).
+pub fn answered_rule(rule: &SecurityGroupRule, own_group_id: &str, asked: &[Rule]) -> Option<AppliedRule> {
+    let listed = listed_rule(rule, own_group_id).ok()?;
+    let portless = |key: &RuleKey| !(key.protocol.has_ports() || key.protocol.is_icmp());
+    let agrees = |candidate: &&Rule| {
+        let key = &candidate.key;
+        key.direction == listed.direction
+            && key.protocol == listed.protocol
+            && key.peer == listed.peer
+            && (portless(key)
+                || (listed.from_port.is_none_or(|p| p == key.from_port)
+                    && listed.to_port.is_none_or(|p| p == key.to_port)))
+            && listed.description.as_ref().is_none_or(|d| candidate.description.as_ref() == Some(d))
+    };
+    let mut candidates = asked.iter().filter(agrees);
+    match (candidates.next(), candidates.next()) {
+        (Some(only), None) => Some(AppliedRule {
+            id: listed.id,
+            rule: only.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The fields of a `SecurityGroupRule`, each as far as EC2 gave it.
+struct ListedRule {
+    id: String,
+    direction: Direction,
+    protocol: Protocol,
+    from_port: Option<i32>,
+    to_port: Option<i32>,
+    peer: Peer,
+    description: Option<String>,
+}
+
+/// The one reading of EC2's rule objects, for every answer that lists
+/// rules (DescribeSecurityGroupRules, Authorize answers).
+fn listed_rule(rule: &SecurityGroupRule, own_group_id: &str) -> Result<ListedRule, String> {
     let id = rule.security_group_rule_id().ok_or("a rule without an id")?.to_string();
     let direction = if rule.is_egress().unwrap_or(false) {
         Direction::Egress
@@ -75,11 +144,6 @@ pub fn applied_rule(rule: &SecurityGroupRule, own_group_id: &str) -> Result<Appl
     };
     let protocol_text = rule.ip_protocol().unwrap_or("-1");
     let protocol = parse_ip_protocol(protocol_text).ok_or_else(|| format!("rule {id}: protocol {protocol_text:?}"))?;
-    let (from_port, to_port) = if protocol.has_ports() || protocol.is_icmp() {
-        (rule.from_port().unwrap_or(-1), rule.to_port().unwrap_or(-1))
-    } else {
-        (-1, -1)
-    };
     let peer = if let Some(cidr) = rule.cidr_ipv4() {
         Peer::Ipv4(cidr.parse().map_err(|_| format!("rule {id}: IPv4 block {cidr:?}"))?)
     } else if let Some(cidr) = rule.cidr_ipv6() {
@@ -95,19 +159,14 @@ pub fn applied_rule(rule: &SecurityGroupRule, own_group_id: &str) -> Result<Appl
     } else {
         return Err(format!("rule {id}: no peer"));
     };
-    Ok(AppliedRule {
+    Ok(ListedRule {
         id,
-        rule: Rule {
-            key: RuleKey {
-                direction,
-                protocol,
-                from_port,
-                to_port,
-                peer,
-            },
-            description: rule.description().filter(|d| !d.is_empty()).map(str::to_string),
-            rule_sets: Default::default(),
-        },
+        direction,
+        protocol,
+        from_port: rule.from_port(),
+        to_port: rule.to_port(),
+        peer,
+        description: rule.description().filter(|d| !d.is_empty()).map(str::to_string),
     })
 }
 
@@ -204,6 +263,68 @@ mod tests {
         assert_eq!(permission.ip_protocol(), Some("-1"));
         assert_eq!(permission.user_id_group_pairs()[0].group_id(), Some("sg-own"));
         assert_eq!(permission.from_port(), None);
+    }
+
+    fn asked(protocol: Protocol, from_port: i32, to_port: i32, peer: Peer, description: &str) -> Rule {
+        Rule {
+            key: RuleKey {
+                direction: Direction::Ingress,
+                protocol,
+                from_port,
+                to_port,
+                peer,
+            },
+            description: Some(description.to_string()),
+            rule_sets: Default::default(),
+        }
+    }
+
+    fn self_reference() -> ReferencedSecurityGroup {
+        ReferencedSecurityGroup::builder().group_id("sg-own").build()
+    }
+
+    #[test]
+    fn an_answer_without_ports_or_description_pairs_with_the_rule_asked_for() {
+        // As the emulator answers AuthorizeSecurityGroupIngress for a self
+        // reference: no FromPort/ToPort, no description.
+        let internal = asked(Protocol::All, -1, -1, Peer::SelfGroup, "Cumulocity internal");
+        let listed = described(|b| b.ip_protocol("-1").referenced_group_info(self_reference()));
+        let paired = answered_rule(&listed, "sg-own", std::slice::from_ref(&internal)).expect("paired");
+        assert_eq!(paired.id, "sgr-1");
+        assert_eq!(paired.rule, internal, "the description is the one asked for");
+
+        let ping = asked(Protocol::Icmp, 8, 0, Peer::SelfGroup, "ping");
+        let listed = described(|b| b.ip_protocol("icmp").referenced_group_info(self_reference()));
+        assert_eq!(answered_rule(&listed, "sg-own", std::slice::from_ref(&ping)).unwrap().rule, ping);
+    }
+
+    #[test]
+    fn an_answer_of_the_shape_aws_documents_pairs_field_by_field() {
+        let ssh = asked(Protocol::Tcp, 22, 22, Peer::SelfGroup, "SSH");
+        let web = asked(Protocol::Tcp, 80, 80, Peer::SelfGroup, "HTTP");
+        let rules = [ssh.clone(), web.clone()];
+        let listed = described(|b| {
+            b.ip_protocol("tcp")
+                .from_port(80)
+                .to_port(80)
+                .description("HTTP")
+                .referenced_group_info(self_reference())
+        });
+        assert_eq!(answered_rule(&listed, "sg-own", &rules).unwrap().rule, web);
+        // Without ports, either could be meant: the caller reads the group.
+        let portless = described(|b| b.ip_protocol("tcp").referenced_group_info(self_reference()));
+        assert_eq!(answered_rule(&portless, "sg-own", &rules), None);
+        // A listed field that contradicts every asked rule pairs with none.
+        let other = described(|b| {
+            b.ip_protocol("tcp")
+                .from_port(80)
+                .to_port(80)
+                .description("not asked")
+                .referenced_group_info(self_reference())
+        });
+        assert_eq!(answered_rule(&other, "sg-own", &rules), None);
+        let elsewhere = described(|b| b.ip_protocol("tcp").from_port(22).to_port(22).cidr_ipv4("10.0.0.0/8"));
+        assert_eq!(answered_rule(&elsewhere, "sg-own", &rules), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use aws_sdk_ec2::types::{IpPermission, SecurityGroupRule, SecurityGroupRuleReque
 use tokio::time::Instant;
 
 use super::call::{retrying, within, NOT_VISIBLE_YET};
-use super::convert::{applied_rule, ip_permission, ip_protocol};
+use super::convert::{answered_rule, ip_permission, ip_protocol};
 use super::error::{AwsError, ErrorKind};
 use super::groups::{Failure, SecurityGroups};
 use crate::rules::{after_changes, AppliedRule, Direction, Peer, Rule, RuleChanges};
@@ -59,8 +59,9 @@ impl SecurityGroups<'_> {
     }
 
     /// One Authorize call per direction that has rules; returns the rules
-    /// the answers list (an answer's rule that cannot be understood is left
-    /// out, so that the caller reads the group instead).
+    /// the answers list, with AWS's ids and the rules as asked (an answer's
+    /// rule that cannot be paired with one asked for is left out, so that
+    /// the caller reads the group instead).
     pub(super) async fn authorize(
         &self,
         id: &str,
@@ -68,15 +69,13 @@ impl SecurityGroups<'_> {
         deadline: Instant,
     ) -> Result<Vec<AppliedRule>, AwsError> {
         let ec2 = &self.clients.ec2;
-        let permissions = |direction: Direction| -> Vec<IpPermission> {
-            rules
-                .iter()
-                .filter(|r| r.key.direction == direction)
-                .map(|r| ip_permission(r, id))
-                .collect()
+        let asked = |direction: Direction| -> Vec<Rule> {
+            rules.iter().filter(|r| r.key.direction == direction).cloned().collect()
         };
+        let permissions = |asked: &[Rule]| -> Vec<IpPermission> { asked.iter().map(|r| ip_permission(r, id)).collect() };
         let mut authorized = Vec::new();
-        let ingress = permissions(Direction::Ingress);
+        let asked_ingress = asked(Direction::Ingress);
+        let ingress = permissions(&asked_ingress);
         if !ingress.is_empty() {
             use aws_sdk_ec2::operation::authorize_security_group_ingress::AuthorizeSecurityGroupIngressError as E;
             let call = ec2
@@ -87,9 +86,10 @@ impl SecurityGroups<'_> {
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
             let answer = within(deadline, "AuthorizeSecurityGroupIngress", call).await?;
-            authorized.extend(understood(answer.security_group_rules(), id));
+            authorized.extend(understood(answer.security_group_rules(), id, &asked_ingress));
         }
-        let egress = permissions(Direction::Egress);
+        let asked_egress = asked(Direction::Egress);
+        let egress = permissions(&asked_egress);
         if !egress.is_empty() {
             use aws_sdk_ec2::operation::authorize_security_group_egress::AuthorizeSecurityGroupEgressError as E;
             let call = ec2
@@ -100,7 +100,7 @@ impl SecurityGroups<'_> {
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
             let answer = within(deadline, "AuthorizeSecurityGroupEgress", call).await?;
-            authorized.extend(understood(answer.security_group_rules(), id));
+            authorized.extend(understood(answer.security_group_rules(), id, &asked_egress));
         }
         Ok(authorized)
     }
@@ -214,9 +214,14 @@ fn rule_request(rule: &Rule, own_group_id: &str) -> SecurityGroupRuleRequest {
     request.build()
 }
 
-/// The rules an Authorize answer lists, as applied rules of group `id`; a
-/// rule that cannot be understood is left out (the caller then reads the
-/// group, see `rules::after_changes`).
-fn understood<'a>(listed: &'a [SecurityGroupRule], id: &'a str) -> impl Iterator<Item = AppliedRule> + 'a {
-    listed.iter().filter_map(move |rule| applied_rule(rule, id).ok())
+/// The rules an Authorize answer lists, each paired with the rule of
+/// `asked` it answers (see `convert::answered_rule`); a rule that cannot be
+/// paired is left out, so that the caller reads the group instead (see
+/// `rules::after_changes`).
+fn understood<'a>(
+    listed: &'a [SecurityGroupRule],
+    id: &'a str,
+    asked: &'a [Rule],
+) -> impl Iterator<Item = AppliedRule> + 'a {
+    listed.iter().filter_map(move |rule| answered_rule(rule, id, asked))
 }

@@ -116,7 +116,7 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let mut state = proposed;
-        plan_arguments(&mut state, &config);
+        planned_arguments(diags, &mut state, &config)?;
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
         state.region = match &config.region {
             Value::Null => self.state.region().await.map_or(Value::Unknown, Value::Value),
@@ -157,7 +157,7 @@ impl Resource for FirewallResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let mut state = proposed;
-        plan_arguments(&mut state, &config);
+        planned_arguments(diags, &mut state, &config)?;
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
         state.region = self.planned_region(&config, &prior).await;
         state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
@@ -579,6 +579,23 @@ fn report_own_problems(diags: &mut Diagnostics, config: &FirewallState) {
     }
     for (path, detail) in operation_timeouts::problems(&config.timeouts) {
         error(diags, "Invalid timeout", detail, attribute_path(&path));
+    }
+}
+
+/// The configuration's arguments in the plan (`plan_arguments`); `None`,
+/// with an error, if they cannot be carried over.
+fn planned_arguments(diags: &mut Diagnostics, state: &mut FirewallState, config: &FirewallState) -> Option<()> {
+    match plan_arguments(state, config) {
+        Ok(()) => Some(()),
+        Err(detail) => {
+            error(
+                diags,
+                "Cannot plan the firewall's arguments",
+                format!("The planned arguments could not be read back ({detail}). This is a bug in the provider."),
+                AttributePath::root(),
+            );
+            None
+        }
     }
 }
 

@@ -1,16 +1,17 @@
 //! `resource "cumulocity_firewall"`: its state as Terraform sends it, its
 //! schema, and the checks of the arguments it adds to the rule arguments.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint, AttributeType, Block, NestedBlock, Schema};
+use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema};
 use tf_provider::value::{Value, ValueList};
 
 use super::config::is_region_name;
 use super::operation_timeouts::{timeouts_block, TimeoutsConfig};
 use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
-use super::schema_builder::{block, computed, optional, optional_with_default, string_map};
+use super::schema_builder::{block, computed, optional, optional_with_default, string_map, without_provider_default};
 use crate::rules::arg_names;
 use crate::rules::parse;
 use crate::rules::AttrPath;
@@ -97,7 +98,24 @@ pub struct ManagedRuleObject {
 /// The resource's schema: the rule arguments, the group's own attributes,
 /// the session-timeout attributes, `extra_rule` and `timeouts`.
 pub fn firewall_schema() -> Schema {
-    let mut attributes = argument_attributes();
+    let mut schema = declared_schema();
+    computed_when_absent(&mut schema.block);
+    schema
+}
+
+/// The schema as declared, before `computed_when_absent`: an argument
+/// declared `optional` is planned from the configuration, one declared
+/// `optional_with_default` (name, description, VPC, Region) is filled by the
+/// provider when absent and then kept.
+///
+/// The rule arguments the resource shares with the data sources are all
+/// planned from the configuration here: their defaults (`0.0.0.0/0`, `[]`)
+/// apply in the expansion, so the state says what the configuration says.
+fn declared_schema() -> Schema {
+    let mut attributes: Vec<(&str, Attribute)> = argument_attributes()
+        .into_iter()
+        .map(|(name, attribute)| (name, without_provider_default(attribute)))
+        .collect();
     attributes.extend([
         (
             "id",
@@ -250,7 +268,7 @@ pub fn firewall_schema() -> Schema {
             ),
         ),
     ]);
-    let mut schema = Schema {
+    Schema {
         version: 1,
         block: block(
             "An AWS security group holding exactly the rules of the documented Cumulocity rule sets \
@@ -266,9 +284,7 @@ pub fn firewall_schema() -> Schema {
                 ("timeouts", timeouts_block()),
             ],
         ),
-    };
-    computed_when_absent(&mut schema.block);
-    schema
+    }
 }
 
 /// Makes every optional argument of the resource, and of its `extra_rule`
@@ -291,22 +307,45 @@ fn computed_when_absent(block: &mut Block) {
     }
 }
 
-/// The planned values of the arguments `computed_when_absent` made
-/// computed: the configuration's, as they were when they were only optional
-/// (Terraform proposes the prior state's value for a computed argument the
-/// configuration leaves out; the plan must not keep it).
-pub fn plan_arguments(state: &mut FirewallState, config: &FirewallState) {
-    state.args.ssh_cidr_blocks = config.args.ssh_cidr_blocks.clone();
-    state.args.node_security_group_ids = config.args.node_security_group_ids.clone();
-    state.args.extra_rule = config.args.extra_rule.clone();
-    state.name_prefix = config.name_prefix.clone();
-    state.tags = config.tags.clone();
-    state.revoke_rules_on_delete = config.revoke_rules_on_delete;
-    state.manage_rule_descriptions = config.manage_rule_descriptions;
-    state.session_timeout_seconds = config.session_timeout_seconds;
-    state.session_timeout_policy = config.session_timeout_policy.clone();
-    state.load_balancer_listener_arns = config.load_balancer_listener_arns.clone();
-    state.target_network_interface_ids = config.target_network_interface_ids.clone();
+/// The names of the arguments whose planned value is the configuration's:
+/// every attribute `declared_schema` declares `optional` (made computed only
+/// by `computed_when_absent`) and every block. Derived from the schema, so a
+/// new argument cannot be missed.
+pub fn config_driven_arguments() -> &'static BTreeSet<String> {
+    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let block = declared_schema().block;
+        block
+            .attributes
+            .iter()
+            .filter(|(_, attribute)| attribute.constraint == AttributeConstraint::Optional)
+            .map(|(name, _)| name.clone())
+            .chain(block.blocks.keys().cloned())
+            .collect()
+    })
+}
+
+/// Sets the planned values of the `config_driven_arguments` to the
+/// configuration's, as Terraform does for an argument that is only optional
+/// (for a computed one it proposes the prior state's value when the
+/// configuration leaves it out; the plan must not keep it, or removing an
+/// argument would never reach the state).
+///
+/// The copy goes through each state's serialized form, field by schema
+/// name; `Err` only if that form does not read back, which a unit test
+/// rules out for every kind of value.
+pub fn plan_arguments(state: &mut FirewallState, config: &FirewallState) -> Result<(), String> {
+    let serialized = |s: &FirewallState| serde_json::to_value(s).map_err(|e| e.to_string());
+    let (mut planned, configured) = (serialized(state)?, serialized(config)?);
+    let (Some(planned_fields), Some(configured_fields)) = (planned.as_object_mut(), configured.as_object()) else {
+        return Err("a firewall state is not an object".to_string());
+    };
+    for name in config_driven_arguments() {
+        let value = configured_fields.get(name).cloned().unwrap_or(serde_json::Value::Null);
+        planned_fields.insert(name.clone(), value);
+    }
+    *state = serde_json::from_value(planned).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 fn rule_object_with_id() -> AttributeType {
@@ -427,6 +466,99 @@ mod tests {
             field_names(&FirewallState::default()),
             block_names(&firewall_schema().block)
         );
+    }
+
+    #[test]
+    fn the_configuration_plans_every_optional_argument_and_the_provider_fills_four() {
+        let names = config_driven_arguments();
+        for expected in [
+            "ingress_cidr_blocks",
+            "ingress_ipv6_cidr_blocks",
+            "egress_cidr_blocks",
+            "egress_ipv6_cidr_blocks",
+            "ssh_cidr_blocks",
+            "node_security_group_ids",
+            "extra_rule",
+            "name_prefix",
+            "tags",
+            "revoke_rules_on_delete",
+            "manage_rule_descriptions",
+            "session_timeout_seconds",
+            "session_timeout_policy",
+            "load_balancer_listener_arns",
+            "target_network_interface_ids",
+            "timeouts",
+        ] {
+            assert!(names.contains(expected), "{expected} is planned from the configuration");
+        }
+        let schema = firewall_schema();
+        let filled: BTreeSet<&str> = schema
+            .block
+            .attributes
+            .iter()
+            .filter(|(name, a)| a.constraint != AttributeConstraint::Computed && !names.contains(*name))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(
+            filled,
+            BTreeSet::from(["description", "name", "region", "rule_sets", "vpc_id"]),
+            "filled by the provider when absent (or required)"
+        );
+    }
+
+    fn strings(items: &[&str]) -> ValueList<Value<String>> {
+        Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect())
+    }
+
+    #[test]
+    fn an_argument_removed_from_the_configuration_is_removed_from_the_plan() {
+        // Terraform proposes the prior state's value for an optional and
+        // computed argument the configuration leaves out.
+        let mut proposed = FirewallState::default();
+        proposed.args.ingress_cidr_blocks = strings(&["10.0.0.0/8"]);
+        proposed.args.egress_ipv6_cidr_blocks = strings(&["2001:db8::/32"]);
+        proposed.tags = Value::Value(BTreeMap::from([("team".to_string(), Value::Value("a".to_string()))]));
+        proposed.description = Value::Value("kept".into());
+        proposed.id = Value::Unknown;
+        let config = FirewallState::default();
+        plan_arguments(&mut proposed, &config).unwrap();
+        assert!(proposed.args.ingress_cidr_blocks.is_null());
+        assert!(proposed.args.egress_ipv6_cidr_blocks.is_null());
+        assert!(proposed.tags.is_null());
+        assert_eq!(proposed.description, Value::Value("kept".into()), "the provider's default stays");
+        assert!(proposed.id.is_unknown());
+    }
+
+    #[test]
+    fn unknown_values_of_every_kind_survive_the_carry_over() {
+        let mut config = FirewallState::default();
+        config.args.node_security_group_ids = Value::Value(vec![Value::Unknown, Value::Value("sg-1".into())]);
+        config.args.ssh_cidr_blocks = Value::Unknown;
+        config.tags = Value::Value(BTreeMap::from([("a".to_string(), Value::Unknown)]));
+        config.session_timeout_seconds = Value::Unknown;
+        config.revoke_rules_on_delete = Value::Unknown;
+        config.args.extra_rule = Value::Value(vec![super::super::rule_args::ExtraRuleConfig {
+            from_port: Value::Unknown,
+            security_group_ids: Value::Value(vec![Value::Unknown]),
+            self_: Value::Unknown,
+            ..Default::default()
+        }]);
+        let mut planned = FirewallState {
+            id: Value::Unknown,
+            rules: Value::Unknown,
+            listener_timeouts: Value::Unknown,
+            tags_all: Value::Value(BTreeMap::from([("a".to_string(), Value::Unknown)])),
+            ..Default::default()
+        };
+        plan_arguments(&mut planned, &config).unwrap();
+        assert_eq!(
+            serde_json::to_value(&planned.args).unwrap(),
+            serde_json::to_value(&config.args).unwrap()
+        );
+        assert_eq!(planned.tags, config.tags);
+        assert!(planned.session_timeout_seconds.is_unknown() && planned.revoke_rules_on_delete.is_unknown());
+        assert!(planned.id.is_unknown() && planned.rules.is_unknown() && planned.listener_timeouts.is_unknown());
+        assert_eq!(planned.tags_all, Value::Value(BTreeMap::from([("a".to_string(), Value::Unknown)])));
     }
 
     #[test]

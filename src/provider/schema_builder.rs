@@ -43,6 +43,16 @@ pub fn optional_with_default(attr_type: AttributeType, description: &str) -> Att
     attribute(attr_type, AttributeConstraint::OptionalComputed, description)
 }
 
+/// `attr` planned from the configuration alone: an `optional_with_default`
+/// argument becomes `optional` (for a resource whose state keeps what the
+/// configuration says, while its data sources show the default).
+pub fn without_provider_default(mut attr: Attribute) -> Attribute {
+    if attr.constraint == AttributeConstraint::OptionalComputed {
+        attr.constraint = AttributeConstraint::Optional;
+    }
+    attr
+}
+
 /// An attribute only the provider sets.
 pub fn computed(attr_type: AttributeType, description: &str) -> Attribute {
     attribute(attr_type, AttributeConstraint::Computed, description)

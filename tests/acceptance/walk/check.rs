@@ -157,7 +157,9 @@ pub fn imports_cleanly(ws: &Workspace, world: &World, setting: &Setting) -> Resu
     let ids = group_ids(&ws.show_json(), world.firewalls.len())?;
     let mut hcl = world.hcl(setting);
     for (i, id) in ids.iter().enumerate() {
-        hcl.push_str(&format!("\nimport {{\n  to = cumulocity_firewall.fw{i}\n  id = {id:?}\n}}\n"));
+        hcl.push_str(&format!(
+            "\nimport {{\n  to = cumulocity_firewall.fw{i}\n  id = {id:?}\n}}\n"
+        ));
     }
     let fresh = Workspace::new(&hcl);
     let plan = fresh.run(&["plan", "-input=false", "-out=import.tfplan"]);

@@ -228,11 +228,11 @@ fn fixed_seeds() -> Vec<u64> {
     if terraform_version().at_least(1, 15) {
         vec![1, 2, 3, 4]
     } else {
-        vec![1, 2]
+        vec![1, 2, 3]
     }
 }
 
-const FIXED_STEPS: usize = 6;
+const FIXED_STEPS: usize = 8;
 
 #[test]
 fn fixed_seeds_converge_after_every_edit() {
@@ -304,7 +304,10 @@ fn long_walk() {
         first + seeds,
         start.elapsed()
     );
-    assert!(failed.is_empty(), "walks failed for seeds {failed:?} (each printed above)");
+    assert!(
+        failed.is_empty(),
+        "walks failed for seeds {failed:?} (each printed above)"
+    );
 }
 
 fn env_number(name: &str) -> Option<u64> {

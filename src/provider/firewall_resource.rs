@@ -27,6 +27,7 @@ use tokio::time::Instant;
 use super::diagnostics::{attribute_path, aws_error, error, report, Report};
 use super::firewall_identity::{self, FirewallIdentity};
 use super::firewall_move;
+use super::firewall_replacement::replaced_attributes;
 use super::firewall_schema::{argument_problems, firewall_schema, plan_arguments, FirewallState};
 use super::generated_config::generated_config;
 use super::group_values::{
@@ -177,24 +178,10 @@ impl Resource for FirewallResource {
             import::check_import_region(diags, &state.region, &prior);
         }
         // AWS cannot rename a group, move it or change its description.
-        let mut replace = Vec::new();
-        for (name, configured, before) in [
-            ("name", &config.name, &prior.name),
-            ("description", &config.description, &prior.description),
-            ("vpc_id", &config.vpc_id, &prior.vpc_id),
-        ] {
-            if !configured.is_null() && configured != before {
-                replace.push(AttributePath::new(name));
-            }
-        }
-        // A group cannot move to another Region either; a state from before
-        // `region` existed (null) is in the provider's Region.
-        if !prior.region.is_null() && state.region != prior.region {
-            replace.push(AttributePath::new("region"));
-        }
-        if config.name_prefix != prior.name_prefix {
-            replace.push(AttributePath::new("name_prefix"));
-        }
+        let replace = replaced_attributes(&config, &prior, &state.region)
+            .into_iter()
+            .map(AttributePath::new)
+            .collect();
         Some((state, private, replace))
     }
 

@@ -8,6 +8,7 @@ pub mod firewall_audit_data_source;
 pub mod firewall_identity;
 pub mod firewall_list_resource;
 pub mod firewall_move;
+pub mod firewall_replacement;
 pub mod firewall_resource;
 pub mod firewall_rules_data_source;
 pub mod firewall_schema;

@@ -139,6 +139,10 @@ fn run(steps: &[Step], setting: &Setting) -> Result<usize, String> {
         }
         Ok(())
     })();
+    // The last configuration applied, not a refused one, is destroyed.
+    if let Some(world) = last {
+        ws.write("main.tf", &world.hcl(setting));
+    }
     let destroyed = ws.destroy();
     result?;
     if destroyed.status != 0 {

@@ -120,7 +120,9 @@ pub fn refused(ws: &Workspace, summary: &str, region: &str) -> Result<(), String
 
 /// The arguments AWS does not hold, so an import cannot know them (what
 /// terraform-plugin-testing's `ImportStateVerifyIgnore` lists for such).
-const NOT_IN_AWS: [&str; 9] = [
+const NOT_IN_AWS: [&str; 10] = [
+    // AWS holds the name chosen from it, not the prefix.
+    "name_prefix",
     "manage_rule_descriptions",
     "revoke_rules_on_delete",
     "timeouts",

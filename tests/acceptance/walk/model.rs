@@ -295,7 +295,7 @@ impl Firewall {
                     Some(vec![rng.below(i)])
                 }
             }
-            7 | 8 | 9 => {
+            7..=9 => {
                 if !self.extra_rules.is_empty() && rng.below(3) == 0 {
                     let at = rng.below(self.extra_rules.len());
                     self.extra_rules.remove(at);

@@ -25,7 +25,9 @@ pub fn ip_permission(rule: &Rule, own_group_id: &str) -> IpPermission {
     let key = &rule.key;
     let description = rule.description.clone();
     let mut permission = IpPermission::builder().ip_protocol(ip_protocol(key.protocol));
-    if key.protocol.has_ports() || key.protocol.is_icmp() {
+    // A protocol given by number carries -1/-1, which AWS ignores ("all
+    // ports") and emulators need (moto fails on a number without ports).
+    if key.protocol != Protocol::All {
         permission = permission.from_port(key.from_port).to_port(key.to_port);
     }
     permission = match &key.peer {
@@ -110,13 +112,20 @@ pub fn answered_rule(rule: &SecurityGroupRule, own_group_id: &str, asked: &[Rule
             && (portless(key)
                 || (listed.from_port.is_none_or(|p| p == key.from_port)
                     && listed.to_port.is_none_or(|p| p == key.to_port)))
-            && listed.description.as_ref().is_none_or(|d| candidate.description.as_ref() == Some(d))
+            && listed
+                .description
+                .as_ref()
+                .is_none_or(|d| candidate.description.as_ref() == Some(d))
     };
     let mut candidates = asked.iter().filter(agrees);
     match (candidates.next(), candidates.next()) {
+        // Labels (`rule_sets`) are the provider's to give, as for a read.
         (Some(only), None) => Some(AppliedRule {
             id: listed.id,
-            rule: only.clone(),
+            rule: Rule {
+                rule_sets: Default::default(),
+                ..only.clone()
+            },
         }),
         _ => None,
     }
@@ -263,6 +272,17 @@ mod tests {
         assert_eq!(permission.ip_protocol(), Some("-1"));
         assert_eq!(permission.user_id_group_pairs()[0].group_id(), Some("sg-own"));
         assert_eq!(permission.from_port(), None);
+
+        let esp = Rule {
+            key: RuleKey {
+                protocol: Protocol::Number(50),
+                ..all.key.clone()
+            },
+            ..all
+        };
+        let permission = ip_permission(&esp, "sg-own");
+        assert_eq!(permission.ip_protocol(), Some("50"));
+        assert_eq!((permission.from_port(), permission.to_port()), (Some(-1), Some(-1)));
     }
 
     fn asked(protocol: Protocol, from_port: i32, to_port: i32, peer: Peer, description: &str) -> Rule {
@@ -292,10 +312,16 @@ mod tests {
         let paired = answered_rule(&listed, "sg-own", std::slice::from_ref(&internal)).expect("paired");
         assert_eq!(paired.id, "sgr-1");
         assert_eq!(paired.rule, internal, "the description is the one asked for");
+        assert!(paired.rule.rule_sets.is_empty(), "labels are the provider's to give");
 
         let ping = asked(Protocol::Icmp, 8, 0, Peer::SelfGroup, "ping");
         let listed = described(|b| b.ip_protocol("icmp").referenced_group_info(self_reference()));
-        assert_eq!(answered_rule(&listed, "sg-own", std::slice::from_ref(&ping)).unwrap().rule, ping);
+        assert_eq!(
+            answered_rule(&listed, "sg-own", std::slice::from_ref(&ping))
+                .unwrap()
+                .rule,
+            ping
+        );
     }
 
     #[test]

@@ -62,6 +62,12 @@ impl SecurityGroups<'_> {
     /// the answers list, with AWS's ids and the rules as asked (an answer's
     /// rule that cannot be paired with one asked for is left out, so that
     /// the caller reads the group instead).
+    ///
+    /// A rule asked for with a description that its answer lists without
+    /// one gets the description once more, by ModifySecurityGroupRules: AWS
+    /// always answers with the description, but an emulator that drops it
+    /// (moto, for rules that reference a group) also leaves it out of every
+    /// later read, and the next plan would want it back.
     pub(super) async fn authorize(
         &self,
         id: &str,
@@ -72,8 +78,10 @@ impl SecurityGroups<'_> {
         let asked = |direction: Direction| -> Vec<Rule> {
             rules.iter().filter(|r| r.key.direction == direction).cloned().collect()
         };
-        let permissions = |asked: &[Rule]| -> Vec<IpPermission> { asked.iter().map(|r| ip_permission(r, id)).collect() };
+        let permissions =
+            |asked: &[Rule]| -> Vec<IpPermission> { asked.iter().map(|r| ip_permission(r, id)).collect() };
         let mut authorized = Vec::new();
+        let mut undescribed = Vec::new();
         let asked_ingress = asked(Direction::Ingress);
         let ingress = permissions(&asked_ingress);
         if !ingress.is_empty() {
@@ -86,7 +94,12 @@ impl SecurityGroups<'_> {
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
             let answer = within(deadline, "AuthorizeSecurityGroupIngress", call).await?;
-            authorized.extend(understood(answer.security_group_rules(), id, &asked_ingress));
+            authorized.extend(understood(
+                answer.security_group_rules(),
+                id,
+                &asked_ingress,
+                &mut undescribed,
+            ));
         }
         let asked_egress = asked(Direction::Egress);
         let egress = permissions(&asked_egress);
@@ -100,7 +113,15 @@ impl SecurityGroups<'_> {
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
             let answer = within(deadline, "AuthorizeSecurityGroupEgress", call).await?;
-            authorized.extend(understood(answer.security_group_rules(), id, &asked_egress));
+            authorized.extend(understood(
+                answer.security_group_rules(),
+                id,
+                &asked_egress,
+                &mut undescribed,
+            ));
+        }
+        if !undescribed.is_empty() {
+            self.update_descriptions(id, &undescribed, deadline).await?;
         }
         Ok(authorized)
     }
@@ -217,11 +238,23 @@ fn rule_request(rule: &Rule, own_group_id: &str) -> SecurityGroupRuleRequest {
 /// The rules an Authorize answer lists, each paired with the rule of
 /// `asked` it answers (see `convert::answered_rule`); a rule that cannot be
 /// paired is left out, so that the caller reads the group instead (see
-/// `rules::after_changes`).
-fn understood<'a>(
-    listed: &'a [SecurityGroupRule],
-    id: &'a str,
-    asked: &'a [Rule],
-) -> impl Iterator<Item = AppliedRule> + 'a {
-    listed.iter().filter_map(move |rule| answered_rule(rule, id, asked))
+/// `rules::after_changes`). A paired rule listed without the description
+/// it was asked with goes into `undescribed`.
+fn understood(
+    listed: &[SecurityGroupRule],
+    id: &str,
+    asked: &[Rule],
+    undescribed: &mut Vec<(String, Rule)>,
+) -> Vec<AppliedRule> {
+    let mut paired = Vec::new();
+    for rule in listed {
+        if let Some(applied) = answered_rule(rule, id, asked) {
+            let listed_description = rule.description().filter(|d| !d.is_empty());
+            if listed_description.is_none() && applied.rule.description.is_some() {
+                undescribed.push((applied.id.clone(), applied.rule.clone()));
+            }
+            paired.push(applied);
+        }
+    }
+    paired
 }

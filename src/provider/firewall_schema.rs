@@ -525,7 +525,11 @@ mod tests {
         assert!(proposed.args.ingress_cidr_blocks.is_null());
         assert!(proposed.args.egress_ipv6_cidr_blocks.is_null());
         assert!(proposed.tags.is_null());
-        assert_eq!(proposed.description, Value::Value("kept".into()), "the provider's default stays");
+        assert_eq!(
+            proposed.description,
+            Value::Value("kept".into()),
+            "the provider's default stays"
+        );
         assert!(proposed.id.is_unknown());
     }
 
@@ -558,7 +562,10 @@ mod tests {
         assert_eq!(planned.tags, config.tags);
         assert!(planned.session_timeout_seconds.is_unknown() && planned.revoke_rules_on_delete.is_unknown());
         assert!(planned.id.is_unknown() && planned.rules.is_unknown() && planned.listener_timeouts.is_unknown());
-        assert_eq!(planned.tags_all, Value::Value(BTreeMap::from([("a".to_string(), Value::Unknown)])));
+        assert_eq!(
+            planned.tags_all,
+            Value::Value(BTreeMap::from([("a".to_string(), Value::Unknown)]))
+        );
     }
 
     #[test]

@@ -32,4 +32,5 @@ mod resource_firewall;
 mod secrets;
 mod session_timeouts;
 mod terraform_versions;
+mod walk;
 mod workflows;

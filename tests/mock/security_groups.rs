@@ -459,6 +459,84 @@ async fn an_authorize_answer_that_lists_too_few_rules_makes_the_update_read_back
     assert_eq!(rules, applied(&after));
 }
 
+/// 3a'''. Adding `internal` to a firewall: the Authorize answers list the
+/// self references, either in the shape AWS documents (every field, the
+/// group itself in `referencedGroupInfo`) or as the emulator gives them (no
+/// `fromPort`/`toPort`, no description). Either way the update records the
+/// rules as asked, descriptions included, under the answers' ids, without
+/// reading the group back; descriptions an answer left out are set once
+/// more (ModifySecurityGroupRules).
+#[tokio::test]
+async fn self_references_authorized_in_either_answer_shape_are_recorded_as_asked() {
+    for documented in [true, false] {
+        let mock = Ec2Mock::start().await;
+        let clients = mock.clients(3);
+        let before = with_ids("sgr-0old00000000", &desired(&[RuleSetName::Outbound]));
+        let wanted = desired(&[RuleSetName::Outbound, RuleSetName::Internal]);
+        let changes = diff(&wanted, &applied(&before));
+        let kept: Vec<&Rule> = before.iter().map(|(_, r)| r).collect();
+        let added: Vec<Rule> = wanted.iter().filter(|r| !kept.contains(r)).cloned().collect();
+        assert!(
+            added.iter().all(|r| r.description.is_some()),
+            "internal's rules have descriptions"
+        );
+        let mut after = before.clone();
+        for (action, direction, prefix) in [
+            ("AuthorizeSecurityGroupIngress", Direction::Ingress, "sgr-0in00000000"),
+            ("AuthorizeSecurityGroupEgress", Direction::Egress, "sgr-0eg00000000"),
+        ] {
+            let new_rules = with_ids(prefix, &of(direction, &added));
+            assert_eq!(new_rules.len(), 1, "{action}: one self reference");
+            after.extend(new_rules.clone());
+            let answer = if documented {
+                authorized(action, GROUP, &new_rules)
+            } else {
+                let items: String = new_rules
+                    .iter()
+                    .map(|(id, rule)| {
+                        format!(
+                            "<item><securityGroupRuleId>{id}</securityGroupRuleId><groupId>{GROUP}</groupId>\
+                             <isEgress>{}</isEgress><ipProtocol>-1</ipProtocol><referencedGroupInfo>\
+                             <groupId>{GROUP}</groupId></referencedGroupInfo></item>",
+                            rule.key.direction == Direction::Egress
+                        )
+                    })
+                    .collect();
+                ok(
+                    action,
+                    &format!("<return>true</return><securityGroupRuleSet>{items}</securityGroupRuleSet>"),
+                )
+            };
+            mock.on(action, answer).await;
+        }
+
+        mock.on("ModifySecurityGroupRules", done("ModifySecurityGroupRules"))
+            .await;
+
+        let mut rules = SecurityGroups::new(&clients)
+            .update(GROUP, &applied(&before), &changes, deadline())
+            .await
+            .expect("update succeeds");
+
+        let mut calls = vec!["AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"];
+        if !documented {
+            // The descriptions the answers left out are set once more, so
+            // that an endpoint which drops them holds them after all.
+            calls.push("ModifySecurityGroupRules");
+            let modify = mock.requests_for("ModifySecurityGroupRules").await;
+            assert_eq!(
+                indexed(&modify[0], "SecurityGroupRule.{}.SecurityGroupRuleId"),
+                ["sgr-0in000000000001", "sgr-0eg000000000001"]
+            );
+        }
+        assert_eq!(mock.actions().await, calls, "documented shape: {documented}");
+        let mut expected = applied(&after);
+        expected.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+        rules.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+        assert_eq!(rules, expected, "documented shape: {documented}");
+    }
+}
+
 /// 3b. A description-only change: ModifySecurityGroupRules on the same rule
 /// id, no revoke, no authorize.
 #[tokio::test]

@@ -39,6 +39,11 @@ pub(super) fn claim(id: &str) -> bool {
         .insert(id.to_string())
 }
 
+/// Whether this process created or adopted group `id`.
+fn claimed(id: &str) -> bool {
+    CLAIMED.lock().unwrap_or_else(PoisonError::into_inner).contains(id)
+}
+
 /// The lock of the creates marked `creating`.
 pub(super) fn creation_lock(creating: &str) -> Arc<tokio::sync::Mutex<()>> {
     CREATING
@@ -117,6 +122,18 @@ impl SecurityGroups<'_> {
                 ),
             ));
         }
+        let same_apply = || {
+            name_taken(
+                &duplicate,
+                format!(
+                    "{place} was created by another firewall of this same apply, with the same name in the same \
+                     VPC. Nothing was changed."
+                ),
+            )
+        };
+        if claimed(id) {
+            return Err(same_apply());
+        }
         if creating_tag(holder) != Some(creating) {
             return Err(name_taken(
                 &duplicate,
@@ -128,13 +145,7 @@ impl SecurityGroups<'_> {
             ));
         }
         if !claim(id) {
-            return Err(name_taken(
-                &duplicate,
-                format!(
-                    "{place} is being created by another firewall of this same apply, with the same name in the \
-                     same VPC. Nothing was changed."
-                ),
-            ));
+            return Err(same_apply());
         }
         Ok(group_of(&self.clients.region, id, holder))
     }

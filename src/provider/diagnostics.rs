@@ -126,10 +126,11 @@ pub fn adopted(diags: &mut Diagnostics, group: &Group) {
         diags,
         "Adopted a security group left by an interrupted apply",
         format!(
-            "{} (name \"{}\", {}) still carried the tag {CREATING_TAG}: an earlier apply created it for this \
-             firewall and stopped before saving it in the state. It is now managed by this resource, with its rules \
-             brought to the configuration. If no earlier apply was interrupted, check that no other configuration \
-             creates a firewall of this name in this VPC at the same time.",
+            "{} (name \"{}\", {}) still carried the tag {CREATING_TAG}: a create of this firewall made it and \
+             did not finish (an earlier apply stopped before saving it in the state, or a create call whose answer \
+             was lost). It is now managed by this resource, with its rules brought to the configuration. If no \
+             apply was interrupted, check that no other configuration creates a firewall of this name in this VPC \
+             at the same time.",
             group.id,
             group.name,
             group

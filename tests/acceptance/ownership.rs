@@ -141,6 +141,66 @@ fn a_second_configuration_of_the_same_prefix_gets_its_own_group() {
     second.plan_no_changes();
 }
 
+/// Firewalls of one apply with one `name_prefix` (a `count`) are created in
+/// parallel by one provider process: each looks for a left group before
+/// creating, and none takes a group another one is still filling.
+#[test]
+fn firewalls_of_one_apply_with_one_prefix_get_a_group_each() {
+    require_acceptance!();
+    let region = emulator().unique_region();
+    let vpc = emulator().create_vpc(region, "10.99.0.0/16");
+    let hcl = firewall(region, &vpc, "name_prefix = \"many-\"", r#"["external"]"#).replace(
+        "resource \"cumulocity_firewall\" \"edge\" {\n",
+        "resource \"cumulocity_firewall\" \"edge\" {\n  count = 4\n",
+    );
+    let ws = Workspace::new(&hcl);
+    let apply = ws.apply_ok();
+    assert!(apply.warnings().is_empty(), "nothing adopted:\n{apply}");
+    let ids: BTreeSet<String> = (0..4)
+        .map(|i| assert_state_matches_aws(&ws, region, &format!("cumulocity_firewall.edge[{i}]")))
+        .collect();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    assert_eq!(groups_named(region, "many-").len(), 4);
+    ws.plan_no_changes();
+}
+
+/// What a create costs against the emulator, counted by its recorder: six
+/// calls with `name` (five before the marker of an unfinished create, plus
+/// the DeleteTags that removes it), seven with `name_prefix` (plus the
+/// DescribeSecurityGroups that looks for a group an interrupted create left).
+#[test]
+fn a_create_makes_six_calls_with_a_name_and_seven_with_a_prefix() {
+    require_acceptance!();
+    let region = emulator().unique_region();
+    let vpc = emulator().create_vpc(region, "10.98.0.0/16");
+    let mut expected: std::collections::HashMap<String, usize> = [
+        "CreateSecurityGroup",
+        "RevokeSecurityGroupEgress",
+        "AuthorizeSecurityGroupIngress",
+        "AuthorizeSecurityGroupEgress",
+        "DescribeSecurityGroupRules",
+        "DeleteTags",
+    ]
+    .into_iter()
+    .map(|a| (a.to_string(), 1))
+    .collect();
+    for naming in ["name = \"counted\"", "name_prefix = \"counted-\""] {
+        let ws = Workspace::new(&firewall(region, &vpc, naming, r#"["external", "outbound"]"#));
+        let since = emulator().start_recording_in(region);
+        ws.apply_ok();
+        let counts = emulator().action_counts_in_since(region, since);
+        if naming.starts_with("name_prefix") {
+            expected.insert("DescribeSecurityGroups".to_string(), 1);
+        }
+        assert_eq!(counts, expected, "{naming}");
+        eprintln!(
+            "ownership: create with {naming}: {} calls",
+            counts.values().sum::<usize>()
+        );
+        ws.plan_no_changes();
+    }
+}
+
 struct Proxy {
     child: Child,
     url: String,

@@ -1174,10 +1174,11 @@ async fn an_adopted_group_loses_the_rules_it_should_not_hold() {
 }
 
 /// Two firewalls of one apply with the same name: the second finds the
-/// first one's group still marked (its create is under way in this very
-/// process) and stops with an error, instead of sharing the group.
+/// group the first one made in this very process (marked while that create
+/// is under way, unmarked once done: both are described here) and stops
+/// with an error that says so, instead of sharing the group.
 #[tokio::test]
-async fn a_group_another_firewall_of_this_apply_is_creating_is_not_adopted() {
+async fn a_group_another_firewall_of_this_apply_made_is_not_adopted() {
     let mock = Ec2Mock::start().await;
     let clients = mock.clients(3);
     let id = "sg-0sibling00000001";
@@ -1194,10 +1195,17 @@ async fn a_group_another_firewall_of_this_apply_is_creating_is_not_adopted() {
     )
     .await;
     mock.on("DeleteTags", done("DeleteTags")).await;
-    let tags = provider_tags("c8y-edge", VPC, true);
+    let marked = provider_tags("c8y-edge", VPC, true);
+    let done = provider_tags("c8y-edge", VPC, false);
+    mock.first(
+        "DescribeSecurityGroups",
+        1,
+        described_groups(&[group_item(id, "c8y-edge", "first", VPC, &as_pairs(&marked))]),
+    )
+    .await;
     mock.on(
         "DescribeSecurityGroups",
-        described_groups(&[group_item(id, "c8y-edge", "first", VPC, &as_pairs(&tags))]),
+        described_groups(&[group_item(id, "c8y-edge", "first", VPC, &as_pairs(&done))]),
     )
     .await;
     let groups = SecurityGroups::new(&clients);
@@ -1205,21 +1213,23 @@ async fn a_group_another_firewall_of_this_apply_is_creating_is_not_adopted() {
     assert!(!first.adopted);
     let calls = mock.actions().await.len();
 
-    let failure = groups
-        .create(&spec(), &wanted, deadline())
-        .await
-        .expect_err("the second stops");
-
-    assert_eq!(failure.error.kind, ErrorKind::NameTaken);
-    assert!(
-        failure.error.message.contains("another firewall of this same apply"),
-        "{}",
-        failure.error.message
-    );
-    assert_eq!(
-        mock.actions().await[calls..],
-        ["CreateSecurityGroup", "DescribeSecurityGroups"]
-    );
+    for (seen, calls) in [("marked", calls), ("done", calls + 2)] {
+        let failure = groups
+            .create(&spec(), &wanted, deadline())
+            .await
+            .expect_err("the second stops");
+        assert_eq!(failure.error.kind, ErrorKind::NameTaken);
+        assert!(
+            failure.error.message.contains("another firewall of this same apply"),
+            "{seen}: {}",
+            failure.error.message
+        );
+        assert_eq!(
+            mock.actions().await[calls..],
+            ["CreateSecurityGroup", "DescribeSecurityGroups"],
+            "{seen}"
+        );
+    }
 }
 
 /// In the default VPC (no `vpc_id`) the lookup by name has no VPC filter,

@@ -5,6 +5,8 @@
 //! list every rule asked for, and reads the group otherwise; a rule already
 //! gone when it is revoked is what was wanted.
 
+use std::collections::BTreeMap;
+
 use aws_sdk_ec2::types::{IpPermission, SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate};
 use tokio::time::Instant;
 
@@ -12,7 +14,7 @@ use super::call::{retrying, within, NOT_VISIBLE_YET};
 use super::convert::{answered_rule, ip_permission, ip_protocol};
 use super::error::{AwsError, ErrorKind};
 use super::groups::{Failure, SecurityGroups};
-use crate::rules::{after_changes, AppliedRule, Direction, Peer, Rule, RuleChanges};
+use crate::rules::{after_changes, AppliedRule, Direction, Peer, Rule, RuleChanges, RuleKey};
 
 impl SecurityGroups<'_> {
     /// Applies `changes` (computed against `before`, the rules the group
@@ -36,8 +38,42 @@ impl SecurityGroups<'_> {
         self.revoke(id, changes, deadline).await?;
         match after_changes(before, changes, &authorized) {
             Some(rules) => Ok(rules),
-            None => Ok(self.read_rules(id, deadline).await?.0),
+            None => {
+                let (read, _) = self.read_rules(id, deadline).await?;
+                self.describe_as_asked(id, read, &new_rules, deadline).await
+            }
         }
+    }
+
+    /// The rules read after an Authorize whose answer did not account for
+    /// every rule, with the descriptions asked for: a new rule read without
+    /// its description gets it once more (ModifySecurityGroupRules), as in
+    /// `authorize` (an emulator that dropped it from the answer drops it from
+    /// reads too, until it is set that way).
+    async fn describe_as_asked(
+        &self,
+        id: &str,
+        mut read: Vec<AppliedRule>,
+        asked: &[Rule],
+        deadline: Instant,
+    ) -> Result<Vec<AppliedRule>, AwsError> {
+        let asked: BTreeMap<&RuleKey, &Rule> = asked.iter().map(|r| (&r.key, r)).collect();
+        let undescribed: Vec<(String, Rule)> = read
+            .iter()
+            .filter_map(|held| {
+                let wanted = asked.get(&held.rule.key)?;
+                (wanted.description != held.rule.description).then(|| (held.id.clone(), (*wanted).clone()))
+            })
+            .collect();
+        if !undescribed.is_empty() {
+            self.update_descriptions(id, &undescribed, deadline).await?;
+            for held in &mut read {
+                if let Some(wanted) = asked.get(&held.rule.key) {
+                    held.rule.description = wanted.description.clone();
+                }
+            }
+        }
+        Ok(read)
     }
 
     /// Like `apply_changes`, and on failure reports what the group holds.

@@ -62,6 +62,7 @@ fn render(rule: &Value) -> String {
 fn applied_rules(body: &str) -> (Vec<String>, Vec<i64>) {
     let ws = Workspace::new(&config(body));
     ws.apply_ok();
+    ws.plan_no_changes();
     let outputs = ws.output_json();
     let rules = outputs["rules"]["value"]
         .as_array()
@@ -439,6 +440,7 @@ fn ssh_open_to_the_world_is_a_warning_not_an_error() {
   ssh_cidr_blocks = ["0.0.0.0/0", "::/0"]"#,
     ));
     let apply = ws.apply_ok();
+    ws.plan_no_changes();
     let warnings: Vec<_> = diagnostics(&apply.combined())
         .into_iter()
         .filter(|d| d.severity == "Warning" && d.summary.contains("SSH open to the whole internet"))
@@ -468,6 +470,7 @@ output "n" {{ value = data.cumulocity_firewall_rules.x.ingress_rule_count }}
 "#
     ));
     ws.apply_ok();
+    ws.plan_no_changes();
     assert_eq!(ws.output_json()["n"]["value"], 64);
 }
 
@@ -518,5 +521,6 @@ fn empty_or_missing_provider_block_works() {
             "{HEADER}\n{provider_block}data \"cumulocity_firewall_rules\" \"x\" {{\n  rule_sets = [\"dns\"]\n}}\n"
         ));
         ws.apply_ok();
+        ws.plan_no_changes();
     }
 }

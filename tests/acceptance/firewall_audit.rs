@@ -109,6 +109,7 @@ fn audited(region: &str, group_id: &str) -> Value {
     let ws = Workspace::new(&audit_config(region, group_id, ""));
     let apply = ws.apply_ok();
     assert!(apply.warnings().is_empty(), "the profile draws no warnings:\n{apply}");
+    ws.plan_no_changes();
     ws.output("audit")
 }
 

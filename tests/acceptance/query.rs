@@ -457,6 +457,7 @@ fn firewalls_get_their_identity_on_create_and_it_stays() {
     );
     ws.plan_no_changes();
     ws.apply_ok();
+    ws.plan_no_changes();
     assert_eq!(identities(&ws)["edge"], identity, "a refresh keeps the identity");
     ws.destroy_ok();
 }

@@ -537,6 +537,80 @@ async fn self_references_authorized_in_either_answer_shape_are_recorded_as_asked
     }
 }
 
+/// 3a''''. An answer that lists too few rules, then a read that lists the
+/// new rules without their descriptions (as the emulator reads rules that
+/// reference a group): the descriptions are set once more, and the update
+/// records the rules as asked.
+#[tokio::test]
+async fn new_rules_read_back_without_their_descriptions_get_them_again() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let before = with_ids("sgr-0old00000000", &desired(&[RuleSetName::Outbound]));
+    let wanted = desired(&[RuleSetName::Outbound, RuleSetName::Internal]);
+    let changes = diff(&wanted, &applied(&before));
+    let new_ingress = with_ids("sgr-0in00000000", &of(Direction::Ingress, &wanted));
+    mock.on(
+        "AuthorizeSecurityGroupIngress",
+        authorized("AuthorizeSecurityGroupIngress", GROUP, &new_ingress),
+    )
+    .await;
+    // The egress answer lists nothing: the group is read.
+    mock.on(
+        "AuthorizeSecurityGroupEgress",
+        authorized("AuthorizeSecurityGroupEgress", GROUP, &[]),
+    )
+    .await;
+    let after: Vec<(String, Rule)> = before
+        .iter()
+        .cloned()
+        .chain(new_ingress.clone())
+        .chain(
+            with_ids("sgr-0eg00000000", &of(Direction::Egress, &wanted))
+                .into_iter()
+                .filter(|(_, r)| !before.iter().any(|(_, b)| b.key == r.key)),
+        )
+        .collect();
+    let read_back: Vec<(String, Rule)> = after
+        .iter()
+        .map(|(id, rule)| {
+            let mut rule = rule.clone();
+            if rule.rule_sets.contains(&RuleSetName::Internal) {
+                rule.description = None;
+            }
+            (id.clone(), rule)
+        })
+        .collect();
+    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &read_back))
+        .await;
+    mock.on("ModifySecurityGroupRules", done("ModifySecurityGroupRules"))
+        .await;
+
+    let mut rules = SecurityGroups::new(&clients)
+        .update(GROUP, &applied(&before), &changes, deadline())
+        .await
+        .expect("update succeeds");
+
+    assert_eq!(
+        mock.actions().await,
+        [
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupEgress",
+            "DescribeSecurityGroupRules",
+            "ModifySecurityGroupRules"
+        ]
+    );
+    let modify = mock.requests_for("ModifySecurityGroupRules").await;
+    assert_eq!(
+        indexed(&modify[0], "SecurityGroupRule.{}.SecurityGroupRuleId").len(),
+        2,
+        "internal's two self references"
+    );
+    let mut expected = applied(&after);
+    expected.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+    rules.sort_by(|a, b| a.rule.key.cmp(&b.rule.key));
+    assert_eq!(rules, expected);
+}
+
 /// 3b. A description-only change: ModifySecurityGroupRules on the same rule
 /// id, no revoke, no authorize.
 #[tokio::test]

@@ -50,8 +50,9 @@ const QUERY_CALLS: usize = 4;
 const PLAN_RUNS: usize = 3;
 
 /// The targets for one firewall with `external` +
-/// `outbound`: (phase, calls allowed).
-const TARGETS: &[(&str, usize)] = &[("create", 5), ("update one rule set", 3)];
+/// `outbound`: (phase, calls allowed). A create was five calls before the
+/// marker of an unfinished create (issue #20), six with its DeleteTags.
+const TARGETS: &[(&str, usize)] = &[("create", 6), ("update one rule set", 3)];
 /// A no-change plan of 100 firewalls: calls in all.
 const PLAN_100_CALLS: usize = 30;
 const PLAN_RATIO: f64 = 2.0;

@@ -1,7 +1,7 @@
 """A fault-injecting HTTP proxy for the tests, between the provider and the
 AWS emulator, on 127.0.0.1 only.
 
-Usage: .venv/bin/python scripts/fault_proxy.py --upstream URL [--rate R] [--seed S]
+Usage: .venv/bin/python scripts/fault_proxy.py --upstream URL [--rate R] [--seed S] [--hang-after ACTION]
 
 Forwards every request to the emulator, except that a seeded random share
 (--rate, 0..1) of the AWS calls fails the way AWS fails under stress:
@@ -10,6 +10,11 @@ dropped connections (closed with no answer), and slow answers (2 s late).
 Independently of the rate, the first Authorize/Revoke call on each new group
 answers InvalidGroup.NotFound, as EC2 does right after CreateSecurityGroup
 (eventual consistency).
+
+With --hang-after ACTION, once the emulator has answered a request for
+ACTION successfully, every later request hangs (never answered), counted as
+"hung": a test can then SIGKILL Terraform while the provider waits, as if
+the apply had been killed right after that call.
 
 Prints "PROXY_READY http://127.0.0.1:PORT" once listening. GET /__faults
 returns the faults injected so far as JSON. Exits when its parent process
@@ -43,7 +48,9 @@ def error_body(code, message):
 
 
 class State:
-    def __init__(self, rate, seed):
+    def __init__(self, rate, seed, hang_after=None):
+        self.hang_after = hang_after
+        self.hanging = False
         self.rate = rate
         self.random = random.Random(seed)
         self.lock = threading.Lock()
@@ -55,6 +62,9 @@ class State:
 
     def choose(self, action, group):
         with self.lock:
+            if self.hanging:
+                self.count("hung")
+                return "hang"
             if action in EVENTUALLY_CONSISTENT and group and group not in self.seen_groups:
                 self.seen_groups.add(group)
                 self.count("InvalidGroup.NotFound after create")
@@ -97,6 +107,9 @@ def make_handler(upstream, state):
             action = (form.get("Action") or [""])[0]
             group = (form.get("GroupId") or [""])[0]
             fault = state.choose(action, group)
+            if fault == "hang":
+                while True:
+                    time.sleep(3600)
             if fault == "not-found":
                 return self.respond(400, error_body("InvalidGroup.NotFound", f"The security group '{group}' does not exist"))
             if fault == "throttle":
@@ -116,6 +129,9 @@ def make_handler(upstream, state):
                     status, payload, content_type = answer.status, answer.read(), answer.headers.get("Content-Type", "text/xml")
             except urllib.error.HTTPError as answer:
                 status, payload, content_type = answer.code, answer.read(), answer.headers.get("Content-Type", "text/xml")
+            if action and action == state.hang_after and 200 <= status < 300:
+                with state.lock:
+                    state.hanging = True
             self.respond(status, payload, content_type)
 
     return Handler
@@ -126,9 +142,10 @@ def main():
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--rate", type=float, default=0.15)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--hang-after", default=None)
     args = parser.parse_args()
     parent = os.getppid()
-    state = State(args.rate, args.seed)
+    state = State(args.rate, args.seed, args.hang_after)
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(args.upstream.rstrip("/"), state))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -20,6 +20,10 @@ pub enum ErrorKind {
     NotFound,
     /// A group of that name exists, or a rule exists already.
     Duplicate,
+    /// A create found its group name taken by a group it may not adopt:
+    /// one it did not create, or one another configuration manages. The
+    /// message names the group.
+    NameTaken,
     /// Something still uses the group.
     DependencyViolation,
     /// No credentials could be found.

@@ -1,5 +1,5 @@
 //! Security groups: creating one (or adopting the one an interrupted apply
-//! left behind) and reading one back.
+//! left behind, in `adopt`) and reading one back.
 //!
 //! Every operation reports the rules AWS really holds: create reads them back
 //! with one DescribeSecurityGroupRules (AWS may add rules of its own). An
@@ -9,14 +9,14 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{Filter, IpPermission, IpRange, ResourceType, SecurityGroup, TagSpecification};
+use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, TagSpecification};
 use tokio::time::Instant;
 
+use super::adopt::{claim, creation_lock};
 use super::call::{retrying, within, NOT_VISIBLE_YET};
 use super::clients::Clients;
-use super::describe::group_of;
 use super::error::{AwsError, ErrorKind};
-use super::tags::{creation_tags, owner_tag, owner_tag_value, OWNER_TAG};
+use super::tags::{creating_tag_value, creation_tags, owner_tag_value};
 use crate::rules::arn;
 use crate::rules::{diff, AppliedRule, Direction, Peer, Protocol, Rule, RuleKey};
 
@@ -29,8 +29,26 @@ pub struct GroupSpec {
     pub description: String,
     /// `None`: the Region's default VPC.
     pub vpc_id: Option<String>,
-    /// The user's tags; the ownership tag is added on creation.
+    /// The user's tags; the ownership tag and the marker of an unfinished
+    /// create are added on creation.
     pub tags: BTreeMap<String, String>,
+    /// The prefix `name` was chosen from (`unique_name`), when the
+    /// configuration gave none: a retry after an interrupted create does
+    /// not know that name, so it looks for the group by this prefix.
+    pub name_prefix: Option<String>,
+}
+
+/// What a create made: the group and the rules it holds.
+#[derive(Clone, Debug)]
+pub struct Created {
+    /// The group.
+    pub group: Group,
+    /// The rules AWS holds for it.
+    pub rules: Vec<AppliedRule>,
+    /// `true` when no group was created: this is the group an earlier,
+    /// interrupted create of the same firewall left (it still carried the
+    /// marker of an unfinished create), now adopted.
+    pub adopted: bool,
 }
 
 /// A group as AWS describes it.
@@ -89,33 +107,47 @@ impl<'c> SecurityGroups<'c> {
     }
 
     /// Creates a group holding exactly `desired`: CreateSecurityGroup (tags
-    /// included), the default allow-all egress rule revoked unless it is
-    /// wanted, one Authorize call per direction, one read-back.
-    pub async fn create(
-        &self,
-        spec: &GroupSpec,
-        desired: &[Rule],
-        deadline: Instant,
-    ) -> Result<(Group, Vec<AppliedRule>), Failure> {
+    /// and the marker of an unfinished create included), the default
+    /// allow-all egress rule revoked unless it is wanted, one Authorize call
+    /// per direction, one read-back, one DeleteTags of the marker. A group
+    /// whose name was chosen from a prefix first looks for a marked group an
+    /// interrupted create of the same prefix left (one more call); see
+    /// `adopt` for when an existing group is adopted, and when it is an
+    /// error.
+    pub async fn create(&self, spec: &GroupSpec, desired: &[Rule], deadline: Instant) -> Result<Created, Failure> {
         let ec2 = &self.clients.ec2;
         let owner = owner_tag_value(spec);
-        let tags = creation_tags(spec, &owner);
-        let mut request = ec2
+        let creating = creating_tag_value(spec);
+        // Creates of one marker, in this process, one at a time up to the
+        // claim of their group: two firewalls of one apply never adopt the
+        // group the other is filling.
+        let lock = creation_lock(&creating);
+        let guard = lock.lock().await;
+        if spec.name_prefix.is_some() {
+            if let Some(left) = self.left_by_prefix(spec, &creating, deadline).await? {
+                drop(guard);
+                return self.adopt(left, desired, deadline).await;
+            }
+        }
+        let tags = creation_tags(spec, &owner, &creating);
+        let request = ec2
             .create_security_group()
             .group_name(&spec.name)
             .description(&spec.description)
-            .set_vpc_id(spec.vpc_id.clone());
-        if !tags.is_empty() {
-            request = request.tag_specifications(
+            .set_vpc_id(spec.vpc_id.clone())
+            .tag_specifications(
                 TagSpecification::builder()
                     .resource_type(ResourceType::SecurityGroup)
                     .set_tags(Some(tags))
                     .build(),
             );
-        }
         let created = match within(deadline, "CreateSecurityGroup", request.send()).await {
             Ok(created) => created,
-            Err(err) if err.is(ErrorKind::Duplicate) => return self.adopt(spec, &owner, desired, err, deadline).await,
+            Err(err) if err.is(ErrorKind::Duplicate) => {
+                let left = self.left_by_name(spec, &owner, &creating, err, deadline).await?;
+                drop(guard);
+                return self.adopt(left, desired, deadline).await;
+            }
             Err(err) => return Err(Failure::before_any_change(err)),
         };
         let Some(id) = created.group_id().map(str::to_string) else {
@@ -124,6 +156,8 @@ impl<'c> SecurityGroups<'c> {
                 "the response named no group id",
             )));
         };
+        claim(&id);
+        drop(guard);
         let mut group = Group {
             arn: created.security_group_arn().map(str::to_string).unwrap_or_default(),
             id,
@@ -135,100 +169,38 @@ impl<'c> SecurityGroups<'c> {
         };
         match self.fill_new_group(&group.id, desired, deadline).await {
             Ok((rules, owner)) => {
-                self.complete_identity(&mut group, owner, deadline)
-                    .await
-                    .map_err(|error| Failure {
+                let completed = async {
+                    self.complete_identity(&mut group, owner, deadline).await?;
+                    self.clear_creating_tag(&group.id, deadline).await
+                };
+                match completed.await {
+                    Ok(()) => Ok(Created {
+                        group,
+                        rules,
+                        adopted: false,
+                    }),
+                    Err(error) => Err(Failure {
                         error,
-                        group: Some(group.clone()),
-                        rules: Some(rules.clone()),
-                    })?;
-                Ok((group, rules))
+                        group: Some(group),
+                        rules: Some(rules),
+                    }),
+                }
             }
-            Err(error) => {
-                let rules = self.rules_after_failure(&group.id).await;
-                Err(Failure {
-                    error,
-                    group: Some(group),
-                    rules,
-                })
-            }
+            Err(error) => Err(self.failed_after_create(group, error).await),
         }
     }
 
-    /// The name is taken. If the group holding it carries this firewall's
-    /// ownership tag, it is the group an earlier, interrupted apply created
-    /// (the provider or Terraform stopped before the state was written):
-    /// adopt it and bring its rules to `desired`. Otherwise, say which group
-    /// holds the name.
-    async fn adopt(
-        &self,
-        spec: &GroupSpec,
-        owner: &str,
-        desired: &[Rule],
-        duplicate: AwsError,
-        deadline: Instant,
-    ) -> Result<(Group, Vec<AppliedRule>), Failure> {
-        let mut request = self
-            .clients
-            .ec2
-            .describe_security_groups()
-            .filters(Filter::builder().name("group-name").values(&spec.name).build());
-        if let Some(vpc) = &spec.vpc_id {
-            request = request.filters(Filter::builder().name("vpc-id").values(vpc).build());
-        }
-        let found = within(deadline, "DescribeSecurityGroups", request.send())
-            .await
-            .map_err(Failure::before_any_change)?;
-        // Without a VPC filter (the default VPC) groups of the same name in
-        // other VPCs answer too: this firewall's own group comes first.
-        let named: Vec<&SecurityGroup> = found
-            .security_groups()
-            .iter()
-            .filter(|g| g.group_name() == Some(spec.name.as_str()))
-            .collect();
-        let Some(holder) = named
-            .iter()
-            .find(|g| owner_tag(g) == Some(owner))
-            .or_else(|| named.first())
-            .copied()
-        else {
-            return Err(Failure::before_any_change(duplicate));
-        };
-        let holder_id = holder.group_id().unwrap_or("?").to_string();
-        if owner_tag(holder) != Some(owner) {
-            return Err(Failure::before_any_change(AwsError {
-                action: "CreateSecurityGroup",
-                kind: ErrorKind::Duplicate,
-                code: duplicate.code,
-                message: format!(
-                    "the name \"{}\" is taken in {} by security group {holder_id}, which this firewall did not \
-                     create (it lacks the tag {OWNER_TAG} = \"{owner}\"). Choose another name, or bring that group \
-                     under Terraform with `terraform import <address> {holder_id}`.",
-                    spec.name,
-                    spec.vpc_id.as_deref().unwrap_or("the default VPC"),
-                ),
-            }));
-        }
-        let group = group_of(&self.clients.region, &holder_id, holder);
-        let converge = async {
-            let (actual, _) = self.read_rules(&holder_id, deadline).await?;
-            let changes = diff(desired, &actual);
-            if changes.is_empty() {
-                Ok(actual)
-            } else {
-                self.apply_changes(&holder_id, &actual, &changes, deadline).await
-            }
-        };
-        match converge.await {
-            Ok(rules) => Ok((group, rules)),
-            Err(error) => {
-                let rules = self.rules_after_failure(&holder_id).await;
-                Err(Failure {
-                    error,
-                    group: Some(group),
-                    rules,
-                })
-            }
+    /// A create or adoption that failed once the group exists: the group goes
+    /// into the state (with the rules it holds), so it no longer needs the
+    /// marker of an unfinished create; removed on a best-effort basis.
+    pub(super) async fn failed_after_create(&self, group: Group, error: AwsError) -> Failure {
+        let rules = self.rules_after_failure(&group.id).await;
+        let deadline = Instant::now() + std::time::Duration::from_secs(30);
+        let _ = self.clear_creating_tag(&group.id, deadline).await;
+        Failure {
+            error,
+            group: Some(group),
+            rules,
         }
     }
 

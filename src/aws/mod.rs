@@ -4,15 +4,17 @@
 //! options, carries it out, and returns what AWS holds.
 //!
 //! One file per job, so that each AWS call is made in one place:
-//! `call` (deadlines, paging, retried codes), `groups` (create, adopt,
-//! read), `describe` (the Describe calls for groups and rules),
-//! `rule_changes`, `delete` (and what still uses a group), `tags` (the
-//! ownership tag, tag policy and names), `group_reads`, `read_batcher` and
-//! `vpc_snapshot` (a refresh's reads, batched), `list_groups` (listing for
-//! `terraform query`), `session_timeouts` (load
-//! balancers' and interfaces' idle timeouts), `clients` and `options`
-//! (reaching AWS), `convert` (rules in EC2's shapes) and `error`.
+//! `call` (deadlines, paging, retried codes), `groups` (create and read),
+//! `adopt` (which existing group a create may adopt), `describe` (the
+//! Describe calls for groups and rules), `rule_changes`, `delete` (and what
+//! still uses a group), `tags` (the ownership tag, the marker of an
+//! unfinished create, tag policy and names), `group_reads`, `read_batcher`
+//! and `vpc_snapshot` (a refresh's reads, batched), `list_groups` (listing
+//! for `terraform query`), `session_timeouts` (load balancers' and
+//! interfaces' idle timeouts), `clients` and `options` (reaching AWS),
+//! `convert` (rules in EC2's shapes) and `error`.
 
+mod adopt;
 mod call;
 mod clients;
 mod convert;
@@ -35,7 +37,7 @@ pub mod vpc_snapshot;
 pub use clients::{connect, Clients};
 pub use error::{AwsError, ErrorKind};
 pub use group_reads::GroupReads;
-pub use groups::{Failure, Group, GroupSpec, SecurityGroups};
+pub use groups::{Created, Failure, Group, GroupSpec, SecurityGroups};
 pub use list_groups::{GroupLister, GroupQuery, ListedGroup};
 pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
 pub use session_timeouts::SessionTimeouts;

@@ -4,7 +4,8 @@
 
 use tf_provider::{AttributePath, Diagnostic, Diagnostics};
 
-use crate::aws::{AwsError, ErrorKind};
+use crate::aws::tags::CREATING_TAG;
+use crate::aws::{AwsError, ErrorKind, Group};
 use crate::rules::{AttrPath, PathStep, Problem, Severity};
 
 /// Which problems to pass on. Validation runs twice for a data source (at
@@ -87,13 +88,15 @@ pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
     let summary = match err.kind {
         ErrorKind::NoCredentials => "No AWS credentials".to_string(),
         ErrorKind::Timeout => format!("{} timed out", err.action),
+        ErrorKind::NameTaken => "Security group name already in use".to_string(),
         _ => format!("{} failed", err.action),
     };
     let words = match err.kind {
-        ErrorKind::NoCredentials => NO_CREDENTIALS,
-        ErrorKind::NoRegion => NO_REGION,
-        ErrorKind::Timeout => TIMED_OUT,
-        _ => err.message.as_str(),
+        ErrorKind::NoCredentials => NO_CREDENTIALS.to_string(),
+        ErrorKind::NoRegion => NO_REGION.to_string(),
+        ErrorKind::Timeout => TIMED_OUT.to_string(),
+        ErrorKind::NameTaken => format!("{} {NAME_TAKEN}", err.message),
+        _ => err.message.clone(),
     };
     let detail = match &err.code {
         Some(code) => format!("AWS answered {code}: {words}"),
@@ -111,6 +114,33 @@ const NO_REGION: &str = "no AWS Region is set. Set region in the provider block,
 
 const TIMED_OUT: &str = "it did not finish within the resource's timeout (its `timeouts` block: `create`, which also \
      covers updates and refreshes, or `delete`). Raise that timeout, or check that the AWS endpoint can be reached.";
+
+const NAME_TAKEN: &str = "If that group really belongs to this configuration, import it here instead of \
+     creating it (an `import` block, or `terraform import <address> <group id>`); otherwise choose another `name` \
+     (or `name_prefix`) for this firewall.";
+
+/// The warning of a create that adopted `group`, left by an interrupted
+/// create of the same firewall, instead of creating one.
+pub fn adopted(diags: &mut Diagnostics, group: &Group) {
+    warning(
+        diags,
+        "Adopted a security group left by an interrupted apply",
+        format!(
+            "{} (name \"{}\", {}) still carried the tag {CREATING_TAG}: a create of this firewall made it and \
+             did not finish (an earlier apply stopped before saving it in the state, or a create call whose answer \
+             was lost). It is now managed by this resource, with its rules brought to the configuration. If no \
+             apply was interrupted, check that no other configuration creates a firewall of this name in this VPC \
+             at the same time.",
+            group.id,
+            group.name,
+            group
+                .vpc_id
+                .as_deref()
+                .map_or("the default VPC".to_string(), |v| format!("VPC {v}")),
+        ),
+        AttributePath::root(),
+    );
+}
 
 /// A warning about one attribute, without a backtrace.
 pub fn warning(
@@ -157,6 +187,26 @@ mod tests {
         assert_eq!(summary, "Configuring AWS failed");
         assert!(
             detail.starts_with("no AWS Region is set. Set region in the provider block"),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn a_name_taken_says_to_import_the_group_or_choose_another_name() {
+        let err = AwsError {
+            action: "CreateSecurityGroup",
+            kind: ErrorKind::NameTaken,
+            code: Some("InvalidGroup.Duplicate".to_string()),
+            message: "security group sg-1 (name \"edge\", VPC vpc-1) already exists.".to_string(),
+        };
+        let (summary, detail) = diagnosed(err);
+        assert_eq!(summary, "Security group name already in use");
+        assert!(
+            detail.starts_with("AWS answered InvalidGroup.Duplicate: security group sg-1"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("terraform import <address> <group id>") && detail.contains("choose another `name`"),
             "{detail}"
         );
     }

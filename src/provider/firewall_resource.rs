@@ -24,7 +24,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 use tokio::time::Instant;
 
-use super::diagnostics::{attribute_path, aws_error, error, report, Report};
+use super::diagnostics::{adopted, attribute_path, aws_error, error, report, Report};
 use super::firewall_identity::{self, FirewallIdentity};
 use super::firewall_move;
 use super::firewall_replacement::replaced_attributes;
@@ -209,7 +209,11 @@ impl Resource for FirewallResource {
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         let default_tags = self.state.settings().default_tags;
         match SecurityGroups::new(&clients).create(&spec, &desired, deadline).await {
-            Ok((group, applied)) => {
+            Ok(created) => {
+                let (group, applied) = (created.group, created.rules);
+                if created.adopted {
+                    adopted(diags, &group);
+                }
                 // Adopted after an interrupted apply, the group may be in a
                 // refresh snapshot of this process.
                 clients.reads.forget(&group.id);

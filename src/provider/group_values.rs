@@ -142,15 +142,20 @@ pub fn refreshed(
 /// `name_prefix`), description and tags, by the naming and tag policy of
 /// `aws::tags`.
 pub fn group_spec(planned: &FirewallState) -> GroupSpec {
+    let name_prefix = match &planned.name {
+        Value::Value(_) => None,
+        _ => Some(
+            planned
+                .name_prefix
+                .as_ref_option()
+                .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str())
+                .to_string(),
+        ),
+    };
     GroupSpec {
-        name: match &planned.name {
-            Value::Value(name) => name.clone(),
-            _ => tags::unique_name(
-                planned
-                    .name_prefix
-                    .as_ref_option()
-                    .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str()),
-            ),
+        name: match (&planned.name, &name_prefix) {
+            (Value::Value(name), _) => name.clone(),
+            (_, prefix) => tags::unique_name(prefix.as_deref().unwrap_or(tags::DEFAULT_NAME_PREFIX)),
         },
         description: planned
             .description
@@ -159,5 +164,6 @@ pub fn group_spec(planned: &FirewallState) -> GroupSpec {
             .unwrap_or_else(|| default_description(&planned.args)),
         vpc_id: planned.vpc_id.as_ref_option().cloned(),
         tags: known_tags(&planned.tags_all),
+        name_prefix,
     }
 }

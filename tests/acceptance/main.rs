@@ -24,6 +24,7 @@ mod harness_smoke;
 mod iam_policy;
 mod import;
 mod migrate;
+mod ownership;
 mod provider_credentials;
 mod query;
 mod region;

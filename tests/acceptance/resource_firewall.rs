@@ -74,7 +74,7 @@ fn render_output(rule: &Value) -> String {
 }
 
 /// The group's rules in the emulator, sorted, rendered.
-fn aws_rules(region: &str, id: &str) -> Vec<String> {
+pub(crate) fn aws_rules(region: &str, id: &str) -> Vec<String> {
     let mut rules: Vec<String> = emulator()
         .describe_rules(region, id)
         .iter()
@@ -108,7 +108,7 @@ fn state_resource(ws: &Workspace, address: &str) -> Value {
 }
 
 /// The group in the emulator holds exactly what the state says.
-fn assert_state_matches_aws(ws: &Workspace, region: &str, address: &str) -> String {
+pub(crate) fn assert_state_matches_aws(ws: &Workspace, region: &str, address: &str) -> String {
     let (id, rules, ids) = state_rules(ws, address);
     assert_eq!(aws_rules(region, &id), rules, "{address} ({id}): emulator vs state");
     assert!(ids.iter().all(|i| i.starts_with("sgr-")), "{ids:?}");
@@ -549,10 +549,12 @@ resource "cumulocity_firewall" "x" {
 }
 
 /// Crash safety: an apply stopped right after CreateSecurityGroup (before
-/// Terraform wrote the state) leaves a group tagged as this firewall's and
-/// no state entry. The next apply adopts that group: no Duplicate error, no
-/// second group. A group of that name the provider did not create is a
-/// clear error that names it.
+/// Terraform wrote the state) leaves a group tagged as this firewall's,
+/// still marked as an unfinished create, and no state entry. The next apply
+/// adopts that group, with a warning: no Duplicate error, no second group.
+/// A group of that name the provider did not create is a clear error that
+/// names it. (`ownership.rs` kills real applies and covers the group of
+/// another configuration.)
 #[test]
 fn an_interrupted_create_is_adopted_and_a_foreign_group_of_the_same_name_is_not() {
     require_acceptance!();
@@ -572,7 +574,13 @@ fn an_interrupted_create_is_adopted_and_a_foreign_group_of_the_same_name_is_not(
                     .tags(
                         aws_sdk_ec2::types::Tag::builder()
                             .key("cumulocity-firewall:owner")
-                            .value(owner)
+                            .value(&owner)
+                            .build(),
+                    )
+                    .tags(
+                        aws_sdk_ec2::types::Tag::builder()
+                            .key("cumulocity-firewall:creating")
+                            .value(&owner)
                             .build(),
                     )
                     .build(),
@@ -599,7 +607,14 @@ fn an_interrupted_create_is_adopted_and_a_foreign_group_of_the_same_name_is_not(
         )
     };
     let ws = Workspace::new(&config("c8y-edge", "left behind"));
-    ws.apply_ok();
+    let apply = ws.apply_ok();
+    let warnings = apply.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.text().contains("Adopted a security group") && w.text().contains(&left)),
+        "the adoption is not silent:\n{apply}"
+    );
     let id = assert_state_matches_aws(&ws, region, "cumulocity_firewall.edge");
     assert_eq!(id, left, "the group left behind is adopted");
     assert_eq!(

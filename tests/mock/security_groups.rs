@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use aws_credential_types::credential_fn::provide_credentials_fn;
 use aws_credential_types::provider::error::CredentialsError;
+use terraform_provider_cumulocity::aws::tags::{CREATING_TAG, OWNER_TAG};
 use terraform_provider_cumulocity::aws::{
-    connect, AwsOptions, ErrorKind, GroupSpec, Secret, SecurityGroups, StaticCredentials,
+    connect, AwsOptions, Created, ErrorKind, GroupSpec, Secret, SecurityGroups, StaticCredentials,
 };
 use terraform_provider_cumulocity::rules::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use terraform_provider_cumulocity::rules::{diff, expand, AppliedRule, Direction, FirewallArgs, Rule, RuleSetName};
@@ -47,6 +48,7 @@ fn spec() -> GroupSpec {
             ("env".to_string(), "prod".to_string()),
             ("team".to_string(), "iot".to_string()),
         ]),
+        name_prefix: None,
     }
 }
 
@@ -87,15 +89,19 @@ async fn mock_create(mock: &Ec2Mock, desired: &[Rule]) -> Vec<(String, Rule)> {
         .await;
     mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &read))
         .await;
+    mock.on("DeleteTags", done("DeleteTags")).await;
     read
 }
 
-const CREATE_CALLS: [&str; 5] = [
+/// A create's calls: five before the marker of an unfinished create
+/// existed, six with the DeleteTags that removes it.
+const CREATE_CALLS: [&str; 6] = [
     "CreateSecurityGroup",
     "RevokeSecurityGroupEgress",
     "AuthorizeSecurityGroupIngress",
     "AuthorizeSecurityGroupEgress",
     "DescribeSecurityGroupRules",
+    "DeleteTags",
 ];
 
 /// (protocol, from, to, cidr, description) of each `IpPermissions.N` of a form.
@@ -125,21 +131,23 @@ fn tcp_any(port: i32, description: &str) -> (String, String, String, String, Str
     )
 }
 
-/// 1. Create of `external` + `outbound`: five calls, one Authorize per
-/// direction, the default egress revoked by IpPermissions, tags in the
-/// create call, rule ids from the read-back.
+/// 1. Create of `external` + `outbound`: six calls, one Authorize per
+/// direction, the default egress revoked by IpPermissions, tags (and the
+/// marker of an unfinished create) in the create call, rule ids from the
+/// read-back, the marker removed last.
 #[tokio::test]
-async fn create_makes_five_calls_and_takes_rule_ids_from_the_read_back() {
+async fn create_makes_six_calls_and_takes_rule_ids_from_the_read_back() {
     let mock = Ec2Mock::start().await;
     let clients = mock.clients(3);
     let desired = desired(&[RuleSetName::External, RuleSetName::Outbound]);
     assert_eq!(desired.len(), 7);
     let read = mock_create(&mock, &desired).await;
 
-    let (group, rules) = SecurityGroups::new(&clients)
+    let Created { group, rules, adopted } = SecurityGroups::new(&clients)
         .create(&spec(), &desired, deadline())
         .await
         .expect("create succeeds");
+    assert!(!adopted);
 
     assert_eq!(mock.actions().await, CREATE_CALLS);
     assert_eq!(group.id, GROUP);
@@ -169,15 +177,21 @@ async fn create_makes_five_calls_and_takes_rule_ids_from_the_read_back() {
         param(create, "TagSpecification.1.ResourceType").as_deref(),
         Some("security-group")
     );
-    // The user's tags, then the ownership tag that lets an interrupted
-    // apply find its group again.
+    // The user's tags, then the ownership tag and the marker of an
+    // unfinished create that let an interrupted apply find its group again.
     assert_eq!(
         indexed(create, "TagSpecification.1.Tag.{}.Key"),
-        ["env", "team", "cumulocity-firewall:owner"]
+        [
+            "env",
+            "team",
+            "cumulocity-firewall:owner",
+            "cumulocity-firewall:creating"
+        ]
     );
+    let owner = format!("terraform-provider-cumulocity/c8y-edge@{VPC}");
     assert_eq!(
         indexed(create, "TagSpecification.1.Tag.{}.Value"),
-        ["prod", "iot", &format!("terraform-provider-cumulocity/c8y-edge@{VPC}")]
+        ["prod", "iot", owner.as_str(), owner.as_str()]
     );
 
     let revoke = &requests[1];
@@ -216,6 +230,11 @@ async fn create_makes_five_calls_and_takes_rule_ids_from_the_read_back() {
     let describe = &requests[4];
     assert_eq!(param(describe, "Filter.1.Name").as_deref(), Some("group-id"));
     assert_eq!(param(describe, "Filter.1.Value.1").as_deref(), Some(GROUP));
+
+    let untag = &requests[5];
+    assert_eq!(indexed(untag, "ResourceId.{}"), [GROUP]);
+    assert_eq!(indexed(untag, "Tag.{}.Key"), [CREATING_TAG]);
+    assert_eq!(indexed(untag, "Tag.{}.Value"), Vec::<String>::new(), "any value");
 }
 
 /// 2. A read of a group that matches: DescribeSecurityGroups and
@@ -777,7 +796,7 @@ async fn throttling_is_retried_and_the_create_succeeds() {
     mock.first("AuthorizeSecurityGroupIngress", 1, throttled()).await;
     let read = mock_create(&mock, &desired).await;
 
-    let (group, rules) = SecurityGroups::new(&clients)
+    let Created { group, rules, .. } = SecurityGroups::new(&clients)
         .create(&spec(), &desired, deadline())
         .await
         .expect("create succeeds after the throttled call");
@@ -790,7 +809,8 @@ async fn throttling_is_retried_and_the_create_succeeds() {
             "AuthorizeSecurityGroupIngress",
             "AuthorizeSecurityGroupIngress",
             "AuthorizeSecurityGroupEgress",
-            "DescribeSecurityGroupRules"
+            "DescribeSecurityGroupRules",
+            "DeleteTags"
         ]
     );
     let requests = mock.requests_for("AuthorizeSecurityGroupIngress").await;
@@ -825,7 +845,7 @@ async fn a_new_group_not_visible_yet_is_retried_and_the_create_succeeds() {
     .await;
     let read = mock_create(&mock, &desired).await;
 
-    let (group, rules) = SecurityGroups::new(&clients)
+    let Created { group, rules, .. } = SecurityGroups::new(&clients)
         .create(&spec(), &desired, deadline())
         .await
         .expect("create succeeds once the group is visible");
@@ -840,7 +860,8 @@ async fn a_new_group_not_visible_yet_is_retried_and_the_create_succeeds() {
             "AuthorizeSecurityGroupIngress",
             "AuthorizeSecurityGroupEgress",
             "AuthorizeSecurityGroupEgress",
-            "DescribeSecurityGroupRules"
+            "DescribeSecurityGroupRules",
+            "DeleteTags"
         ]
     );
     assert_eq!(group.id, GROUP);
@@ -984,12 +1005,15 @@ async fn a_failure_after_the_group_exists_reports_the_group_and_its_rules() {
     .await;
     mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &holds))
         .await;
+    mock.on("DeleteTags", done("DeleteTags")).await;
 
     let failure = SecurityGroups::new(&clients)
         .create(&spec(), &desired, deadline())
         .await
         .expect_err("create fails");
 
+    // The malformed call is not retried; the group goes into the state, so
+    // its marker of an unfinished create is removed (best effort).
     assert_eq!(mock.actions().await, CREATE_CALLS, "the malformed call is not retried");
     assert_eq!(failure.error.action, "AuthorizeSecurityGroupEgress");
     assert_eq!(failure.error.kind, ErrorKind::Other);
@@ -1002,12 +1026,23 @@ async fn a_failure_after_the_group_exists_reports_the_group_and_its_rules() {
     assert_eq!(failure.rules, Some(applied(&holds)), "what the group really holds");
 }
 
-/// The name is taken by a group this firewall did not create (no matching
-/// ownership tag): a clear error naming that group, and nothing adopted.
-#[tokio::test]
-async fn a_name_taken_by_another_group_is_a_clear_error() {
-    let mock = Ec2Mock::start().await;
-    let clients = mock.clients(3);
+/// `(key, value)` pairs of the ownership tag and, when `marked`, the marker
+/// of an unfinished create, for a group named `name` in `vpc`.
+fn provider_tags(name: &str, vpc: &str, marked: bool) -> Vec<(&'static str, String)> {
+    let owner = format!("terraform-provider-cumulocity/{name}@{vpc}");
+    let mut tags = vec![(OWNER_TAG, owner.clone())];
+    if marked {
+        tags.push((CREATING_TAG, owner));
+    }
+    tags
+}
+
+fn as_pairs<'a>(tags: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    tags.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// CreateSecurityGroup answers InvalidGroup.Duplicate for `c8y-edge`.
+async fn name_taken(mock: &Ec2Mock) {
     mock.on(
         "CreateSecurityGroup",
         aws_error(
@@ -1017,6 +1052,15 @@ async fn a_name_taken_by_another_group_is_a_clear_error() {
         ),
     )
     .await;
+}
+
+/// The name is taken by a group this firewall did not create (no matching
+/// ownership tag): an error naming that group, and nothing touched.
+#[tokio::test]
+async fn a_name_taken_by_another_group_is_a_clear_error() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    name_taken(&mock).await;
     mock.on(
         "DescribeSecurityGroups",
         described_groups(&[group_item(GROUP, "c8y-edge", "by hand", VPC, &[("env", "prod")])]),
@@ -1029,59 +1073,106 @@ async fn a_name_taken_by_another_group_is_a_clear_error() {
     assert_eq!(mock.actions().await, ["CreateSecurityGroup", "DescribeSecurityGroups"]);
     let lookup = &mock.requests().await[1];
     assert_eq!(indexed(lookup, "Filter.{}.Name"), ["group-name", "vpc-id"]);
-    assert_eq!(failure.error.kind, ErrorKind::Duplicate);
-    assert!(failure.error.message.contains(GROUP) && failure.error.message.contains("terraform import"));
+    assert_eq!(failure.error.kind, ErrorKind::NameTaken);
+    assert_eq!(failure.error.code.as_deref(), Some("InvalidGroup.Duplicate"));
+    let message = &failure.error.message;
+    assert!(
+        message.contains(GROUP) && message.contains("\"c8y-edge\"") && message.contains(VPC),
+        "{message}"
+    );
+    assert!(message.contains("did not create it"), "{message}");
+    assert!(
+        !message.contains("terraform import"),
+        "the remedy in Terraform's words is the provider's: {message}"
+    );
     assert!(failure.group.is_none() && failure.rules.is_none());
 }
 
-/// Crash safety: an apply that stopped right after CreateSecurityGroup left
-/// a group with this firewall's ownership tag and no state entry. The next
-/// create finds the name taken by that group, adopts it, and brings its
-/// rules to the desired ones: no second group, no Duplicate error.
+/// Marker absent: the group carries this firewall's ownership tag, but its
+/// create completed (no marker), so another configuration's state holds it.
+/// An error naming it (id, name, VPC), and no call that changes anything,
+/// even though its rules differ from this configuration's.
+#[tokio::test]
+async fn a_finished_group_of_the_same_name_is_managed_elsewhere_and_left_alone() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    name_taken(&mock).await;
+    let id = "sg-0e1sewhere000001";
+    let tags = provider_tags("c8y-edge", VPC, false);
+    mock.on(
+        "DescribeSecurityGroups",
+        described_groups(&[group_item(id, "c8y-edge", "theirs", VPC, &as_pairs(&tags))]),
+    )
+    .await;
+    let failure = SecurityGroups::new(&clients)
+        .create(&spec(), &desired(&[RuleSetName::Ssh]), deadline())
+        .await
+        .expect_err("create fails");
+    assert_eq!(
+        mock.actions().await,
+        ["CreateSecurityGroup", "DescribeSecurityGroups"],
+        "no rule read, no Authorize/Revoke, no tag change"
+    );
+    assert_eq!(failure.error.kind, ErrorKind::NameTaken);
+    let message = &failure.error.message;
+    assert!(
+        message.contains(id) && message.contains("\"c8y-edge\"") && message.contains(VPC),
+        "{message}"
+    );
+    assert!(
+        message.contains("another configuration appears to manage it"),
+        "{message}"
+    );
+    assert!(failure.group.is_none() && failure.rules.is_none());
+}
+
+/// Marker present: an apply that stopped right after CreateSecurityGroup
+/// left a group still marked as an unfinished create of this firewall, and
+/// no state entry. The next create adopts it (and says so), brings its
+/// rules to the desired ones and removes the marker: no second group.
 #[tokio::test]
 async fn an_interrupted_create_is_adopted_by_the_next_one() {
     let mock = Ec2Mock::start().await;
     let clients = mock.clients(3);
     let desired = desired(&[RuleSetName::External]);
-    mock.on(
-        "CreateSecurityGroup",
-        aws_error(
-            400,
-            "InvalidGroup.Duplicate",
-            "The security group 'c8y-edge' already exists",
-        ),
-    )
-    .await;
-    let owner = format!("terraform-provider-cumulocity/c8y-edge@{VPC}");
+    name_taken(&mock).await;
+    // Group ids are claimed process-wide (two firewalls of one apply never
+    // share a group): each adoption test has its own.
+    let id = "sg-0adopted00000001";
+    let mut tags = provider_tags("c8y-edge", VPC, true);
+    tags.push(("env", "prod".to_string()));
     mock.on(
         "DescribeSecurityGroups",
         described_groups(&[group_item(
-            GROUP,
+            id,
             "c8y-edge",
             "Cumulocity edge firewall",
             VPC,
-            &[("env", "prod"), ("cumulocity-firewall:owner", &owner)],
+            &as_pairs(&tags),
         )]),
     )
     .await;
     // The interrupted apply got as far as two of the four rules.
     let partial = with_ids("sgr-0part000000", &desired[..2]);
     let complete = with_ids("sgr-0done000000", &desired);
-    mock.first("DescribeSecurityGroupRules", 1, described_rules(GROUP, &partial))
+    mock.first("DescribeSecurityGroupRules", 1, described_rules(id, &partial))
         .await;
-    mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &complete))
+    mock.on("DescribeSecurityGroupRules", described_rules(id, &complete))
         .await;
     mock.on("AuthorizeSecurityGroupIngress", done("AuthorizeSecurityGroupIngress"))
         .await;
+    mock.on("DeleteTags", done("DeleteTags")).await;
 
-    let (group, rules) = SecurityGroups::new(&clients)
+    let Created { group, rules, adopted } = SecurityGroups::new(&clients)
         .create(&spec(), &desired, deadline())
         .await
         .expect("adopted");
-    assert_eq!(group.id, GROUP);
-    assert!(
-        !group.tags.contains_key("cumulocity-firewall:owner"),
-        "the ownership tag is not a user tag"
+    assert!(adopted, "the caller is told, to warn");
+    assert_eq!(group.id, id);
+    assert_eq!(
+        group.tags,
+        BTreeMap::from([("env".to_string(), "prod".to_string())]),
+        "the ownership tag and the marker are not user tags"
     );
     assert_eq!(rules, applied(&complete));
     assert_eq!(
@@ -1092,6 +1183,7 @@ async fn an_interrupted_create_is_adopted_by_the_next_one() {
             "DescribeSecurityGroupRules",
             "AuthorizeSecurityGroupIngress",
             "DescribeSecurityGroupRules",
+            "DeleteTags",
         ],
         "the lookup by name already describes the group: no second DescribeSecurityGroups"
     );
@@ -1101,6 +1193,117 @@ async fn an_interrupted_create_is_adopted_by_the_next_one() {
         ["1883", "8883"],
         "only what was missing"
     );
+    let untag = &mock.requests_for("DeleteTags").await[0];
+    assert_eq!(indexed(untag, "ResourceId.{}"), [id]);
+    assert_eq!(indexed(untag, "Tag.{}.Key"), [CREATING_TAG]);
+}
+
+/// A marked group holding rules this configuration does not want (added by
+/// hand, or by an older configuration, before the crash): adopted, and
+/// those rules revoked by id, so that it holds exactly the desired ones.
+#[tokio::test]
+async fn an_adopted_group_loses_the_rules_it_should_not_hold() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let wanted = desired(&[RuleSetName::External]);
+    name_taken(&mock).await;
+    let id = "sg-0adopted00000002";
+    let tags = provider_tags("c8y-edge", VPC, true);
+    mock.on(
+        "DescribeSecurityGroups",
+        described_groups(&[group_item(id, "c8y-edge", "left", VPC, &as_pairs(&tags))]),
+    )
+    .await;
+    let foreign = desired(&[RuleSetName::Outbound]);
+    let mut holds = with_ids("sgr-0want000000", &wanted);
+    holds.extend(with_ids("sgr-0frgn000000", &foreign));
+    mock.first("DescribeSecurityGroupRules", 1, described_rules(id, &holds))
+        .await;
+    mock.on(
+        "DescribeSecurityGroupRules",
+        described_rules(id, &holds[..wanted.len()]),
+    )
+    .await;
+    mock.on("RevokeSecurityGroupEgress", done("RevokeSecurityGroupEgress"))
+        .await;
+    mock.on("DeleteTags", done("DeleteTags")).await;
+
+    let Created { rules, adopted, .. } = SecurityGroups::new(&clients)
+        .create(&spec(), &wanted, deadline())
+        .await
+        .expect("adopted");
+
+    assert!(adopted);
+    let revoke = &mock.requests_for("RevokeSecurityGroupEgress").await[0];
+    assert_eq!(
+        indexed(revoke, "SecurityGroupRuleId.{}"),
+        ["sgr-0frgn0000000001", "sgr-0frgn0000000002", "sgr-0frgn0000000003"]
+    );
+    assert!(
+        mock.requests_for("AuthorizeSecurityGroupIngress").await.is_empty(),
+        "the wanted rules are there already"
+    );
+    assert_eq!(rules, applied(&holds[..wanted.len()]));
+    assert_eq!(mock.actions().await.last().map(String::as_str), Some("DeleteTags"));
+}
+
+/// Two firewalls of one apply with the same name: the second finds the
+/// group the first one made in this very process (marked while that create
+/// is under way, unmarked once done: both are described here) and stops
+/// with an error that says so, instead of sharing the group.
+#[tokio::test]
+async fn a_group_another_firewall_of_this_apply_made_is_not_adopted() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let id = "sg-0sibling00000001";
+    mock.first("CreateSecurityGroup", 1, created(id)).await;
+    name_taken(&mock).await;
+    mock.on("RevokeSecurityGroupEgress", done("RevokeSecurityGroupEgress"))
+        .await;
+    mock.on("AuthorizeSecurityGroupIngress", done("AuthorizeSecurityGroupIngress"))
+        .await;
+    let wanted = desired(&[RuleSetName::External]);
+    mock.on(
+        "DescribeSecurityGroupRules",
+        described_rules(id, &with_ids("sgr-0sib0000000", &wanted)),
+    )
+    .await;
+    mock.on("DeleteTags", done("DeleteTags")).await;
+    let marked = provider_tags("c8y-edge", VPC, true);
+    let done = provider_tags("c8y-edge", VPC, false);
+    mock.first(
+        "DescribeSecurityGroups",
+        1,
+        described_groups(&[group_item(id, "c8y-edge", "first", VPC, &as_pairs(&marked))]),
+    )
+    .await;
+    mock.on(
+        "DescribeSecurityGroups",
+        described_groups(&[group_item(id, "c8y-edge", "first", VPC, &as_pairs(&done))]),
+    )
+    .await;
+    let groups = SecurityGroups::new(&clients);
+    let first = groups.create(&spec(), &wanted, deadline()).await.expect("first");
+    assert!(!first.adopted);
+    let calls = mock.actions().await.len();
+
+    for (seen, calls) in [("marked", calls), ("done", calls + 2)] {
+        let failure = groups
+            .create(&spec(), &wanted, deadline())
+            .await
+            .expect_err("the second stops");
+        assert_eq!(failure.error.kind, ErrorKind::NameTaken);
+        assert!(
+            failure.error.message.contains("another firewall of this same apply"),
+            "{seen}: {}",
+            failure.error.message
+        );
+        assert_eq!(
+            mock.actions().await[calls..],
+            ["CreateSecurityGroup", "DescribeSecurityGroups"],
+            "{seen}"
+        );
+    }
 }
 
 /// In the default VPC (no `vpc_id`) the lookup by name has no VPC filter,
@@ -1111,28 +1314,14 @@ async fn in_the_default_vpc_the_tagged_group_is_adopted_not_a_namesake() {
     let mock = Ec2Mock::start().await;
     let clients = mock.clients(3);
     let desired = desired(&[RuleSetName::External]);
-    mock.on(
-        "CreateSecurityGroup",
-        aws_error(
-            400,
-            "InvalidGroup.Duplicate",
-            "The security group 'c8y-edge' already exists",
-        ),
-    )
-    .await;
+    name_taken(&mock).await;
     let ours = "sg-0c0ffee0c0ffee000";
-    let owner = "terraform-provider-cumulocity/c8y-edge@default-vpc";
+    let tags = provider_tags("c8y-edge", "default-vpc", true);
     mock.on(
         "DescribeSecurityGroups",
         described_groups(&[
             group_item(GROUP, "c8y-edge", "by hand", "vpc-0aaaaaaaaaaaaaaaa", &[]),
-            group_item(
-                ours,
-                "c8y-edge",
-                "Cumulocity edge firewall",
-                VPC,
-                &[("cumulocity-firewall:owner", owner)],
-            ),
+            group_item(ours, "c8y-edge", "Cumulocity edge firewall", VPC, &as_pairs(&tags)),
         ]),
     )
     .await;
@@ -1141,16 +1330,119 @@ async fn in_the_default_vpc_the_tagged_group_is_adopted_not_a_namesake() {
         described_rules(ours, &with_ids("sgr-0done000000", &desired)),
     )
     .await;
+    mock.on("DeleteTags", done("DeleteTags")).await;
     let spec = GroupSpec { vpc_id: None, ..spec() };
 
-    let (group, _) = SecurityGroups::new(&clients)
+    let Created { group, adopted, .. } = SecurityGroups::new(&clients)
         .create(&spec, &desired, deadline())
         .await
         .expect("adopted");
 
+    assert!(adopted);
     assert_eq!(group.id, ours);
     let lookup = &mock.requests_for("DescribeSecurityGroups").await[0];
     assert_eq!(indexed(lookup, "Filter.{}.Name"), ["group-name"]);
+}
+
+fn prefixed_spec(name: &str) -> GroupSpec {
+    GroupSpec {
+        name: name.to_string(),
+        name_prefix: Some("edge-".to_string()),
+        ..spec()
+    }
+}
+
+/// `name_prefix`: the create first looks for a group an interrupted create
+/// of the same prefix left (one DescribeSecurityGroups on the marker's
+/// value, escaped), finds none, and creates: seven calls. The marker names
+/// the prefix, since a retry does not know the chosen name.
+#[tokio::test]
+async fn a_prefixed_create_looks_for_a_left_group_first() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External, RuleSetName::Outbound]);
+    mock_create(&mock, &desired).await;
+    mock.on("DescribeSecurityGroups", described_groups(&[])).await;
+
+    let created = SecurityGroups::new(&clients)
+        .create(&prefixed_spec("edge-20261205"), &desired, deadline())
+        .await
+        .expect("created");
+
+    assert!(!created.adopted);
+    let mut expected = vec!["DescribeSecurityGroups"];
+    expected.extend(CREATE_CALLS);
+    assert_eq!(mock.actions().await, expected);
+    let lookup = &mock.requests().await[0];
+    assert_eq!(
+        indexed(lookup, "Filter.{}.Name"),
+        ["tag:cumulocity-firewall:creating", "vpc-id"]
+    );
+    assert_eq!(
+        param(lookup, "Filter.1.Value.1").as_deref(),
+        Some(format!("terraform-provider-cumulocity/edge-\\*@{VPC}").as_str())
+    );
+    let create = &mock.requests().await[1];
+    assert_eq!(param(create, "GroupName").as_deref(), Some("edge-20261205"));
+    assert_eq!(
+        indexed(create, "TagSpecification.1.Tag.{}.Value")[2..],
+        [
+            format!("terraform-provider-cumulocity/edge-20261205@{VPC}"),
+            format!("terraform-provider-cumulocity/edge-*@{VPC}")
+        ]
+    );
+}
+
+/// `name_prefix` after an interrupted create: the group it left (marked
+/// with the prefix) is found and adopted under its own name; no group is
+/// created. Groups the filter answers with another marker are not taken.
+#[tokio::test]
+async fn a_prefixed_create_adopts_the_group_an_interrupted_one_left() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let desired = desired(&[RuleSetName::External]);
+    let left = "sg-0adopted00000003";
+    let marker = format!("terraform-provider-cumulocity/edge-*@{VPC}");
+    let owner = format!("terraform-provider-cumulocity/edge-1764900000@{VPC}");
+    mock.on(
+        "DescribeSecurityGroups",
+        described_groups(&[
+            group_item(
+                "sg-0adopted00000004",
+                "edge-other",
+                "wildcard match",
+                VPC,
+                &[(CREATING_TAG, &format!("terraform-provider-cumulocity/edge-x*@{VPC}"))],
+            ),
+            group_item(
+                left,
+                "edge-1764900000",
+                "left",
+                VPC,
+                &[(OWNER_TAG, &owner), (CREATING_TAG, &marker)],
+            ),
+        ]),
+    )
+    .await;
+    mock.on(
+        "DescribeSecurityGroupRules",
+        described_rules(left, &with_ids("sgr-0left000000", &desired)),
+    )
+    .await;
+    mock.on("DeleteTags", done("DeleteTags")).await;
+
+    let Created { group, adopted, .. } = SecurityGroups::new(&clients)
+        .create(&prefixed_spec("edge-20261205"), &desired, deadline())
+        .await
+        .expect("adopted");
+
+    assert!(adopted);
+    assert_eq!(group.id, left);
+    assert_eq!(group.name, "edge-1764900000", "the left group's name, not the new one");
+    assert_eq!(
+        mock.actions().await,
+        ["DescribeSecurityGroups", "DescribeSecurityGroupRules", "DeleteTags"]
+    );
 }
 
 /// 9. No credentials: the credential chain finds nothing (as the default

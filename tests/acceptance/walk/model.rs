@@ -315,7 +315,10 @@ impl Firewall {
                 self.create_timeout = pick_option(rng, &["10m".to_string(), "15m".to_string()]);
                 self.region_written = rng.coin();
             }
-            14 if !setting.listeners.is_empty() => {
+            // Only fw0 manages listeners: two firewalls managing one
+            // listener (or two of one load balancer, whose ALB timeout they
+            // share) fight over it, each apply setting its own.
+            14 if i == 0 && !setting.listeners.is_empty() => {
                 self.listeners = if rng.coin() && self.listeners.is_some() {
                     None
                 } else {

@@ -260,7 +260,9 @@ fn rule_request(rule: &Rule, own_group_id: &str) -> SecurityGroupRuleRequest {
         .ip_protocol(ip_protocol(key.protocol))
         .from_port(key.from_port)
         .to_port(key.to_port)
-        .set_description(rule.description.clone());
+        // No description is sent empty: a request without one may leave the
+        // old description in place (the emulator does).
+        .description(rule.description.clone().unwrap_or_default());
     request = match &key.peer {
         Peer::Ipv4(net) => request.cidr_ipv4(net.to_string()),
         Peer::Ipv6(net) => request.cidr_ipv6(net.to_string()),

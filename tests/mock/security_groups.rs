@@ -651,6 +651,34 @@ async fn a_description_change_is_modified_in_place_and_keeps_the_rule_id() {
     assert_eq!(kept.rule.description.as_deref(), Some("HTTPS"));
 }
 
+/// 3b'. A description removed: ModifySecurityGroupRules with an empty
+/// description, which clears it (a request without one leaves the old
+/// description in place on the emulator).
+#[tokio::test]
+async fn a_removed_description_is_sent_empty() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    let mut wanted = desired(&[RuleSetName::Dns]);
+    wanted[0].description = None;
+    let held = with_ids("sgr-0held0000000", &desired(&[RuleSetName::Dns]));
+    let changes = diff(&wanted, &applied(&held));
+    assert_eq!(changes.describe.len(), 1);
+    mock.on("ModifySecurityGroupRules", done("ModifySecurityGroupRules"))
+        .await;
+
+    let rules = SecurityGroups::new(&clients)
+        .update(GROUP, &applied(&held), &changes, deadline())
+        .await
+        .expect("update succeeds");
+
+    let modify = &mock.requests().await[0];
+    assert_eq!(
+        param(modify, "SecurityGroupRule.1.SecurityGroupRule.Description").as_deref(),
+        Some("")
+    );
+    assert_eq!(rules[0].rule.description, None);
+}
+
 /// An update whose Authorize fails revokes nothing (the old rules keep
 /// applying) and reports what the group holds.
 #[tokio::test]

@@ -265,17 +265,23 @@ fn kept_regressions_converge() {
     require_acceptance!();
     let kept: Vec<Regression> =
         serde_json::from_str(include_str!("regressions.json")).expect("walk/regressions.json parses");
-    let setting = setting("walkkept", true);
-    for (n, regression) in kept.iter().enumerate() {
-        let steps: Vec<Step> = regression.steps.iter().cloned().map(Step::Apply).collect();
-        if let Err(failure) = run(&steps, &setting) {
-            panic!(
-                "kept regression {n} ({}) fails again: {failure}\n{}",
-                regression.found,
-                described(&steps, &setting)
-            );
+    // Each in a Region of its own, all at once; the names the entries hold
+    // ("walkkept-fw0", ...) are unique per Region.
+    std::thread::scope(|scope| {
+        for (n, regression) in kept.iter().enumerate() {
+            scope.spawn(move || {
+                let setting = setting("walkkept", false);
+                let steps: Vec<Step> = regression.steps.iter().cloned().map(Step::Apply).collect();
+                if let Err(failure) = run(&steps, &setting) {
+                    panic!(
+                        "kept regression {n} ({}) fails again: {failure}\n{}",
+                        regression.found,
+                        described(&steps, &setting)
+                    );
+                }
+            });
         }
-    }
+    });
 }
 
 /// `make walk SEED=<first seed> STEPS=<steps> SEEDS=<how many>`: long walks,

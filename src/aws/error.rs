@@ -26,6 +26,15 @@ pub enum ErrorKind {
     NameTaken,
     /// Something still uses the group.
     DependencyViolation,
+    /// The VPC a group is to be created in does not exist
+    /// (`InvalidVpcID.NotFound`).
+    MissingVpc,
+    /// A load balancer listener the firewall manages does not exist; the
+    /// message names it.
+    MissingListener,
+    /// A target network interface the firewall manages does not exist; the
+    /// message names it.
+    MissingInterface,
     /// No credentials could be found.
     NoCredentials,
     /// No Region is configured anywhere the SDK looks.
@@ -63,6 +72,9 @@ impl AwsError {
     {
         let code = err.code().map(str::to_string);
         let kind = match code.as_deref() {
+            Some("InvalidVpcID.NotFound") => ErrorKind::MissingVpc,
+            Some("ListenerNotFound") => ErrorKind::MissingListener,
+            Some("InvalidNetworkInterfaceID.NotFound") => ErrorKind::MissingInterface,
             Some(c) if c.ends_with(".NotFound") => ErrorKind::NotFound,
             Some(c) if c.ends_with(".Duplicate") => ErrorKind::Duplicate,
             Some("DependencyViolation") => ErrorKind::DependencyViolation,

@@ -259,7 +259,7 @@ impl<'c> SessionTimeouts<'c> {
         if let Some(missing) = ids.iter().find(|id| !timeouts.contains_key(*id)) {
             return Err(AwsError {
                 action: "DescribeNetworkInterfaces",
-                kind: ErrorKind::NotFound,
+                kind: ErrorKind::MissingInterface,
                 code: Some(INTERFACE_NOT_FOUND.to_string()),
                 message: format!("network interface {missing} does not exist"),
             });
@@ -293,10 +293,17 @@ fn is_listener_not_found(err: &AwsError) -> bool {
 /// DescribeListeners answer that showed it.
 impl From<Unsettable> for AwsError {
     fn from(unsettable: Unsettable) -> AwsError {
-        let message = match unsettable {
-            Unsettable::NotDescribed(arn) => format!("listener {arn} was not found"),
-            Unsettable::NoIdleTimeout(arn) => format!("listener {arn} has no idle timeout to set"),
-        };
-        AwsError::other("DescribeListeners", message)
+        match unsettable {
+            Unsettable::NotDescribed(arn) => AwsError {
+                action: "DescribeListeners",
+                kind: ErrorKind::MissingListener,
+                code: None,
+                message: format!("listener {arn} was not found"),
+            },
+            Unsettable::NoIdleTimeout(arn) => AwsError::other(
+                "DescribeListeners",
+                format!("listener {arn} has no idle timeout to set"),
+            ),
+        }
     }
 }

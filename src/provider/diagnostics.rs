@@ -80,15 +80,20 @@ pub fn not_known_at_read(diags: &mut Diagnostics, arguments: &str) {
     }
 }
 
-/// An AWS failure as a diagnostic: what failed, AWS's code and message.
-/// Where the remedy is in the configuration (credentials or Region in the
-/// provider block, the `timeouts` block), the words are these, keyed on the
-/// error's kind: the `aws` layer knows nothing of Terraform.
+/// An AWS failure as a diagnostic: what failed, AWS's code and message,
+/// on the attribute that caused it and with what to do, keyed on the
+/// error's kind (the `aws` layer knows nothing of Terraform): credentials or
+/// Region in the provider block, the `timeouts` block, `vpc_id`, a listener
+/// or interface that no longer exists, an IAM permission.
 pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
     let summary = match err.kind {
         ErrorKind::NoCredentials => "No AWS credentials".to_string(),
         ErrorKind::Timeout => format!("{} timed out", err.action),
         ErrorKind::NameTaken => "Security group name already in use".to_string(),
+        ErrorKind::MissingVpc => "The VPC does not exist".to_string(),
+        ErrorKind::MissingListener => "A load balancer listener does not exist".to_string(),
+        ErrorKind::MissingInterface => "A target network interface does not exist".to_string(),
+        ErrorKind::AccessDenied => format!("Not allowed to call {}", action_name(err.action)),
         _ => format!("{} failed", err.action),
     };
     let words = match err.kind {
@@ -96,14 +101,72 @@ pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
         ErrorKind::NoRegion => NO_REGION.to_string(),
         ErrorKind::Timeout => TIMED_OUT.to_string(),
         ErrorKind::NameTaken => format!("{} {NAME_TAKEN}", err.message),
+        ErrorKind::MissingVpc => format!("{} {MISSING_VPC}", sentence(&err.message)),
+        ErrorKind::MissingListener => format!("{} {MISSING_LISTENER}", sentence(&err.message)),
+        ErrorKind::MissingInterface => format!("{} {MISSING_INTERFACE}", sentence(&err.message)),
+        ErrorKind::AccessDenied => format!(
+            "{} The credentials lack the IAM permission `{}`: grant it to the role or user Terraform runs as. \
+             The permissions the provider needs, and a least-privilege policy: {IAM_GUIDE}",
+            sentence(&err.message),
+            iam_action(err.action)
+        ),
         _ => err.message.clone(),
     };
     let detail = match &err.code {
         Some(code) => format!("AWS answered {code}: {words}"),
         None => words.to_string(),
     };
-    error(diags, summary, detail, AttributePath::root());
+    let attribute = match err.kind {
+        ErrorKind::MissingVpc => AttributePath::new("vpc_id"),
+        ErrorKind::MissingListener => AttributePath::new("load_balancer_listener_arns"),
+        ErrorKind::MissingInterface => AttributePath::new("target_network_interface_ids"),
+        _ => AttributePath::root(),
+    };
+    error(diags, summary, detail, attribute);
 }
+
+/// The API action a failed step names, without the words after it
+/// ("RevokeSecurityGroupEgress (the default allow-all rule)").
+fn action_name(action: &str) -> &str {
+    action.split_whitespace().next().unwrap_or(action)
+}
+
+/// The IAM action of an API call: `elasticloadbalancing:` for the load
+/// balancer calls, `sts:` for STS, `ec2:` for the rest.
+fn iam_action(action: &str) -> String {
+    let name = action_name(action);
+    let service = if name.contains("Listener") || name.contains("LoadBalancer") || name.contains("TargetGroup") {
+        "elasticloadbalancing"
+    } else if name == "GetCallerIdentity" || name == "AssumeRole" {
+        "sts"
+    } else {
+        "ec2"
+    };
+    format!("{service}:{name}")
+}
+
+/// `text` ending with a full stop.
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// The provider's IAM guide, where a user reads which permissions it needs.
+const IAM_GUIDE: &str =
+    "https://registry.terraform.io/providers/c8y-community/cumulocity/latest/docs/guides/iam-policy";
+
+const MISSING_VPC: &str = "Check `vpc_id`: the VPC must exist in the firewall's Region (its `region`, or the \
+     provider's) and be visible to these credentials; leave `vpc_id` out for the Region's default VPC.";
+
+const MISSING_LISTENER: &str = "If the listener was deleted outside Terraform, remove its ARN from \
+     `load_balancer_listener_arns`; otherwise check the ARN and that it is in the firewall's Region.";
+
+const MISSING_INTERFACE: &str = "If the interface was deleted (a replaced target, say), remove its id from \
+     `target_network_interface_ids`; otherwise check the id and that it is in the firewall's Region.";
 
 const NO_CREDENTIALS: &str = "no AWS credentials were found. Set access_key and secret_key in the provider block, \
      or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile (provider argument `profile` or AWS_PROFILE) \
@@ -161,6 +224,71 @@ mod tests {
         aws_error(&mut diags, &err);
         assert_eq!(diags.errors.len(), 1);
         (diags.errors[0].summary.to_string(), diags.errors[0].detail.to_string())
+    }
+
+    #[test]
+    fn a_missing_vpc_listener_or_interface_points_at_its_argument_and_says_what_to_do() {
+        for (kind, code, attribute, remedy) in [
+            (
+                ErrorKind::MissingVpc,
+                Some("InvalidVpcID.NotFound"),
+                "vpc_id",
+                "Check `vpc_id`",
+            ),
+            (
+                ErrorKind::MissingListener,
+                None,
+                "load_balancer_listener_arns",
+                "remove its ARN from `load_balancer_listener_arns`",
+            ),
+            (
+                ErrorKind::MissingInterface,
+                None,
+                "target_network_interface_ids",
+                "remove its id from `target_network_interface_ids`",
+            ),
+        ] {
+            let err = AwsError {
+                action: "CreateSecurityGroup",
+                kind,
+                code: code.map(str::to_string),
+                message: "it was not found".to_string(),
+            };
+            let mut diags = Diagnostics::default();
+            aws_error(&mut diags, &err);
+            let diagnostic = &diags.errors[0];
+            assert_eq!(diagnostic.attribute, AttributePath::new(attribute), "{kind:?}");
+            assert!(diagnostic.detail.contains(remedy), "{kind:?}: {}", diagnostic.detail);
+            assert!(diagnostic.detail.contains("it was not found."), "AWS's words stay");
+        }
+    }
+
+    #[test]
+    fn access_denied_names_the_iam_action_and_the_guide() {
+        for (action, permission) in [
+            ("AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress"),
+            (
+                "RevokeSecurityGroupEgress (the default allow-all rule)",
+                "ec2:RevokeSecurityGroupEgress",
+            ),
+            (
+                "ModifyListenerAttributes",
+                "elasticloadbalancing:ModifyListenerAttributes",
+            ),
+            ("DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers"),
+            ("GetCallerIdentity", "sts:GetCallerIdentity"),
+        ] {
+            let err = AwsError {
+                action,
+                kind: ErrorKind::AccessDenied,
+                code: Some("UnauthorizedOperation".to_string()),
+                message: "You are not authorized to perform this operation".to_string(),
+            };
+            let (summary, detail) = diagnosed(err);
+            assert!(summary.starts_with("Not allowed to call "), "{summary}");
+            assert!(detail.contains(&format!("`{permission}`")), "{detail}");
+            assert!(detail.contains(IAM_GUIDE), "{detail}");
+        }
     }
 
     #[test]

@@ -226,8 +226,8 @@ impl Resource for FirewallResource {
                         diags,
                         "Security group created, session timeouts not set",
                         format!(
-                            "{} exists and is saved in the state; Terraform marks it tainted.",
-                            group.id
+                            "{} exists and is saved in the state with its rules. {}",
+                            group.id, TAINTED
                         ),
                         AttributePath::root(),
                     );
@@ -243,9 +243,8 @@ impl Resource for FirewallResource {
                     diags,
                     "Security group created, but not completely",
                     format!(
-                        "{} exists and is saved in the state with the rules it holds; Terraform marks it \
-                         tainted and replaces it on the next apply.",
-                        group.id
+                        "{} exists and is saved in the state with the rules it holds. {}",
+                        group.id, TAINTED
                     ),
                     AttributePath::root(),
                 );
@@ -572,6 +571,12 @@ fn report_own_problems(diags: &mut Diagnostics, config: &FirewallState) {
         error(diags, "Invalid timeout", detail, attribute_path(&path));
     }
 }
+
+/// What a create that failed after making its group means for the next
+/// apply, and how to keep the group.
+const TAINTED: &str = "Terraform marks it tainted: the next apply destroys it and creates a new group (new id, \
+     rules added again). To keep this group instead, run `terraform untaint <address of this firewall>` once the \
+     cause above is fixed; the next apply then completes it in place.";
 
 /// The configuration's arguments in the plan (`plan_arguments`); `None`,
 /// with an error, if they cannot be carried over.

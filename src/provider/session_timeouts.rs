@@ -280,7 +280,10 @@ pub async fn read(
     let requested = requested(state).unwrap_or(DOCUMENTED_SESSION_TIMEOUT);
     let arns = known_strings(&state.load_balancer_listener_arns).unwrap_or_default();
     if !arns.is_empty() {
-        let listeners = aws.describe_listeners(&arns, deadline).await?;
+        // A listener deleted outside Terraform drops out of
+        // `listener_timeouts` (drift the next plan shows), rather than
+        // failing every refresh: the user can then remove its ARN.
+        let listeners = aws.existing_listeners(&arns, deadline).await?;
         remember(cache, &listeners);
         let held = aws.read(&session_reads(&listeners), deadline).await?;
         let readings = session_readings(requested, &listeners, &held);

@@ -1541,3 +1541,30 @@ async fn an_attempt_that_hangs_is_given_up_and_retried() {
         started.elapsed()
     );
 }
+
+/// A VPC that does not exist: AWS answers CreateSecurityGroup with
+/// `InvalidVpcID.NotFound` (the emulator creates the group anyway), which
+/// the provider reports on `vpc_id`; nothing else is called.
+#[tokio::test]
+async fn an_unknown_vpc_is_its_own_kind_of_error_and_nothing_is_created() {
+    let mock = Ec2Mock::start().await;
+    let clients = mock.clients(3);
+    mock.on(
+        "CreateSecurityGroup",
+        aws_error(
+            400,
+            "InvalidVpcID.NotFound",
+            "The vpc ID 'vpc-0f1e2d3c4b5a69788' does not exist",
+        ),
+    )
+    .await;
+
+    let failure = SecurityGroups::new(&clients)
+        .create(&spec(), &desired(&[RuleSetName::External]), deadline())
+        .await
+        .expect_err("the VPC does not exist");
+
+    assert_eq!(failure.error.kind, ErrorKind::MissingVpc);
+    assert!(failure.group.is_none(), "no group was made");
+    assert_eq!(mock.actions().await, ["CreateSecurityGroup"]);
+}

@@ -300,7 +300,14 @@ impl Firewall {
                     let at = rng.below(self.extra_rules.len());
                     self.extra_rules.remove(at);
                 } else if self.extra_rules.len() < 4 {
-                    self.extra_rules.push(Extra::random(rng, i, setting));
+                    // Two blocks for one rule are refused ("is a duplicate").
+                    let extra = Extra::random(rng, i, setting);
+                    let same = |e: &Extra| {
+                        e.direction == extra.direction && e.protocol == extra.protocol && e.peer == extra.peer
+                    };
+                    if !self.extra_rules.iter().any(same) {
+                        self.extra_rules.push(extra);
+                    }
                 }
             }
             10 => {

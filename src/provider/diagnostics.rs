@@ -86,6 +86,17 @@ pub fn not_known_at_read(diags: &mut Diagnostics, arguments: &str) {
 /// Region in the provider block, the `timeouts` block, `vpc_id`, a listener
 /// or interface that no longer exists, an IAM permission.
 pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
+    aws_diagnostic(diags, err, TIMED_OUT);
+}
+
+/// `aws_error` for what has no `timeouts` block (the audit data source, an
+/// import, a listing, the provider's set-up): a timeout says the time is
+/// fixed rather than pointing at a block that does not exist.
+pub fn aws_error_fixed_time(diags: &mut Diagnostics, err: &AwsError) {
+    aws_diagnostic(diags, err, TIMED_OUT_FIXED);
+}
+
+fn aws_diagnostic(diags: &mut Diagnostics, err: &AwsError, timed_out: &str) {
     let summary = match err.kind {
         ErrorKind::NoCredentials => "No AWS credentials".to_string(),
         ErrorKind::Timeout => format!("{} timed out", err.action),
@@ -99,7 +110,7 @@ pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
     let words = match err.kind {
         ErrorKind::NoCredentials => NO_CREDENTIALS.to_string(),
         ErrorKind::NoRegion => NO_REGION.to_string(),
-        ErrorKind::Timeout => TIMED_OUT.to_string(),
+        ErrorKind::Timeout => timed_out.to_string(),
         ErrorKind::NameTaken => format!("{} {NAME_TAKEN}", err.message),
         ErrorKind::MissingVpc => format!("{} {MISSING_VPC}", sentence(&err.message)),
         ErrorKind::MissingListener => format!("{} {MISSING_LISTENER}", sentence(&err.message)),
@@ -177,6 +188,9 @@ const NO_REGION: &str = "no AWS Region is set. Set region in the provider block,
 
 const TIMED_OUT: &str = "it did not finish within the resource's timeout (its `timeouts` block: `create`, which also \
      covers updates and refreshes, or `delete`). Raise that timeout, or check that the AWS endpoint can be reached.";
+
+const TIMED_OUT_FIXED: &str = "it did not finish within the time the provider allows it (fixed: this has no \
+     `timeouts` block). Check that the AWS endpoint can be reached and answers, then run Terraform again.";
 
 const NAME_TAKEN: &str = "If that group really belongs to this configuration, import it here instead of \
      creating it (an `import` block, or `terraform import <address> <group id>`); otherwise choose another `name` \
@@ -300,6 +314,16 @@ mod tests {
             !detail.contains("read, update"),
             "the block has no such timeouts: {detail}"
         );
+    }
+
+    #[test]
+    fn a_timeout_without_a_timeouts_block_says_the_time_is_fixed() {
+        let mut diags = Diagnostics::default();
+        aws_error_fixed_time(&mut diags, &AwsError::timeout("DescribeSecurityGroups"));
+        let detail = diags.errors[0].detail.to_string();
+        assert!(detail.contains("has no `timeouts` block"), "{detail}");
+        assert!(!detail.contains("`create`"), "{detail}");
+        assert_eq!(diags.errors[0].attribute, AttributePath::root());
     }
 
     #[test]

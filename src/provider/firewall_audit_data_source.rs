@@ -13,7 +13,7 @@ use tf_provider::value::{Value, ValueEmpty, ValueList};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 use tokio::time::Instant;
 
-use super::diagnostics::{aws_error, error, not_known_at_read, Report};
+use super::diagnostics::{aws_error_fixed_time, error, not_known_at_read, Report};
 use super::firewall_schema::check_region;
 use super::rule_args::{
     argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject, RULE_FIELDS_AFTER_RULE_SETS,
@@ -226,7 +226,7 @@ impl DataSource for FirewallAuditDataSource {
                 return None;
             }
             Err(err) => {
-                aws_error(diags, &err);
+                aws_error_fixed_time(diags, &err);
                 return None;
             }
         };

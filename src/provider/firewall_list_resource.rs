@@ -21,7 +21,7 @@ use tf_provider::{AttributePath, Diagnostics, ListResource, ListResult, ListResu
 use tokio::time::Instant;
 
 use super::config::is_region_name;
-use super::diagnostics::{aws_error, error};
+use super::diagnostics::{aws_error_fixed_time, error};
 use super::firewall_identity::{identity_of, FirewallIdentity};
 use super::firewall_resource::imported;
 use super::firewall_schema::FirewallState;
@@ -378,7 +378,7 @@ fn report_list_error(diags: &mut Diagnostics, err: &AwsError) {
             AttributePath::root(),
         );
     } else {
-        aws_error(diags, err);
+        aws_error_fixed_time(diags, err);
     }
 }
 

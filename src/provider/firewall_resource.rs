@@ -24,7 +24,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 use tokio::time::Instant;
 
-use super::diagnostics::{adopted, attribute_path, aws_error, error, report, Report};
+use super::diagnostics::{adopted, attribute_path, aws_error, aws_error_fixed_time, error, report, Report};
 use super::firewall_identity::{self, FirewallIdentity};
 use super::firewall_move;
 use super::firewall_replacement::replaced_attributes;
@@ -481,7 +481,7 @@ async fn read_for_import(
             None
         }
         Err(err) => {
-            aws_error(diags, &err);
+            aws_error_fixed_time(diags, &err);
             None
         }
     }

@@ -17,7 +17,7 @@ use tf_provider::Diagnostics;
 use tokio::sync::OnceCell;
 
 use super::config::ProviderSettings;
-use super::diagnostics::aws_error;
+use super::diagnostics::aws_error_fixed_time;
 use crate::aws::{connect, AwsError, Clients, GroupReads};
 
 /// The AWS clients of one Region and the refresh reads that go through
@@ -134,7 +134,7 @@ impl ProviderState {
         match self.clients_in(region).await {
             Ok(clients) => Some(clients),
             Err(err) => {
-                aws_error(diags, &err);
+                aws_error_fixed_time(diags, &err);
                 None
             }
         }

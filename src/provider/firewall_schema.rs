@@ -219,7 +219,10 @@ fn declared_schema() -> Schema {
                  (`idle_timeout.timeout_seconds`, the load balancer's, shared by all its listeners). Listener \
                  ARNs tell NLB (`listener/net/...`) from ALB (`listener/app/...`), so the plan already knows. \
                  Destroy, or removing a listener from the set, restores AWS's default (350 s on an NLB TCP \
-                 listener, 60 s on an ALB).",
+                 listener, 60 s on an ALB). Manage these timeouts in one place: where hashicorp/aws manages the \
+                 same listener or load balancer, leave `aws_lb_listener.tcp_idle_timeout_seconds` and \
+                 `aws_lb.idle_timeout` unset there (or put them in `lifecycle { ignore_changes = [...] }`), or \
+                 each provider's apply undoes the other's.",
             ),
         ),
         (

@@ -9,10 +9,10 @@ use super::firewall_schema::FirewallState;
 /// The attributes whose change from `prior` to `config` (and the planned
 /// Region `planned_region`) replaces the group.
 ///
-/// `name_prefix` replaces it only when the group's name does not start with
-/// it: a group imported (whose state has no `name_prefix`) into a
-/// configuration with the prefix it was made with is kept, as is a group
-/// whose configuration drops the prefix.
+/// A changed `name_prefix` replaces it, but a group imported or moved (whose
+/// state records no `name_prefix`) into a configuration with the prefix its
+/// name starts with is kept, as is a group whose configuration drops the
+/// prefix (its name stays valid).
 pub fn replaced_attributes(
     config: &FirewallState,
     prior: &FirewallState,
@@ -34,8 +34,12 @@ pub fn replaced_attributes(
         replace.push("region");
     }
     if let Value::Value(prefix) = &config.name_prefix {
-        let named_so = matches!(&prior.name, Value::Value(name) if name.starts_with(prefix.as_str()));
-        if !named_so {
+        let kept = match &prior.name_prefix {
+            Value::Value(before) => before == prefix,
+            // Imported or moved: no prefix recorded, the name tells.
+            _ => matches!(&prior.name, Value::Value(name) if name.starts_with(prefix.as_str())),
+        };
+        if !kept {
             replace.push("name_prefix");
         }
     }
@@ -79,6 +83,11 @@ mod tests {
         assert_eq!(
             replaced_attributes(&config(Some("edge-")), &made, &Value::Value("eu-central-1".into())),
             ["region"]
+        );
+        assert_eq!(
+            replaced_attributes(&config(Some("edg")), &made, &region),
+            ["name_prefix"],
+            "a changed prefix replaces, even one the name starts with"
         );
     }
 

@@ -243,6 +243,13 @@ fn group_ids(state: &Value, n: usize) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// Whether the provider accepts `fw`'s arguments (other firewalls' ids
+/// stood in for by made-up ones).
+pub fn accepted(fw: &Firewall, setting: &Setting) -> bool {
+    let ids: Vec<String> = (0..4).map(|j| format!("sg-{:017x}", j + 1)).collect();
+    expansion(fw, &ids, setting).is_ok()
+}
+
 /// The rules `rules::expand` gives for `fw`'s arguments, with the other
 /// firewalls' ids filled in.
 fn expansion(fw: &Firewall, ids: &[String], setting: &Setting) -> Result<Vec<Rule>, String> {

@@ -186,7 +186,14 @@ impl World {
                 continue;
             }
             let i = rng.below(next.firewalls.len());
+            let before = next.firewalls[i].clone();
             next.firewalls[i].edit(rng, i, setting);
+            // An edit the provider would refuse (an extra_rule repeating a
+            // documented rule, say) is not made: refused configurations
+            // are the `broken` steps' job.
+            if !super::check::accepted(&next.firewalls[i], setting) {
+                next.firewalls[i] = before;
+            }
         }
         for i in 0..next.firewalls.len() {
             // A group another firewall references (before or after) is not

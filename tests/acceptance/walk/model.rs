@@ -168,7 +168,11 @@ impl World {
         };
         for i in 0..n {
             for _ in 0..rng.below(4) {
+                let before = world.firewalls[i].clone();
                 world.firewalls[i].edit(rng, i, setting);
+                if !super::check::accepted(&world.firewalls[i], setting) {
+                    world.firewalls[i] = before;
+                }
             }
         }
         world

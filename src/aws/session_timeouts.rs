@@ -229,6 +229,29 @@ impl<'c> SessionTimeouts<'c> {
         Ok(())
     }
 
+    /// `interface_timeouts` of the interfaces of `ids` that still exist: a
+    /// missing one fails the whole call, so then each is asked for alone
+    /// and the missing ones are left out (a refresh shows them as drift).
+    pub async fn existing_interface_timeouts(
+        &self,
+        ids: &[String],
+        deadline: Instant,
+    ) -> Result<BTreeMap<String, Option<u32>>, AwsError> {
+        match self.interface_timeouts(ids, deadline).await {
+            Err(err) if err.is(ErrorKind::MissingInterface) => {}
+            other => return other,
+        }
+        let mut found = BTreeMap::new();
+        for id in ids {
+            match self.interface_timeouts(std::slice::from_ref(id), deadline).await {
+                Ok(one) => found.extend(one),
+                Err(err) if err.is(ErrorKind::MissingInterface) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(found)
+    }
+
     /// Each interface's `TcpEstablishedTimeout`; `None` where AWS reports no
     /// connection-tracking configuration (its default applies). One call.
     pub async fn interface_timeouts(

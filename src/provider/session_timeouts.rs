@@ -303,7 +303,8 @@ pub async fn read(
         state.listener_timeouts = Value::Value(BTreeMap::new());
     }
     let ids = known_strings(&state.target_network_interface_ids).unwrap_or_default();
-    let actual = aws.interface_timeouts(&ids, deadline).await?;
+    // Likewise an interface deleted outside Terraform (a replaced target).
+    let actual = aws.existing_interface_timeouts(&ids, deadline).await?;
     state.target_network_interface_timeouts = Value::Value(
         actual
             .into_iter()

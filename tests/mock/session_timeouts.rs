@@ -838,3 +838,28 @@ async fn a_rejected_listener_attribute_fails_apply_and_stops_there() {
         Some(TCP_1883)
     );
 }
+
+/// A target interface deleted outside Terraform: the refresh leaves it out
+/// of `target_network_interface_timeouts` (drift the next plan shows, and
+/// the user can remove its id) instead of failing every refresh.
+#[tokio::test]
+async fn read_leaves_out_an_interface_deleted_outside_terraform() {
+    let (mock, clients) = mock_with(catalog()).await;
+    mock.on(
+        "DescribeNetworkInterfaces",
+        described_interfaces(&[interface_item(ENI_A, Some(14400))]),
+    )
+    .await;
+    let mut state = applied(&[], &[ENI_A, ENI_B]);
+
+    session_timeouts::read(&clients, &KindCache::default(), &mut state, deadline())
+        .await
+        .expect("read");
+
+    // Both at once (ENI_B missing), then each alone.
+    assert_eq!(mock.actions().await, ["DescribeNetworkInterfaces"; 3]);
+    assert_eq!(
+        interface_seconds(&state),
+        BTreeMap::from([(ENI_A.to_string(), Some(14400))])
+    );
+}

@@ -89,6 +89,7 @@ pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
         ErrorKind::NoCredentials => "No AWS credentials".to_string(),
         ErrorKind::Timeout => format!("{} timed out", err.action),
         ErrorKind::NameTaken => "Security group name already in use".to_string(),
+        ErrorKind::AccountNotAllowed => "Wrong AWS account".to_string(),
         _ => format!("{} failed", err.action),
     };
     let words = match err.kind {
@@ -96,6 +97,7 @@ pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
         ErrorKind::NoRegion => NO_REGION.to_string(),
         ErrorKind::Timeout => TIMED_OUT.to_string(),
         ErrorKind::NameTaken => format!("{} {NAME_TAKEN}", err.message),
+        ErrorKind::AccountNotAllowed => format!("{} {ACCOUNT_NOT_ALLOWED}", err.message),
         _ => err.message.clone(),
     };
     let detail = match &err.code {
@@ -118,6 +120,9 @@ const TIMED_OUT: &str = "it did not finish within the resource's timeout (its `t
 const NAME_TAKEN: &str = "If that group really belongs to this configuration, import it here instead of \
      creating it (an `import` block, or `terraform import <address> <group id>`); otherwise choose another `name` \
      (or `name_prefix`) for this firewall.";
+
+const ACCOUNT_NOT_ALLOWED: &str = "Nothing was read or changed in it. Use credentials of an allowed account, \
+     or correct allowed_account_ids / forbidden_account_ids in the provider block.";
 
 /// The warning of a create that adopted `group`, left by an interrupted
 /// create of the same firewall, instead of creating one.

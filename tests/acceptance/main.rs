@@ -11,6 +11,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod account_rails;
 mod bad_input;
 mod chaos;
 mod coalesced_reads;

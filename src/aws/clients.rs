@@ -14,7 +14,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 
 use super::error::{AwsError, ErrorKind};
-use super::options::AwsOptions;
+use super::options::{AccountRule, AwsOptions};
 
 /// The clients of one provider configuration, built once and shared.
 #[derive(Clone, Debug)]
@@ -53,6 +53,45 @@ pub async fn connect(options: &AwsOptions) -> Result<Clients, AwsError> {
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         region,
+    })
+}
+
+/// Checks, when `options` restrict the accounts, that the credentials
+/// belong to an allowed one: one STS `GetCallerIdentity` call (through the
+/// `sts` endpoint when set), and nothing else. A forbidden account fails
+/// with `ErrorKind::AccountNotAllowed`, naming the account and the list.
+pub async fn check_account(options: &AwsOptions) -> Result<(), AwsError> {
+    let Some(rule) = &options.accounts else {
+        return Ok(());
+    };
+    const ACTION: &str = "GetCallerIdentity";
+    let config = sdk_config(options).await;
+    let mut sts = aws_sdk_sts::config::Builder::from(&config);
+    if let Some(url) = &options.sts_endpoint {
+        sts = sts.endpoint_url(url);
+    }
+    let identity = aws_sdk_sts::Client::from_conf(sts.build())
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(ACTION, e))?;
+    let account = identity.account().unwrap_or_default();
+    if rule.permits(account) {
+        return Ok(());
+    }
+    let message = match rule {
+        AccountRule::Allowed(ids) => {
+            format!("the credentials belong to account {account}, which is not among the allowed accounts {ids:?}.")
+        }
+        AccountRule::Forbidden(ids) => {
+            format!("the credentials belong to account {account}, which is among the forbidden accounts {ids:?}.")
+        }
+    };
+    Err(AwsError {
+        action: "Checking the AWS account",
+        kind: ErrorKind::AccountNotAllowed,
+        code: None,
+        message,
     })
 }
 

@@ -44,6 +44,10 @@ pub enum ErrorKind {
     AccessDenied,
     /// A step did not finish within its timeout.
     Timeout,
+    /// The credentials belong to an account the provider configuration
+    /// does not allow (`allowed_account_ids` / `forbidden_account_ids`);
+    /// the message names the account and the list.
+    AccountNotAllowed,
     /// Anything else: AWS's code and message say what.
     Other,
 }

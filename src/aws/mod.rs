@@ -34,10 +34,10 @@ pub mod tags;
 /// Public for the thresholds the mock-server tests check.
 pub mod vpc_snapshot;
 
-pub use clients::{connect, Clients};
+pub use clients::{check_account, connect, Clients};
 pub use error::{AwsError, ErrorKind};
 pub use group_reads::GroupReads;
 pub use groups::{Created, Failure, Group, GroupSpec, SecurityGroups};
 pub use list_groups::{GroupLister, GroupQuery, ListedGroup};
-pub use options::{AssumeRole, AwsOptions, Secret, StaticCredentials};
+pub use options::{AccountRule, AssumeRole, AwsOptions, Secret, StaticCredentials};
 pub use session_timeouts::SessionTimeouts;

@@ -80,6 +80,28 @@ pub struct AwsOptions {
     pub max_retries: u32,
     /// Not in the provider block: `DEFAULT_ATTEMPT_TIMEOUT`, shorter in tests.
     pub attempt_timeout: Duration,
+    /// Which AWS accounts the credentials may belong to; any when absent.
+    pub accounts: Option<AccountRule>,
+}
+
+/// The accounts a provider configuration may act in, checked once against
+/// the caller's account (STS `GetCallerIdentity`) before any other call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountRule {
+    /// Only these accounts (12-digit ids).
+    Allowed(Vec<String>),
+    /// Any account but these.
+    Forbidden(Vec<String>),
+}
+
+impl AccountRule {
+    /// Whether `account` may be acted in.
+    pub fn permits(&self, account: &str) -> bool {
+        match self {
+            AccountRule::Allowed(ids) => ids.iter().any(|id| id == account),
+            AccountRule::Forbidden(ids) => !ids.iter().any(|id| id == account),
+        }
+    }
 }
 
 impl Default for AwsOptions {
@@ -94,6 +116,7 @@ impl Default for AwsOptions {
             sts_endpoint: None,
             max_retries: DEFAULT_MAX_RETRIES,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            accounts: None,
         }
     }
 }

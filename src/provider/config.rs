@@ -12,8 +12,8 @@ use tf_provider::value::{Value, ValueList};
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::diagnostics::error;
-use super::schema_builder::{block, optional, sensitive, string_map};
-use crate::aws::{AssumeRole, AwsOptions, Secret, StaticCredentials};
+use super::schema_builder::{block, optional, required, sensitive, string_map};
+use crate::aws::{AccountRule, AssumeRole, AwsOptions, Secret, StaticCredentials};
 use crate::rules::arn::is_role_arn;
 use crate::rules::parse::whole_number_in;
 use crate::rules::DEFAULT_MAX_RULES_PER_DIRECTION;
@@ -41,6 +41,12 @@ pub struct ProviderConfig {
     /// direction and IP family (AWS quota L-0EA8095F); a whole number from 1
     /// to 1000.
     pub max_rules_per_direction: Value<f64>,
+    /// `allowed_account_ids`: the only AWS accounts the credentials may
+    /// belong to; conflicts with `forbidden_account_ids`.
+    pub allowed_account_ids: Value<Vec<Value<String>>>,
+    /// `forbidden_account_ids`: AWS accounts the credentials must not
+    /// belong to; conflicts with `allowed_account_ids`.
+    pub forbidden_account_ids: Value<Vec<Value<String>>>,
     /// The `assume_role` block: a list of at most one, as Terraform sends
     /// such blocks.
     pub assume_role: ValueList<AssumeRoleConfig>,
@@ -137,6 +143,24 @@ pub fn provider_schema() -> Schema {
                  (at most 1000). Rule sets that would exceed it fail at plan time.",
             ),
         ),
+        (
+            "allowed_account_ids",
+            optional(
+                AttributeType::Set(Box::new(AttributeType::String)),
+                "The only AWS account ids (12 digits) the credentials may belong to. Checked once, with \
+                 `sts:GetCallerIdentity`, before the first AWS call of a plan or apply; a different account \
+                 stops it before anything is changed. Conflicts with `forbidden_account_ids`.",
+            ),
+        ),
+        (
+            "forbidden_account_ids",
+            optional(
+                AttributeType::Set(Box::new(AttributeType::String)),
+                "AWS account ids (12 digits) the credentials must not belong to. Checked once, with \
+                 `sts:GetCallerIdentity`, before the first AWS call of a plan or apply. Conflicts with \
+                 `allowed_account_ids`.",
+            ),
+        ),
     ];
     let blocks = vec![
         (
@@ -146,7 +170,7 @@ pub fn provider_schema() -> Schema {
                 vec![
                     (
                         "role_arn",
-                        optional(
+                        required(
                             AttributeType::String,
                             "ARN of the role, `arn:aws:iam::<account>:role/<name>`.",
                         ),
@@ -297,6 +321,8 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
         settings.max_rules_per_direction = n as usize;
     }
 
+    settings.aws.accounts = account_rule(diags, config, &mut complete);
+
     if let Some(role) = single_block(&config.assume_role, &mut complete) {
         let path = AttributePath::new("assume_role").index(0);
         let role_arn = match &role.role_arn {
@@ -399,6 +425,53 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
     }
 
     (complete && diags.errors.len() == errors_before).then_some(settings)
+}
+
+/// `allowed_account_ids` or `forbidden_account_ids`, each id 12 digits;
+/// both set is an error naming both.
+fn account_rule(diags: &mut Diagnostics, config: &ProviderConfig, complete: &mut bool) -> Option<AccountRule> {
+    let mut ids = |name: &'static str, value: &Value<Vec<Value<String>>>| -> Option<Vec<String>> {
+        let items = match value {
+            Value::Value(items) => items,
+            Value::Unknown => {
+                *complete = false;
+                return None;
+            }
+            Value::Null => return None,
+        };
+        let mut known = Vec::new();
+        for item in items {
+            match item {
+                Value::Value(id) if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) => known.push(id.clone()),
+                Value::Value(id) => error(
+                    diags,
+                    format!("Invalid {name}"),
+                    format!("\"{id}\" is not an AWS account id; account ids are 12 digits, like \"123456789012\"."),
+                    AttributePath::new(name),
+                ),
+                Value::Unknown => *complete = false,
+                Value::Null => {}
+            }
+        }
+        Some(known)
+    };
+    let allowed = ids("allowed_account_ids", &config.allowed_account_ids);
+    let forbidden = ids("forbidden_account_ids", &config.forbidden_account_ids);
+    match (allowed, forbidden) {
+        (Some(_), Some(_)) => {
+            error(
+                diags,
+                "Conflicting account lists",
+                "allowed_account_ids and forbidden_account_ids cannot both be set: keep the one that says \
+                 what you mean (usually allowed_account_ids).",
+                AttributePath::new("forbidden_account_ids"),
+            );
+            None
+        }
+        (Some(ids), None) => Some(AccountRule::Allowed(ids)),
+        (None, Some(ids)) => Some(AccountRule::Forbidden(ids)),
+        (None, None) => None,
+    }
 }
 
 fn single_block<'c, T>(blocks: &'c ValueList<T>, complete: &mut bool) -> Option<&'c T> {
@@ -522,6 +595,7 @@ mod tests {
                 elbv2: Value::Null,
                 sts: Value::Null,
             }]),
+            allowed_account_ids: Value::Value(vec![Value::Value("12345".into())]),
             ..Default::default()
         };
         let mut diags = Diagnostics::default();
@@ -533,12 +607,53 @@ mod tests {
             "max_retries",
             "max_rules_per_direction",
             "endpoints[0].ec2",
+            "allowed_account_ids",
         ] {
             assert!(
                 paths.iter().any(|p| p.contains(expected)),
                 "{expected} not in {paths:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod account_tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Value<Vec<Value<String>>> {
+        Value::Value(list.iter().map(|id| Value::Value(id.to_string())).collect())
+    }
+
+    #[test]
+    fn both_account_lists_are_an_error_naming_both() {
+        let config = ProviderConfig {
+            allowed_account_ids: ids(&["123456789012"]),
+            forbidden_account_ids: ids(&["210987654321"]),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        assert!(decode(&mut diags, &config).is_none());
+        let [only] = diags.errors.as_slice() else {
+            panic!("one error: {:?}", diags.errors)
+        };
+        assert!(only.attribute.to_string().contains("forbidden_account_ids"));
+        assert!(only.detail.contains("allowed_account_ids") && only.detail.contains("forbidden_account_ids"));
+    }
+
+    #[test]
+    fn one_account_list_gives_its_rule() {
+        let config = ProviderConfig {
+            allowed_account_ids: ids(&["123456789012"]),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        let settings = decode(&mut diags, &config).expect("valid");
+        let rule = settings.aws.accounts.expect("a rule");
+        assert_eq!(rule, AccountRule::Allowed(vec!["123456789012".into()]));
+        assert!(rule.permits("123456789012") && !rule.permits("210987654321"));
+        let forbidden = AccountRule::Forbidden(vec!["123456789012".into()]);
+        assert!(!forbidden.permits("123456789012") && forbidden.permits("210987654321"));
     }
 }
 

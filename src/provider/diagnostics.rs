@@ -105,6 +105,7 @@ fn aws_diagnostic(diags: &mut Diagnostics, err: &AwsError, timed_out: &str) {
         ErrorKind::MissingListener => "A load balancer listener does not exist".to_string(),
         ErrorKind::MissingInterface => "A target network interface does not exist".to_string(),
         ErrorKind::AccessDenied => format!("Not allowed to call {}", action_name(err.action)),
+        ErrorKind::AccountNotAllowed => "Wrong AWS account".to_string(),
         _ => format!("{} failed", err.action),
     };
     let words = match err.kind {
@@ -121,6 +122,7 @@ fn aws_diagnostic(diags: &mut Diagnostics, err: &AwsError, timed_out: &str) {
             sentence(&err.message),
             iam_action(err.action)
         ),
+        ErrorKind::AccountNotAllowed => format!("{} {ACCOUNT_NOT_ALLOWED}", err.message),
         _ => err.message.clone(),
     };
     let detail = match &err.code {
@@ -195,6 +197,9 @@ const TIMED_OUT_FIXED: &str = "it did not finish within the time the provider al
 const NAME_TAKEN: &str = "If that group really belongs to this configuration, import it here instead of \
      creating it (an `import` block, or `terraform import <address> <group id>`); otherwise choose another `name` \
      (or `name_prefix`) for this firewall.";
+
+const ACCOUNT_NOT_ALLOWED: &str = "Nothing was read or changed in it. Use credentials of an allowed account, \
+     or correct allowed_account_ids / forbidden_account_ids in the provider block.";
 
 /// The warning of a create that adopted `group`, left by an interrupted
 /// create of the same firewall, instead of creating one.

@@ -18,7 +18,7 @@ use tokio::sync::OnceCell;
 
 use super::config::ProviderSettings;
 use super::diagnostics::aws_error_fixed_time;
-use crate::aws::{connect, AwsError, Clients, GroupReads};
+use crate::aws::{check_account, connect, AwsError, Clients, GroupReads};
 
 /// The AWS clients of one Region and the refresh reads that go through
 /// them. Dereferences to the clients.
@@ -52,6 +52,9 @@ pub struct ProviderState {
     default: OnceCell<Connected>,
     /// Other Regions, by name, each built once.
     others: Mutex<HashMap<String, Arc<OnceCell<Connected>>>>,
+    /// The outcome of the account check (`allowed_account_ids` /
+    /// `forbidden_account_ids`), made once per provider configuration.
+    account: OnceCell<Result<(), AwsError>>,
     /// Listener kinds learned from AWS by this provider process (by ARN,
     /// which names the Region).
     pub listener_kinds: super::session_timeouts::KindCache,
@@ -91,8 +94,9 @@ impl ProviderState {
     }
 
     /// The clients of the provider's Region, built on first use (so that a
-    /// plan with only the data source never looks for credentials) and kept.
-    pub async fn clients(&self) -> Connected {
+    /// plan with only the data source never looks for credentials) and kept;
+    /// without the account check, which `clients_in` makes.
+    async fn clients(&self) -> Connected {
         let options = self.settings().aws;
         self.default
             .get_or_init(|| async move { connect(&options).await.map(regional) })
@@ -102,8 +106,23 @@ impl ProviderState {
 
     /// The clients of `region`, or of the provider's Region for `None`:
     /// built once per Region (the provider's Region named explicitly gets
-    /// the provider's clients) and shared.
+    /// the provider's clients) and shared. When the provider block restricts
+    /// the accounts, the caller's account is checked first, once, and a
+    /// forbidden one yields that failure instead of clients.
     pub async fn clients_in(&self, region: Option<&str>) -> Connected {
+        let clients = self.unchecked_clients_in(region).await?;
+        let mut options = self.settings().aws;
+        if options.accounts.is_some() {
+            options.region = Some(clients.region.clone());
+            self.account
+                .get_or_init(|| async move { check_account(&options).await })
+                .await
+                .clone()?;
+        }
+        Ok(clients)
+    }
+
+    async fn unchecked_clients_in(&self, region: Option<&str>) -> Connected {
         let default = self.clients().await;
         let Some(region) = region else {
             return default;

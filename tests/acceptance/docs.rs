@@ -1109,7 +1109,7 @@ fn rust_files(dir: &Path, found: &mut BTreeSet<PathBuf>) {
 /// without the service prefix.
 fn actions_in_policy(text: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    for prefix in ["\"ec2:", "\"elasticloadbalancing:"] {
+    for prefix in ["\"ec2:", "\"elasticloadbalancing:", "\"sts:"] {
         for (i, _) in text.match_indices(prefix) {
             let rest = &text[i + prefix.len()..];
             if let Some(end) = rest.find('"') {
@@ -1317,7 +1317,9 @@ Read-Only:
         );
         assert_eq!(
             actions_in_policy(r#"["ec2:CreateTags", "elasticloadbalancing:DescribeListeners", "sts:AssumeRole"]"#),
-            ["CreateTags", "DescribeListeners"].map(String::from).into()
+            ["AssumeRole", "CreateTags", "DescribeListeners"]
+                .map(String::from)
+                .into()
         );
     }
 }

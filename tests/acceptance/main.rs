@@ -11,6 +11,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod account_rails;
 mod aws_diagnostics;
 mod bad_input;
 mod chaos;

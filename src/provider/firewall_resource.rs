@@ -28,7 +28,9 @@ use super::diagnostics::{adopted, attribute_path, aws_error, aws_error_fixed_tim
 use super::firewall_identity::{self, FirewallIdentity};
 use super::firewall_move;
 use super::firewall_replacement::replaced_attributes;
-use super::firewall_schema::{argument_problems, firewall_schema, plan_arguments, FirewallState};
+use super::firewall_schema::{
+    argument_problems, firewall_schema, plan_arguments, too_many_tags, FirewallState, TagMap,
+};
 use super::generated_config::generated_config;
 use super::group_values::{
     annotated_objects, applied_rules, default_description, group_spec, known_tags, lacks_rule_ids, merged_tags,
@@ -140,6 +142,7 @@ impl Resource for FirewallResource {
             state.vpc_id = Value::Unknown;
         }
         state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
+        report_tag_count(diags, &state.tags_all);
         state.rules = match desired {
             Some(desired) => Value::Value(rule_objects(with_known_ids(&desired, &[]))),
             None => Value::Unknown,
@@ -162,6 +165,7 @@ impl Resource for FirewallResource {
         let desired = self.checked_rules(diags, &config.args, Report::Everything);
         state.region = self.planned_region(&config, &prior).await;
         state.tags_all = merged_tags(&self.state.settings().default_tags, &state.tags);
+        report_tag_count(diags, &state.tags_all);
         let before = applied_rules(&prior);
         state.rules = match desired {
             Some(mut desired) => {
@@ -591,6 +595,15 @@ fn planned_arguments(diags: &mut Diagnostics, state: &mut FirewallState, config:
                 AttributePath::root(),
             );
             None
+        }
+    }
+}
+
+/// Too many tags for AWS (see `firewall_schema::too_many_tags`), at plan.
+fn report_tag_count(diags: &mut Diagnostics, tags_all: &TagMap) {
+    if let Value::Value(tags) = tags_all {
+        if let Some(detail) = too_many_tags(tags.len()) {
+            error(diags, "Too many tags", detail, AttributePath::new("tags"));
         }
     }
 }

@@ -398,13 +398,50 @@ pub fn argument_problems(state: &FirewallState) -> Vec<(AttrPath, String, String
         }
     }
     if let Value::Value(tags) = &state.tags {
-        for key in tags.keys() {
+        for (key, value) in tags {
             if let Err(detail) = check_tag_key(key) {
                 problems.push((AttrPath::attr("tags"), "Invalid tag key".to_string(), detail));
+            }
+            if let Value::Value(value) = value {
+                if let Err(detail) = check_tag_value(key, value) {
+                    problems.push((AttrPath::attr("tags"), "Invalid tag value".to_string(), detail));
+                }
             }
         }
     }
     problems
+}
+
+/// AWS's limit on the tags of one resource.
+pub const MAX_TAGS: usize = 50;
+
+/// The tags the provider adds to every group it creates (the ownership tag
+/// and the marker of an unfinished create), which count towards `MAX_TAGS`.
+pub const BOOKKEEPING_TAGS: usize = 2;
+
+/// `tags_all` (the provider's `default_tags` merged with `tags`) against
+/// AWS's 50 tags per resource, counting the provider's own: an error
+/// detail when there are too many.
+pub fn too_many_tags(tags_all: usize) -> Option<String> {
+    (tags_all + BOOKKEEPING_TAGS > MAX_TAGS).then(|| {
+        format!(
+            "The group would carry {tags_all} tags (default_tags merged with tags) plus the provider's \
+             {BOOKKEEPING_TAGS}; AWS allows at most {MAX_TAGS} tags on a security group. Remove some, so that \
+             default_tags and tags together give at most {}.",
+            MAX_TAGS - BOOKKEEPING_TAGS
+        )
+    })
+}
+
+/// AWS takes tag values of at most 256 characters.
+fn check_tag_value(key: &str, value: &str) -> Result<(), String> {
+    let length = value.chars().count();
+    if length > 256 {
+        return Err(format!(
+            "The value of tag \"{key}\" has {length} characters; AWS allows at most 256."
+        ));
+    }
+    Ok(())
 }
 
 fn check_group_name(name: &str, max: usize) -> Result<(), String> {
@@ -592,6 +629,23 @@ mod tests {
             "the same characters as rule descriptions, listed the same way"
         );
         assert!(check_group_name("c8y (edge) #1: a/b_c-d.e@f[g]+h=i&j;k{l}!m$n*o,p", 255).is_ok());
+    }
+
+    #[test]
+    fn tag_values_over_256_characters_and_more_than_50_tags_are_refused() {
+        let state = FirewallState {
+            tags: Value::Value(BTreeMap::from([
+                ("long".to_string(), Value::Value("x".repeat(257))),
+                ("fits".to_string(), Value::Value("x".repeat(256))),
+            ])),
+            ..Default::default()
+        };
+        let problems = argument_problems(&state);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].1, "Invalid tag value");
+        assert!(problems[0].2.contains("\"long\" has 257 characters"));
+        assert_eq!(too_many_tags(48), None);
+        assert!(too_many_tags(49).unwrap().contains("at most 48"));
     }
 
     #[test]

@@ -26,6 +26,12 @@ fn cases() -> Vec<Case> {
     vec![
         c(r#"rule_sets = "external""#, "Incorrect attribute value type", "rule_sets"),
         c(r#"rule_sets = ["external", "mqtt"]"#, "Unknown rule set", "rule_sets"),
+        // AWS refuses tag values over 256 characters at apply; the emulator takes them.
+        c(
+            Box::leak(format!("rule_sets = [\"external\"]\n  tags = {{ team = \"{}\" }}", "x".repeat(257)).into_boxed_str()),
+            "Invalid tag value",
+            "tags",
+        ),
         c(r#"rule_sets = []"#, "No rules to create", "rule_sets"),
         c("rule_sets = [\"external\"]\n  ingress_cidr_blocks = [\"10.0.0.0/33\"]", "Invalid CIDR block in ingress_cidr_blocks", "ingress_cidr_blocks"),
         c("rule_sets = [\"external\"]\n  ingress_cidr_blocks = [\"2001:db8::/32\"]", "Invalid CIDR block in ingress_cidr_blocks", "ingress_cidr_blocks"),

@@ -352,21 +352,6 @@ impl Walk {
                  or remove them.",
             );
         }
-
-        if sets.is_empty()
-            && input.extra_rules.known().is_none_or(|blocks| blocks.is_empty())
-            && !input.extra_rules.is_unknown()
-        {
-            self.problems.error(
-                AttrPath::attr(arg_names::RULE_SETS),
-                "No rules to create",
-                format!(
-                    "rule_sets is empty and there is no extra_rule block. Choose rule sets from {}, or add \
-                     extra_rule blocks.",
-                    RuleSetName::valid_names()
-                ),
-            );
-        }
     }
 }
 

@@ -317,8 +317,11 @@ fn a_mistyped_rule_set_does_not_make_its_blocks_unused() {
     );
 }
 
+/// A group with no rules is legal in AWS (a placeholder, or a group other
+/// groups' rules name), and an import of one writes exactly this: it must
+/// be valid, with no warning, so that the imported firewall plans cleanly.
 #[test]
-fn empty_rule_sets_without_extra_rules_is_an_error() {
+fn empty_rule_sets_without_extra_rules_is_an_empty_firewall() {
     for input in [
         sets(&[]),
         FirewallInput::default(),
@@ -328,12 +331,9 @@ fn empty_rule_sets_without_extra_rules_is_an_error() {
         },
     ] {
         let checked = check(&input);
-        assert_single_error(
-            &checked,
-            "rule_sets",
-            &["No rules to create"],
-            &["extra_rule", "\"external\""],
-        );
+        let args = assert_clean(&checked);
+        assert!(args.rule_sets.is_empty() && args.extra_rules.is_empty(), "{args:?}");
+        assert!(expand(args).is_empty(), "an empty firewall has no rules");
     }
 }
 

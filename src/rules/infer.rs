@@ -80,8 +80,8 @@ fn block_sets() -> Vec<RuleSetName> {
 /// than TCP, UDP and ICMP, ICMP with a peer of the other address family,
 /// a protocol number that has a name (`Number(6)`, which AWS reports as
 /// `tcp`), ids or descriptions AWS would not accept. AWS never holds such
-/// rules. An empty group gives empty arguments, which `check` reports as
-/// "No rules to create".
+/// rules. An empty group gives empty arguments (no rule set, no extra
+/// rule): an empty firewall, which `check` accepts.
 pub fn infer(actual: &[Rule]) -> Inferred {
     let mut held: BTreeMap<&RuleKey, Option<&str>> = BTreeMap::new();
     for rule in actual {

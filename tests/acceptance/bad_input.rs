@@ -32,7 +32,6 @@ fn cases() -> Vec<Case> {
             "Invalid tag value",
             "tags",
         ),
-        c(r#"rule_sets = []"#, "No rules to create", "rule_sets"),
         c("rule_sets = [\"external\"]\n  ingress_cidr_blocks = [\"10.0.0.0/33\"]", "Invalid CIDR block in ingress_cidr_blocks", "ingress_cidr_blocks"),
         c("rule_sets = [\"external\"]\n  ingress_cidr_blocks = [\"2001:db8::/32\"]", "Invalid CIDR block in ingress_cidr_blocks", "ingress_cidr_blocks"),
         c("rule_sets = [\"outbound\"]\n  egress_ipv6_cidr_blocks = [\"10.0.0.0/8\"]", "Invalid CIDR block in egress_ipv6_cidr_blocks", "egress_ipv6_cidr_blocks"),

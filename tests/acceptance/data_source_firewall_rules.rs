@@ -148,6 +148,16 @@ fn every_rule_set_alone() {
     }
 }
 
+/// No rule set and no extra rule: an empty firewall, valid (an import of
+/// a group with no rules writes exactly this).
+#[test]
+fn no_rule_sets_and_no_extra_rule_is_an_empty_firewall() {
+    require_acceptance!();
+    let (rules, counts) = applied_rules("rule_sets = []");
+    assert!(rules.is_empty(), "{rules:?}");
+    assert_eq!(counts, vec![0, 0]);
+}
+
 #[test]
 fn rule_sets_combined_share_rules_and_plan_again_shows_no_changes() {
     require_acceptance!();
@@ -385,12 +395,6 @@ fn validation_errors_name_the_attribute() {
             summary: "No CIDR blocks for rule sets external",
             shown_line: "ingress_cidr_blocks",
             detail: "both are empty",
-        },
-        Case {
-            body: r#"rule_sets = []"#,
-            summary: "No rules to create",
-            shown_line: "rule_sets",
-            detail: "extra_rule",
         },
         Case {
             // 16 blocks x 4 ports = 64 ingress IPv4 rules, over the default 60.

@@ -7,6 +7,7 @@
 //! covered by `import::`). Gated by TF_ACC=1.
 
 use crate::import::{hand_made_group, HandRule};
+use crate::query::writes_in;
 use crate::support::emulator::emulator;
 use crate::support::Workspace;
 
@@ -113,6 +114,35 @@ fn an_import_block_gets_only_the_arguments_that_carry_meaning() {
     assert!(
         !generated.contains("from_port = -1") && !generated.contains("cidr_blocks      = []"),
         "extra_rule blocks hold only what they set:\n{generated}"
+    );
+}
+
+/// A group with no rules (a placeholder, or one whose rules were all
+/// removed) is a valid, empty firewall: the generated configuration is
+/// `rule_sets = []` and no `extra_rule`, it plans with no warning, and the
+/// import makes no call that writes (issue #21: our own validation refused
+/// it with "No rules to create").
+#[test]
+fn an_empty_group_imports_as_an_empty_firewall() {
+    require_acceptance!();
+    require_terraform!(1, 14);
+    let region = emulator().unique_region();
+    let vpc = emulator().create_vpc(region, "10.0.0.0/16");
+    let id = hand_made_group(region, &vpc, "c8y-placeholder", &[]);
+    assert!(
+        emulator().describe_rules(region, &id).is_empty(),
+        "the group holds no rule"
+    );
+    let since = emulator().start_recording_in(region);
+    let generated = generate_and_import(region, region, &id);
+    let counts = emulator().action_counts_in_since(region, since);
+    assert_eq!(writes_in(&counts), [], "calls that write while importing: {counts:?}");
+    let squeezed = generated.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squeezed.contains("rule_sets = []"), "{generated}");
+    assert!(!generated.contains("extra_rule"), "{generated}");
+    assert!(
+        emulator().describe_rules(region, &id).is_empty(),
+        "the group still holds no rule"
     );
 }
 

@@ -25,7 +25,7 @@ use crate::support::{TfOutput, Workspace};
 
 /// The calls that change a group or its rules: none may happen while
 /// groups are found, generated and imported.
-const WRITES: &[&str] = &[
+pub(crate) const WRITES: &[&str] = &[
     "CreateSecurityGroup",
     "DeleteSecurityGroup",
     "AuthorizeSecurityGroupIngress",
@@ -171,7 +171,7 @@ fn rule_ids(region: &str, groups: &[String]) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-fn writes_in(counts: &std::collections::HashMap<String, usize>) -> Vec<(String, usize)> {
+pub(crate) fn writes_in(counts: &std::collections::HashMap<String, usize>) -> Vec<(String, usize)> {
     let mut writes: Vec<(String, usize)> = counts
         .iter()
         .filter(|(action, _)| WRITES.contains(&action.as_str()))

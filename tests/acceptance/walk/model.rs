@@ -356,10 +356,6 @@ impl Firewall {
                 self.description = pick_option(rng, &["Cumulocity edge".to_string(), "Cumulocity node".to_string()]);
             }
         }
-        // A firewall holds some rule.
-        if self.rule_sets.is_empty() && self.extra_rules.is_empty() {
-            self.rule_sets.push("outbound".to_string());
-        }
         // `ssh` needs its CIDR blocks; a user adds them with it.
         if self.rule_sets.iter().any(|s| s == "ssh") && self.ssh_cidr_blocks.as_ref().is_none_or(Vec::is_empty) {
             self.ssh_cidr_blocks = Some(vec!["10.0.0.0/8".to_string()]);

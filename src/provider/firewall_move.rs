@@ -57,8 +57,13 @@ pub fn moved_state(diags: &mut Diagnostics, source: &MoveSource) -> Option<Firew
 /// Why this provider cannot take `source` over; `None` when it can.
 pub fn unsupported_because(source: &MoveSource) -> Option<String> {
     let parts: Vec<String> = source.provider_address.split('/').map(str::to_lowercase).collect();
-    let from_hashicorp_aws =
-        parts.len() >= 2 && parts[parts.len() - 2] == SOURCE_PROVIDER.0 && parts[parts.len() - 1] == SOURCE_PROVIDER.1;
+    // `<host>/hashicorp/aws`, `hashicorp/aws`, or the bare `aws` OpenTofu
+    // releases before 1.11.12 and 1.12.4 send.
+    let from_hashicorp_aws = match parts.as_slice() {
+        [name] => name == SOURCE_PROVIDER.1,
+        [.., namespace, name] => namespace == SOURCE_PROVIDER.0 && name == SOURCE_PROVIDER.1,
+        [] => false,
+    };
     if !from_hashicorp_aws {
         return Some(format!("`{}` is not hashicorp/aws.", source.provider_address));
     }

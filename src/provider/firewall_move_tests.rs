@@ -374,6 +374,9 @@ fn any_registry_host_and_both_schema_versions_are_accepted() {
         "registry.terraform.io/hashicorp/aws",
         "registry.opentofu.org/hashicorp/aws",
         "mirror.example.com/hashicorp/aws",
+        // OpenTofu: without the host, and before 1.11.12 / 1.12.4 bare.
+        "hashicorp/aws",
+        "aws",
     ] {
         for version in SOURCE_SCHEMA_VERSIONS {
             let mut s = source(&state);
@@ -409,6 +412,15 @@ fn other_sources_are_refused_naming_what_is_accepted() {
             with(&|s| s.provider_address = "registry.terraform.io/example/aws".into()),
             "is not hashicorp/aws",
         ),
+        (
+            with(&|s| s.provider_address = "someone/aws".into()),
+            "is not hashicorp/aws",
+        ),
+        (
+            with(&|s| s.provider_address = "hashicorp/google".into()),
+            "is not hashicorp/aws",
+        ),
+        (with(&|s| s.provider_address = "awscc".into()), "is not hashicorp/aws"),
         (with(&|s| s.schema_version = 2), "schema version 2"),
     ];
     for (source, why) in cases {

@@ -145,7 +145,9 @@ pub fn argument_attributes() -> Vec<(&'static str, Attribute)> {
                 string_list(),
                 &format!(
                     "The documented Cumulocity rule sets this firewall holds: any of {sets}. See the \
-                     rule-set table in the provider documentation for the ports of each."
+                     rule-set table in the provider documentation for the ports of each. `[]` with no \
+                     `extra_rule` is an empty firewall: a group with no rules at all (its default allow-all \
+                     egress revoked), as an import of such a group writes."
                 ),
             ),
         ),

@@ -25,7 +25,7 @@
 
 mod check;
 mod model;
-mod rng;
+pub(crate) mod rng;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

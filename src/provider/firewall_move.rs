@@ -56,15 +56,7 @@ pub fn moved_state(diags: &mut Diagnostics, source: &MoveSource) -> Option<Firew
 
 /// Why this provider cannot take `source` over; `None` when it can.
 pub fn unsupported_because(source: &MoveSource) -> Option<String> {
-    let parts: Vec<String> = source.provider_address.split('/').map(str::to_lowercase).collect();
-    // `<host>/hashicorp/aws`, `hashicorp/aws`, or the bare `aws` OpenTofu
-    // releases before 1.11.12 and 1.12.4 send.
-    let from_hashicorp_aws = match parts.as_slice() {
-        [name] => name == SOURCE_PROVIDER.1,
-        [.., namespace, name] => namespace == SOURCE_PROVIDER.0 && name == SOURCE_PROVIDER.1,
-        [] => false,
-    };
-    if !from_hashicorp_aws {
+    if !is_hashicorp_aws(&source.provider_address) {
         return Some(format!("`{}` is not hashicorp/aws.", source.provider_address));
     }
     if source.type_name != SOURCE_TYPE {
@@ -88,6 +80,23 @@ pub fn unsupported_because(source: &MoveSource) -> Option<String> {
     None
 }
 
+/// Whether a move's source provider address names hashicorp/aws, in any of
+/// the forms Terraform and OpenTofu send: `<host>/hashicorp/aws` (any registry
+/// host, as mirrors change it), `hashicorp/aws`, or the bare type `aws`
+/// (OpenTofu releases before 1.11.12 and 1.12.4 send the provider's local
+/// name; `aws` is hashicorp/aws's). Case does not matter, as in Terraform's
+/// provider addresses.
+pub fn is_hashicorp_aws(address: &str) -> bool {
+    let parts: Vec<String> = address.split('/').map(str::to_lowercase).collect();
+    let (namespace, kind) = SOURCE_PROVIDER;
+    match parts.as_slice() {
+        [t] => t == kind,
+        [ns, t] => ns == namespace && t == kind,
+        [host, ns, t] => !host.is_empty() && ns == namespace && t == kind,
+        _ => false,
+    }
+}
+
 fn unsupported(diags: &mut Diagnostics, source: &MoveSource, why: &str) {
     error(
         diags,
@@ -97,7 +106,7 @@ fn unsupported(diags: &mut Diagnostics, source: &MoveSource, why: &str) {
         ),
         format!(
             "{why} A `moved` block into `cumulocity_firewall` takes `{SOURCE_TYPE}` resources of hashicorp/aws \
-             (any registry host), with state schema version 0 or 1, as hashicorp/aws 5.x and 6.x write it. \
+             (`<any registry host>/hashicorp/aws`, `hashicorp/aws`, or `aws` as older OpenTofu releases send it), with state schema version 0 or 1, as hashicorp/aws 5.x and 6.x write it. \
              To bring this group under `cumulocity_firewall` anyway, replace the `moved` block by a `removed` \
              block for the old resource (with `lifecycle {{ destroy = false }}`) and an `import` block with the \
              group's id (`sg-...`) for the firewall."

@@ -374,9 +374,10 @@ fn any_registry_host_and_both_schema_versions_are_accepted() {
         "registry.terraform.io/hashicorp/aws",
         "registry.opentofu.org/hashicorp/aws",
         "mirror.example.com/hashicorp/aws",
-        // OpenTofu: without the host, and before 1.11.12 / 1.12.4 bare.
-        "hashicorp/aws",
+        "Registry.Terraform.io/HashiCorp/AWS",
+        // OpenTofu before 1.11.12 and 1.12.4 sends the bare local name.
         "aws",
+        "hashicorp/aws",
     ] {
         for version in SOURCE_SCHEMA_VERSIONS {
             let mut s = source(&state);
@@ -412,6 +413,7 @@ fn other_sources_are_refused_naming_what_is_accepted() {
             with(&|s| s.provider_address = "registry.terraform.io/example/aws".into()),
             "is not hashicorp/aws",
         ),
+        (with(&|s| s.schema_version = 2), "schema version 2"),
         (
             with(&|s| s.provider_address = "someone/aws".into()),
             "is not hashicorp/aws",
@@ -420,8 +422,17 @@ fn other_sources_are_refused_naming_what_is_accepted() {
             with(&|s| s.provider_address = "hashicorp/google".into()),
             "is not hashicorp/aws",
         ),
+        (with(&|s| s.provider_address = "google".into()), "is not hashicorp/aws"),
         (with(&|s| s.provider_address = "awscc".into()), "is not hashicorp/aws"),
-        (with(&|s| s.schema_version = 2), "schema version 2"),
+        (
+            with(&|s| s.provider_address = "/hashicorp/aws".into()),
+            "is not hashicorp/aws",
+        ),
+        (
+            with(&|s| s.provider_address = "a.example/extra/hashicorp/aws".into()),
+            "is not hashicorp/aws",
+        ),
+        (with(&|s| s.provider_address = "".into()), "is not hashicorp/aws"),
     ];
     for (source, why) in cases {
         let message = refused(&source);

@@ -4,77 +4,10 @@
 //! Nothing here knows which CIDR blocks or groups a user chose; a catalogue
 //! rule only says *which argument* supplies its peers. `expand` joins the two.
 
-use std::fmt;
-
-use super::model::{Direction, Peer, Protocol, RuleKey};
-
-/// The documented rule sets, named after the firewall document's sections.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RuleSetName {
-    /// `external`: HTTP, HTTPS, MQTT and MQTT/TLS in (TCP 80, 443, 1883,
-    /// 8883), from the ingress blocks.
-    External,
-    /// `outbound`: HTTP, HTTPS and SMTP out (TCP 80, 443, 25), to the
-    /// egress blocks.
-    Outbound,
-    /// `dns`: DNS out (UDP 53), to the egress blocks.
-    Dns,
-    /// `ntp`: NTP out (UDP 123), to the egress blocks.
-    Ntp,
-    /// `opcua`: the opcua agent, TCP 6670 in and TCP 80 out.
-    Opcua,
-    /// `smartrule-apama`: the Smartrule-apama agent, TCP 8334 in and TCP 80
-    /// out.
-    SmartruleApama,
-    /// `ssh`: SSH in (TCP 22), from `ssh_cidr_blocks` only.
-    Ssh,
-    /// `internal`: all traffic both ways between the group itself and
-    /// `node_security_group_ids`.
-    Internal,
-}
+use super::model::{Direction, Protocol, RuleShape};
+use super::rule_set_name::RuleSetName;
 
 impl RuleSetName {
-    /// Every rule set, in the order the firewall document lists them.
-    pub const ALL: [RuleSetName; 8] = [
-        RuleSetName::External,
-        RuleSetName::Outbound,
-        RuleSetName::Dns,
-        RuleSetName::Ntp,
-        RuleSetName::Opcua,
-        RuleSetName::SmartruleApama,
-        RuleSetName::Ssh,
-        RuleSetName::Internal,
-    ];
-
-    /// The name configuration uses, e.g. `smartrule-apama`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleSetName::External => "external",
-            RuleSetName::Outbound => "outbound",
-            RuleSetName::Dns => "dns",
-            RuleSetName::Ntp => "ntp",
-            RuleSetName::Opcua => "opcua",
-            RuleSetName::SmartruleApama => "smartrule-apama",
-            RuleSetName::Ssh => "ssh",
-            RuleSetName::Internal => "internal",
-        }
-    }
-
-    /// The rule set [`RuleSetName::as_str`] names; `None` for any other
-    /// text (names are case-sensitive).
-    pub fn parse(text: &str) -> Option<RuleSetName> {
-        RuleSetName::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
-    /// `"external", "outbound", …` for diagnostics that list the choices.
-    pub fn valid_names() -> String {
-        RuleSetName::ALL
-            .iter()
-            .map(|s| format!("\"{}\"", s.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     /// The documented rules of this set.
     pub fn rules(self) -> &'static [CatalogRule] {
         match self {
@@ -92,12 +25,6 @@ impl RuleSetName {
     /// Whether any documented rule of this set takes its peers from `source`.
     pub fn uses(self, source: PeerSource) -> bool {
         self.rules().iter().any(|r| r.peers == source)
-    }
-}
-
-impl fmt::Display for RuleSetName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -133,16 +60,9 @@ pub struct CatalogRule {
     pub service: &'static str,
 }
 
-impl CatalogRule {
-    /// This rule's key with `peer` as its peer.
-    pub fn key(&self, peer: Peer) -> RuleKey {
-        RuleKey {
-            direction: self.direction,
-            protocol: self.protocol,
-            from_port: self.from_port,
-            to_port: self.to_port,
-            peer,
-        }
+impl RuleShape for CatalogRule {
+    fn shape(&self) -> (Direction, Protocol, i32, i32) {
+        (self.direction, self.protocol, self.from_port, self.to_port)
     }
 }
 

@@ -10,12 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use ipnet::IpNet;
 
 use super::arg_names::{self, extra_rule as extra};
-use super::catalog::{PeerSource, RuleSetName};
+use super::catalog::PeerSource;
 use super::checked_args::{self, ExtraRule, FirewallArgs};
 use super::expand::{expand, extra_peers};
-use super::model::{Direction, Protocol, RuleKey};
+use super::model::{Direction, Protocol, RuleKey, RuleShape};
 use super::parse::{self, Family};
 use super::problem::{AttrPath, Problem, Problems};
+use super::rule_set_name::RuleSetName;
 use super::unchecked_args::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 
 mod extra_rules;

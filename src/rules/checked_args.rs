@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use super::catalog::RuleSetName;
-use super::model::{Direction, Peer, Protocol, RuleKey};
+use super::model::{Direction, Protocol, RuleShape};
+use super::rule_set_name::RuleSetName;
 
 /// The rule arguments shared by `data "cumulocity_firewall_rules"` and
 /// `resource "cumulocity_firewall"`.
@@ -59,16 +59,9 @@ pub struct ExtraRule {
     pub description: Option<String>,
 }
 
-impl ExtraRule {
-    /// This rule's key with `peer` (one of its peers) as its peer.
-    pub fn key(&self, peer: Peer) -> RuleKey {
-        RuleKey {
-            direction: self.direction,
-            protocol: self.protocol,
-            from_port: self.from_port,
-            to_port: self.to_port,
-            peer,
-        }
+impl RuleShape for ExtraRule {
+    fn shape(&self) -> (Direction, Protocol, i32, i32) {
+        (self.direction, self.protocol, self.from_port, self.to_port)
     }
 }
 

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ipnet::IpNet;
 
-use super::catalog::{CatalogRule, PeerSource, RuleSetName};
+use super::catalog::{CatalogRule, PeerSource};
 use super::checked_args::{ExtraRule, FirewallArgs};
-use super::model::{Direction, Peer, Rule, RuleKey};
+use super::model::{Direction, Peer, Rule, RuleKey, RuleShape};
+use super::rule_set_name::RuleSetName;
 
 /// Expands arguments into rules, ordered and without duplicates.
 pub fn expand(args: &FirewallArgs) -> Vec<Rule> {

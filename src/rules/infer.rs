@@ -24,10 +24,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use super::arg_names;
-use super::catalog::{PeerSource, RuleSetName};
+use super::catalog::PeerSource;
 use super::checked_args::{self, ExtraRule, FirewallArgs};
 use super::expand::expand;
-use super::model::{Direction, Peer, Protocol, Rule, RuleKey};
+use super::model::{Direction, Peer, Protocol, Rule, RuleKey, RuleShape};
+use super::rule_set_name::RuleSetName;
 
 /// What `infer` found.
 #[derive(Clone, Debug, PartialEq, Eq)]

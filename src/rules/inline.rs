@@ -8,7 +8,7 @@ use ipnet::{Ipv4Net, Ipv6Net};
 
 use super::checked_args::ExtraRule;
 use super::expand::extra_peers;
-use super::model::{Direction, Peer, Protocol, Rule};
+use super::model::{Direction, Peer, Protocol, Rule, RuleShape};
 
 /// One inline rule object, its values parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! audit and session-timeout decisions. No I/O, no Terraform types, no AWS
 //! types.
 //!
-//! Where things are: `catalog` (the rule sets, port by port), `unchecked_args`
+//! Where things are: `rule_set_name` (their names), `catalog` (the rule sets, port by port), `unchecked_args`
 //! (arguments as a configuration gives them) → `check` → `checked_args`
 //! (validated) → `expand` (the rules) → `diff` (what to change in AWS);
 //! `infer` (rule sets from a group's rules, for import and moves; `inline`
@@ -25,20 +25,22 @@ mod inline;
 mod model;
 pub mod parse;
 mod problem;
+mod rule_set_name;
 pub mod session;
 mod session_changes;
 mod unchecked_args;
 
 pub use audit::{audit, Audit, Finding, FindingKind};
-pub use catalog::{PeerSource, RuleSetName};
+pub use catalog::PeerSource;
 pub use check::{check, check_quota, Checked, DEFAULT_MAX_RULES_PER_DIRECTION};
 pub use checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks, ExtraRule, FirewallArgs};
 pub use diff::{after_changes, annotate, diff, keep_descriptions, with_known_ids, AppliedRule, RuleChanges};
 pub use expand::{count, expand};
 pub use infer::{infer, Inferred};
 pub use inline::{inline_rules, InlineRule};
-pub use model::{Direction, Peer, Protocol, Rule, RuleKey};
+pub use model::{Direction, Peer, Protocol, Rule, RuleKey, RuleShape};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
+pub use rule_set_name::RuleSetName;
 pub use session_changes::{
     session_changes, session_readings, session_reads, session_restores, SessionChanges, SessionPlace, SessionRecord,
     SessionWanted, Unsettable,

@@ -10,7 +10,7 @@ use std::fmt;
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
-use super::catalog::RuleSetName;
+use super::rule_set_name::RuleSetName;
 
 /// Which way traffic flows through the group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,6 +181,26 @@ pub struct RuleKey {
     pub to_port: i32,
     /// The one source (ingress) or destination (egress).
     pub peer: Peer,
+}
+
+/// What a rule is apart from its peer: direction, protocol and ports. A
+/// documented rule and an `extra_rule` block both have one shape and many
+/// peers; the key of each rule they stand for is built here, once.
+pub trait RuleShape {
+    /// Direction, protocol, from-port (or ICMP type), to-port (or ICMP code).
+    fn shape(&self) -> (Direction, Protocol, i32, i32);
+
+    /// The key of the rule of this shape with `peer` as its peer.
+    fn key(&self, peer: Peer) -> RuleKey {
+        let (direction, protocol, from_port, to_port) = self.shape();
+        RuleKey {
+            direction,
+            protocol,
+            from_port,
+            to_port,
+            peer,
+        }
+    }
 }
 
 impl fmt::Display for RuleKey {

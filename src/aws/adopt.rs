@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use super::call::within;
 use super::describe::group_of;
 use super::error::{AwsError, ErrorKind};
-use super::groups::{Created, Failure, Group, GroupSpec, SecurityGroups};
+use super::group::{Created, Failure, Group, GroupSpec, SecurityGroups};
 use super::tags::{creating_tag, exact_filter_value, owner_tag, CREATING_TAG, OWNER_TAG};
 use crate::rules::{diff, Rule};
 

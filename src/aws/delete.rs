@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::call::{retrying, within, STILL_IN_USE};
 use super::error::{AwsError, ErrorKind};
-use super::groups::SecurityGroups;
+use super::group::SecurityGroups;
 use crate::rules::{AppliedRule, RuleChanges};
 
 impl SecurityGroups<'_> {

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::call::{next_page, within, FILTER_VALUES_MAX, PAGE_MAX};
 use super::convert::applied_rule;
 use super::error::{AwsError, ErrorKind};
-use super::groups::{Group, SecurityGroups};
+use super::group::{Group, SecurityGroups};
 use super::tags::{user_tags, OWNER_TAG};
 use crate::rules::arn;
 use crate::rules::AppliedRule;

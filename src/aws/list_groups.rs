@@ -24,7 +24,7 @@ use super::call::{within, FILTER_VALUES_MAX, PAGE_MAX};
 use super::clients::Clients;
 use super::describe::group_of;
 use super::error::AwsError;
-use super::groups::{Group, SecurityGroups};
+use super::group::{Group, SecurityGroups};
 use crate::rules::AppliedRule;
 
 /// The filters DescribeSecurityGroups takes, besides `tag:<key>`.

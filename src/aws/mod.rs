@@ -4,11 +4,12 @@
 //! options, carries it out, and returns what AWS holds.
 //!
 //! One file per job, so that each AWS call is made in one place:
-//! `call` (deadlines, paging, retried codes), `groups` (create and read),
+//! `call` (deadlines, paging, retried codes), `group` (the group types),
+//! `groups` (create and read),
 //! `adopt` (which existing group a create may adopt), `describe` (the
 //! Describe calls for groups and rules), `rule_changes`, `delete` (and what
 //! still uses a group), `tags` (the ownership tag, the marker of an
-//! unfinished create, tag policy and names), `group_reads`, `read_batcher`
+//! unfinished create, the tag calls), `group_reads`, `read_batcher`
 //! and `vpc_snapshot` (a refresh's reads, batched), `list_groups` (listing
 //! for `terraform query`), `session_timeouts` (load balancers' and
 //! interfaces' idle timeouts), `clients` and `options` (reaching AWS),
@@ -21,6 +22,7 @@ mod convert;
 mod delete;
 mod describe;
 mod error;
+mod group;
 mod group_reads;
 mod groups;
 /// Public for the filter names the provider checks a `list` block's against.
@@ -36,8 +38,8 @@ pub mod vpc_snapshot;
 
 pub use clients::{check_account, connect, Clients};
 pub use error::{AwsError, ErrorKind};
+pub use group::{Created, Failure, Group, GroupSpec, SecurityGroups};
 pub use group_reads::GroupReads;
-pub use groups::{Created, Failure, Group, GroupSpec, SecurityGroups};
 pub use list_groups::{GroupLister, GroupQuery, ListedGroup};
 pub use options::{AccountRule, AssumeRole, AwsOptions, Secret, StaticCredentials};
 pub use session_timeouts::SessionTimeouts;

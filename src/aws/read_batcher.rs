@@ -22,7 +22,7 @@ use tokio::time::Instant;
 use super::call::FILTER_VALUES_MAX;
 use super::clients::Clients;
 use super::error::AwsError;
-use super::groups::{Group, SecurityGroups};
+use super::group::{Group, SecurityGroups};
 use crate::rules::AppliedRule;
 
 /// What one read answers: the group and its rules, `None` when it is gone.

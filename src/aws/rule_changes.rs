@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::call::{retrying, within, NOT_VISIBLE_YET};
 use super::convert::{answered_rule, ip_permission, ip_protocol};
 use super::error::{AwsError, ErrorKind};
-use super::groups::{Failure, SecurityGroups};
+use super::group::{Failure, SecurityGroups};
 use crate::rules::{after_changes, AppliedRule, Direction, Peer, Rule, RuleChanges, RuleKey};
 
 impl SecurityGroups<'_> {

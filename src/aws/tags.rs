@@ -1,26 +1,22 @@
-//! Tags and names: everything the provider writes on a group besides its
-//! rules, in one place.
+//! The tags the provider writes on a group for its own bookkeeping, and the
+//! CreateTags / DeleteTags calls.
 //!
-//! The two belong together: the ownership tag every created group carries is
-//! derived from the group's name and VPC, and the marker of an unfinished
-//! create from its name (or name prefix) and VPC, so that an interrupted
-//! apply can find its group again and tell it from a group another
-//! configuration manages. Here are those tags (never among the user's tags),
-//! the policy that joins the provider's `default_tags` with a resource's
-//! own, the names and default description a group gets when the
-//! configuration gives none, and the CreateTags / DeleteTags calls.
+//! The ownership tag every created group carries is derived from the
+//! group's name and VPC, and the marker of an unfinished create from its
+//! name (or name prefix) and VPC, so that an interrupted apply can find its
+//! group again and tell it from a group another configuration manages.
+//! These tags are never among the user's tags. The policy for the user's
+//! tags and for names (`default_tags`, generated names, the default
+//! description) is a decision, in `rules::naming`.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ec2::types::{SecurityGroup, Tag};
 use tokio::time::Instant;
 
 use super::call::within;
 use super::error::AwsError;
-use super::groups::{GroupSpec, SecurityGroups};
-use crate::rules::RuleSetName;
+use super::group::{GroupSpec, SecurityGroups};
 
 /// The tag every group this provider creates carries, naming the firewall
 /// it was created for, so that an interrupted apply can find its group again.
@@ -106,58 +102,6 @@ pub(super) fn user_tags(sg: &SecurityGroup) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// All of a resource's tags (`tags_all`): the provider's default tags
-/// overlaid by the resource's own. Generic over the value, so that the
-/// provider can join values not known yet without losing them.
-pub fn all_tags<V: Clone>(default_tags: &BTreeMap<String, V>, own: &BTreeMap<String, V>) -> BTreeMap<String, V> {
-    let mut all = default_tags.clone();
-    all.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
-    all
-}
-
-/// The tags of a group that are the resource's own (`tags`): all but those
-/// that only repeat a default tag. A key the configuration sets itself
-/// (`configured`) stays, even when its value equals the default, or the
-/// plan would never settle.
-pub fn own_tags(
-    actual: &BTreeMap<String, String>,
-    default_tags: &BTreeMap<String, String>,
-    configured: impl Fn(&str) -> bool,
-) -> BTreeMap<String, String> {
-    actual
-        .iter()
-        .filter(|(k, v)| configured(k) || default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-/// The prefix of a name chosen for a group that the configuration names
-/// neither by `name` nor `name_prefix`, as the AWS provider does.
-pub const DEFAULT_NAME_PREFIX: &str = "terraform-";
-
-/// A unique group name: the prefix, then the time and a counter, so that
-/// names sort by creation like the AWS provider's.
-pub fn unique_name(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{prefix}{nanos}{:04}", COUNTER.fetch_add(1, Ordering::Relaxed) % 10_000)
-}
-
-/// The description a group gets when the configuration gives none: a
-/// sentence naming its rule sets at creation. AWS cannot change a group's
-/// description, so it stays when the rule sets change later.
-pub fn default_description(rule_sets: &[RuleSetName]) -> String {
-    if rule_sets.is_empty() {
-        "Cumulocity firewall (extra rules only). Managed by Terraform.".to_string()
-    } else {
-        let names: Vec<String> = rule_sets.iter().map(ToString::to_string).collect();
-        format!("Cumulocity firewall: {}. Managed by Terraform.", names.join(", "))
-    }
-}
-
 impl SecurityGroups<'_> {
     /// Removes the marker of an unfinished create (`CREATING_TAG`): one
     /// DeleteTags, made once the group is complete.
@@ -219,39 +163,6 @@ mod tests {
 
     fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    }
-
-    #[test]
-    fn own_tags_override_defaults_and_only_repeats_of_defaults_are_dropped() {
-        let defaults = tags(&[("team", "iot"), ("env", "dev")]);
-        assert_eq!(
-            all_tags(&defaults, &tags(&[("env", "prod"), ("app", "c8y")])),
-            tags(&[("team", "iot"), ("env", "prod"), ("app", "c8y")])
-        );
-        let actual = tags(&[("team", "iot"), ("env", "prod"), ("app", "c8y")]);
-        assert_eq!(
-            own_tags(&actual, &defaults, |_| false),
-            tags(&[("env", "prod"), ("app", "c8y")])
-        );
-        assert_eq!(
-            own_tags(&actual, &defaults, |k| k == "team"),
-            actual,
-            "a key the configuration sets stays"
-        );
-    }
-
-    #[test]
-    fn names_are_unique_and_descriptions_name_the_rule_sets() {
-        let (a, b) = (unique_name(DEFAULT_NAME_PREFIX), unique_name(DEFAULT_NAME_PREFIX));
-        assert!(a.starts_with("terraform-") && a != b, "{a} {b}");
-        assert_eq!(
-            default_description(&[RuleSetName::External, RuleSetName::Ssh]),
-            "Cumulocity firewall: external, ssh. Managed by Terraform."
-        );
-        assert_eq!(
-            default_description(&[]),
-            "Cumulocity firewall (extra rules only). Managed by Terraform."
-        );
     }
 
     #[test]

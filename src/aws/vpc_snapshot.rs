@@ -26,7 +26,7 @@ use tokio::sync::OnceCell;
 use tokio::time::Instant;
 
 use super::clients::Clients;
-use super::groups::{Group, SecurityGroups};
+use super::group::{Group, SecurityGroups};
 use crate::rules::AppliedRule;
 
 /// Terraform's default parallelism: a state with more firewalls than this in

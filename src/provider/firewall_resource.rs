@@ -8,8 +8,8 @@
 //! converges.
 //!
 //! Each operation reads down the layers: `rules` decides (expansion,
-//! checks, `diff`), `aws` does (`SecurityGroups`, with names and tags by
-//! `aws::tags`), and `session_timeouts` does the same for the listeners'
+//! checks, `diff`, names and tags by `rules::naming`), `aws` does
+//! (`SecurityGroups`), and `session_timeouts` does the same for the listeners'
 //! and interfaces' idle timeouts. This file only translates between
 //! Terraform's values and those layers (the conversions of tags,
 //! descriptions and rules are in `group_values`, the checks right after an

@@ -112,7 +112,7 @@ mod tests {
     use super::super::firewall_schema::firewall_schema;
     use super::super::values::known_list;
     use super::*;
-    use crate::aws::tags;
+    use crate::rules::naming;
     use crate::rules::RuleSetName;
 
     fn strings(items: &[&str]) -> Value<Vec<Value<String>>> {
@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn the_providers_own_description_is_left_out() {
         let mut state = imported();
-        state.description = text(&tags::default_description(&[RuleSetName::External, RuleSetName::Ssh]));
+        state.description = text(&naming::default_description(&[RuleSetName::External, RuleSetName::Ssh]));
         assert!(generated_config(&state, None).description.is_null());
         state.description = text("");
         assert!(generated_config(&state, None).description.is_null());

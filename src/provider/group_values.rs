@@ -1,18 +1,21 @@
 //! A security group's tags, description and rules as Terraform values of
 //! `cumulocity_firewall`: the conversions between the resource's state and
-//! what `aws` and `rules` hold, by the naming and tag policy of `aws::tags`.
+//! what `aws` and `rules` hold, by the naming and tag policy of `rules::naming`.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use tf_provider::value::Value;
 
 use super::firewall_schema::{FirewallState, ManagedRuleObject, TagMap};
 use super::rule_args::{RuleArgsConfig, RuleObject};
-use crate::aws::{tags, Group, GroupSpec};
+use crate::aws::{Group, GroupSpec};
+use crate::rules::naming::{self, DEFAULT_NAME_PREFIX};
 use crate::rules::{self, annotate, AppliedRule, Rule, RuleSetName};
 
 /// The description a group gets when the configuration gives none, from
-/// the rule sets it names (see `aws::tags::default_description`).
+/// the rule sets it names (see `rules::naming::default_description`).
 pub fn default_description(args: &RuleArgsConfig) -> String {
     let sets: Vec<RuleSetName> = match &args.rule_sets {
         Value::Value(names) => names
@@ -21,7 +24,7 @@ pub fn default_description(args: &RuleArgsConfig) -> String {
             .collect(),
         _ => Vec::new(),
     };
-    tags::default_description(&sets)
+    naming::default_description(&sets)
 }
 
 /// The rules the arguments stand for, without reporting anything.
@@ -86,7 +89,7 @@ pub fn known_tags(tags: &TagMap) -> BTreeMap<String, String> {
     }
 }
 
-/// `tags_all`: `default_tags` overlaid by `tags` (see `aws::tags::all_tags`);
+/// `tags_all`: `default_tags` overlaid by `tags` (see `rules::naming::all_tags`);
 /// unknown while `tags` is.
 pub fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &TagMap) -> TagMap {
     let defaults: BTreeMap<String, Value<String>> = default_tags
@@ -96,17 +99,17 @@ pub fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &TagMap) -> Ta
     match tags {
         Value::Unknown => Value::Unknown,
         Value::Value(own) if own.values().any(Value::is_unknown) => Value::Unknown,
-        Value::Value(own) => Value::Value(tags::all_tags(&defaults, own)),
+        Value::Value(own) => Value::Value(naming::all_tags(&defaults, own)),
         Value::Null => Value::Value(defaults),
     }
 }
 
 /// `tags` after a read: the group's tags that are the resource's own (see
-/// `aws::tags::own_tags`); null when there are none and the configuration
+/// `rules::naming::own_tags`); null when there are none and the configuration
 /// gave none.
 pub fn own_tags(actual: &BTreeMap<String, String>, default_tags: &BTreeMap<String, String>, prior: &TagMap) -> TagMap {
     let configured = |k: &str| prior.as_ref_option().is_some_and(|p| p.contains_key(k));
-    let own = tags::own_tags(actual, default_tags, configured);
+    let own = naming::own_tags(actual, default_tags, configured);
     if own.is_empty() && prior.is_null() {
         Value::Null
     } else {
@@ -140,7 +143,7 @@ pub fn refreshed(
 
 /// The group to create for a planned state: its name (or one chosen from
 /// `name_prefix`), description and tags, by the naming and tag policy of
-/// `aws::tags`.
+/// `rules::naming`.
 pub fn group_spec(planned: &FirewallState) -> GroupSpec {
     let name_prefix = match &planned.name {
         Value::Value(_) => None,
@@ -148,14 +151,14 @@ pub fn group_spec(planned: &FirewallState) -> GroupSpec {
             planned
                 .name_prefix
                 .as_ref_option()
-                .map_or(tags::DEFAULT_NAME_PREFIX, |p| p.as_str())
+                .map_or(DEFAULT_NAME_PREFIX, |p| p.as_str())
                 .to_string(),
         ),
     };
     GroupSpec {
         name: match (&planned.name, &name_prefix) {
             (Value::Value(name), _) => name.clone(),
-            (_, prefix) => tags::unique_name(prefix.as_deref().unwrap_or(tags::DEFAULT_NAME_PREFIX)),
+            (_, prefix) => fresh_name(prefix.as_deref().unwrap_or(DEFAULT_NAME_PREFIX)),
         },
         description: planned
             .description
@@ -166,4 +169,15 @@ pub fn group_spec(planned: &FirewallState) -> GroupSpec {
         tags: known_tags(&planned.tags_all),
         name_prefix,
     }
+}
+
+/// A new name from `prefix` (`rules::naming::unique_name`), from the clock
+/// and a counter of this process.
+fn fresh_name(prefix: &str) -> String {
+    static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    naming::unique_name(prefix, nanos, SEQUENCE.fetch_add(1, Ordering::Relaxed))
 }

@@ -10,7 +10,8 @@
 //! turns hashicorp/aws's inline rule objects into rules for it), `audit`, `session`
 //! and `session_changes` (idle timeouts), `problem` (what validation reports).
 //! Modules are private and their items re-exported here, one path each,
-//! except the namespaces `arg_names`, `arn`, `parse` and `session`.
+//! except the namespaces `arg_names`, `arn`, `naming` (names and tags of
+//! groups), `parse` and `session`.
 
 pub mod arg_names;
 pub mod arn;
@@ -23,6 +24,7 @@ mod expand;
 mod infer;
 mod inline;
 mod model;
+pub mod naming;
 pub mod parse;
 mod problem;
 mod rule_set_name;

@@ -7,7 +7,6 @@
 //! with the rules the group holds then, so the caller can record it instead
 //! of orphaning it.
 
-
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, TagSpecification};
 use tokio::time::Instant;
 

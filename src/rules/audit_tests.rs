@@ -9,14 +9,14 @@
 
 use std::collections::BTreeSet;
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
 use proptest::prelude::*;
 
 use super::audit::severity_name;
 use super::checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
-use super::expand_tests::firewall_args;
+use super::test_support::*;
 use super::{
-    audit, expand, Audit, Direction, ExtraRule, FindingKind, FirewallArgs, Peer, Protocol, Rule, RuleKey, RuleSetName,
+    audit, expand, Audit, Direction, ExtraRule, FindingKind, FirewallArgs, Protocol, Rule, RuleKey, RuleSetName,
     Severity,
 };
 
@@ -28,40 +28,6 @@ use RuleSetName::{Dns, External, Internal, Ntp, Opcua, Outbound, SmartruleApama,
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-fn v4(text: &str) -> Ipv4Net {
-    text.parse().expect("test IPv4 block")
-}
-
-fn v6(text: &str) -> Ipv6Net {
-    text.parse().expect("test IPv6 block")
-}
-
-/// A peer from its text: a CIDR block, `sg-…`, `pl-…` or `self`.
-fn peer(text: &str) -> Peer {
-    if text == "self" {
-        Peer::SelfGroup
-    } else if text.starts_with("sg-") {
-        Peer::SecurityGroup(text.to_string())
-    } else if text.starts_with("pl-") {
-        Peer::PrefixList(text.to_string())
-    } else {
-        match text.parse::<IpNet>().expect("test block") {
-            IpNet::V4(net) => Peer::Ipv4(net),
-            IpNet::V6(net) => Peer::Ipv6(net),
-        }
-    }
-}
-
-fn key(direction: Direction, protocol: Protocol, ports: (i32, i32), peer_text: &str) -> RuleKey {
-    RuleKey {
-        direction,
-        protocol,
-        from_port: ports.0,
-        to_port: ports.1,
-        peer: peer(peer_text),
-    }
-}
 
 /// A rule as AWS holds it: no rule sets.
 fn held(direction: Direction, protocol: Protocol, ports: (i32, i32), peer_text: &str) -> Rule {
@@ -112,22 +78,6 @@ fn edge() -> FirewallArgs {
     FirewallArgs {
         ssh_cidr_blocks: vec![IpNet::V4(v4("10.0.100.0/24"))],
         ..profile(&[External, Outbound, Dns, Ntp, Ssh])
-    }
-}
-
-/// An `extra_rule` with no peer yet.
-fn extra(direction: Direction, protocol: Protocol, ports: (i32, i32)) -> ExtraRule {
-    ExtraRule {
-        direction,
-        protocol,
-        from_port: ports.0,
-        to_port: ports.1,
-        cidr_blocks: vec![],
-        ipv6_cidr_blocks: vec![],
-        security_group_ids: vec![],
-        prefix_list_ids: vec![],
-        self_: false,
-        description: None,
     }
 }
 

@@ -7,7 +7,7 @@
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 
-use super::expand_tests::firewall_args;
+use super::test_support::*;
 use super::{
     check, check_quota, expand, Checked, Direction, ExtraRule, ExtraRuleInput, FirewallArgs, FirewallInput, Maybe,
     MaybeList, Problem, Protocol, RuleSetName, Severity, DEFAULT_MAX_RULES_PER_DIRECTION,
@@ -60,28 +60,11 @@ fn extras(blocks: Vec<ExtraRuleInput>) -> FirewallInput {
     }
 }
 
-fn v4(text: &str) -> Ipv4Net {
-    text.parse().unwrap()
-}
-
-fn v6(text: &str) -> Ipv6Net {
-    text.parse().unwrap()
-}
-
 /// Sets one list argument of an input.
 type SetList = fn(&mut FirewallInput, MaybeList<String>);
 
 /// Changes one value of an input.
 type Vary<T> = Box<dyn Fn(&mut T)>;
-
-fn dump(checked: &Checked) -> String {
-    checked
-        .problems
-        .iter()
-        .map(|p| format!("  {:?} at {}: {} / {}", p.severity, p.path, p.summary, p.detail))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn with_severity(checked: &Checked, severity: Severity) -> Vec<&Problem> {
     checked.problems.iter().filter(|p| p.severity == severity).collect()

@@ -227,8 +227,8 @@ mod tests {
         /// share keeps its id.
         #[test]
         fn after_changes_yields_the_desired_rules(
-            was in crate::rules::expand_tests::firewall_args(),
-            becomes in crate::rules::expand_tests::firewall_args(),
+            was in crate::rules::test_support::firewall_args(),
+            becomes in crate::rules::test_support::firewall_args(),
         ) {
             let before = with_ids("sgr-old", &crate::rules::expand(&was));
             let desired = crate::rules::expand(&becomes);

@@ -6,11 +6,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
 use proptest::prelude::*;
 
 use super::checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use super::expand::count;
+use super::test_support::*;
 use super::{
     check, expand, Direction, ExtraRule, FirewallArgs, FirewallInput, Maybe, Peer, Protocol, Rule, RuleKey, RuleSetName,
 };
@@ -23,18 +24,6 @@ use RuleSetName::{Dns, External, Internal, Ntp, Opcua, Outbound, SmartruleApama,
 // Helpers
 // ---------------------------------------------------------------------------
 
-fn v4(text: &str) -> Ipv4Net {
-    text.parse().expect("test IPv4 block")
-}
-
-fn v6(text: &str) -> Ipv6Net {
-    text.parse().expect("test IPv6 block")
-}
-
-fn net(text: &str) -> IpNet {
-    text.parse().expect("test block")
-}
-
 fn p4(text: &str) -> Peer {
     Peer::Ipv4(v4(text))
 }
@@ -46,9 +35,6 @@ fn p6(text: &str) -> Peer {
 fn sg(id: &str) -> Peer {
     Peer::SecurityGroup(id.to_string())
 }
-
-const SG_A: &str = "sg-0123456789abcdef0";
-const SG_B: &str = "sg-0fedcba9876543210";
 
 /// The arguments `check` produces for the given sets when every CIDR list is
 /// absent: IPv4 "any" on both sides, nothing else.
@@ -99,21 +85,6 @@ fn extra_rule_of(
         },
         description: description.map(str::to_string),
         rule_sets: BTreeSet::new(),
-    }
-}
-
-fn extra(direction: Direction, protocol: Protocol, ports: (i32, i32)) -> ExtraRule {
-    ExtraRule {
-        direction,
-        protocol,
-        from_port: ports.0,
-        to_port: ports.1,
-        cidr_blocks: Vec::new(),
-        ipv6_cidr_blocks: Vec::new(),
-        security_group_ids: Vec::new(),
-        prefix_list_ids: Vec::new(),
-        self_: false,
-        description: None,
     }
 }
 
@@ -810,112 +781,6 @@ fn oracle(args: &FirewallArgs) -> BTreeMap<RuleKey, Expected> {
         }
     }
     expected
-}
-
-fn ipv4_net() -> impl Strategy<Value = Ipv4Net> {
-    prop_oneof![
-        // A small pool, so that lists repeat blocks and rules collide.
-        prop::sample::select(vec!["0.0.0.0/0", "10.0.0.0/8", "192.0.2.0/24"])
-            .prop_map(|t| t.parse::<Ipv4Net>().unwrap()),
-        (any::<u32>(), 0u8..=32)
-            .prop_map(|(addr, len)| { Ipv4Net::new(addr.into(), len).expect("prefix length in range").trunc() }),
-    ]
-}
-
-fn ipv6_net() -> impl Strategy<Value = Ipv6Net> {
-    prop_oneof![
-        prop::sample::select(vec!["::/0", "2001:db8::/32"]).prop_map(|t| t.parse::<Ipv6Net>().unwrap()),
-        (any::<u128>(), 0u8..=128)
-            .prop_map(|(addr, len)| { Ipv6Net::new(addr.into(), len).expect("prefix length in range").trunc() }),
-    ]
-}
-
-fn any_net() -> impl Strategy<Value = IpNet> {
-    prop_oneof![ipv4_net().prop_map(IpNet::V4), ipv6_net().prop_map(IpNet::V6)]
-}
-
-fn sg_id() -> impl Strategy<Value = String> {
-    prop_oneof![
-        prop::sample::select(vec![SG_A, SG_B]).prop_map(str::to_string),
-        "sg-[0-9a-f]{17}",
-        "sg-[0-9a-f]{8}",
-    ]
-}
-
-fn port() -> impl Strategy<Value = i32> {
-    prop_oneof![prop::sample::select(vec![22, 80, 443, 6670]), 0i32..=65535]
-}
-
-fn protocol_and_ports() -> impl Strategy<Value = (Protocol, i32, i32)> {
-    prop_oneof![
-        (prop::sample::select(vec![Tcp, Udp]), port(), port()).prop_map(|(p, a, b)| (p, a.min(b), a.max(b))),
-        (prop::sample::select(vec![Icmp, Icmpv6]), -1i32..=255, -1i32..=255).prop_map(|(p, t, c)| (
-            p,
-            t,
-            if t == -1 { -1 } else { c }
-        )),
-        Just((All, -1, -1)),
-    ]
-}
-
-/// A valid `extra_rule`: at least one peer, ICMP only with its own family.
-fn extra_rule() -> impl Strategy<Value = ExtraRule> {
-    (
-        prop::sample::select(vec![Ingress, Egress]),
-        protocol_and_ports(),
-        prop::collection::vec(ipv4_net(), 0..3),
-        prop::collection::vec(ipv6_net(), 0..3),
-        prop::collection::vec(sg_id(), 0..3),
-        any::<bool>(),
-        // Never Some(""): a validated description is absent or non-empty.
-        prop::option::of("[A-Za-z0-9./:#-][A-Za-z0-9 ./:#-]{0,23}"),
-    )
-        .prop_map(
-            |(direction, (protocol, from_port, to_port), mut v4, mut v6, groups, self_, description)| {
-                match protocol {
-                    Icmp => v6.clear(),
-                    Icmpv6 => v4.clear(),
-                    _ => {}
-                }
-                let has_peer = !(v4.is_empty() && v6.is_empty() && groups.is_empty());
-                ExtraRule {
-                    direction,
-                    protocol,
-                    from_port,
-                    to_port,
-                    cidr_blocks: v4,
-                    ipv6_cidr_blocks: v6,
-                    security_group_ids: groups,
-                    prefix_list_ids: Vec::new(),
-                    self_: self_ || !has_peer,
-                    description,
-                }
-            },
-        )
-}
-
-/// Arbitrary valid arguments; `check_tests` renders them back to input.
-pub(super) fn firewall_args() -> impl Strategy<Value = FirewallArgs> {
-    (
-        prop::sample::subsequence(RuleSetName::ALL.to_vec(), 0..=RuleSetName::ALL.len()),
-        prop::collection::vec(ipv4_net(), 0..4),
-        prop::collection::vec(ipv6_net(), 0..3),
-        prop::collection::vec(ipv4_net(), 0..4),
-        prop::collection::vec(ipv6_net(), 0..3),
-        prop::collection::vec(any_net(), 0..4),
-        prop::collection::vec(sg_id(), 0..4),
-        prop::collection::vec(extra_rule(), 0..4),
-    )
-        .prop_map(|(sets, in4, in6, out4, out6, ssh, nodes, extras)| FirewallArgs {
-            rule_sets: sets.into_iter().collect(),
-            ingress_cidr_blocks: in4,
-            ingress_ipv6_cidr_blocks: in6,
-            egress_cidr_blocks: out4,
-            egress_ipv6_cidr_blocks: out6,
-            ssh_cidr_blocks: ssh,
-            node_security_group_ids: nodes,
-            extra_rules: extras,
-        })
 }
 
 /// The same arguments with every list (and every extra rule's lists)

@@ -13,9 +13,9 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 
 use super::checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
-use super::expand_tests::firewall_args;
+use super::test_support::*;
 use super::{
-    check, expand, infer, Checked, Direction, ExtraRule, ExtraRuleInput, FirewallArgs, FirewallInput, Inferred, Maybe,
+    check, expand, infer, Direction, ExtraRule, ExtraRuleInput, FirewallArgs, FirewallInput, Inferred, Maybe,
     MaybeList, Peer, Protocol, Rule, RuleKey, RuleSetName, Severity,
 };
 
@@ -26,35 +26,6 @@ use RuleSetName::{Dns, External, Internal, Ntp, Opcua, Outbound, SmartruleApama,
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-const SG_A: &str = "sg-0123456789abcdef0";
-const SG_B: &str = "sg-0fedcba9876543210";
-const SG_C: &str = "sg-12345678";
-const PL_A: &str = "pl-6ea54007";
-
-fn v4(text: &str) -> Ipv4Net {
-    text.parse().expect("test IPv4 block")
-}
-
-fn v6(text: &str) -> Ipv6Net {
-    text.parse().expect("test IPv6 block")
-}
-
-/// A peer from its text: a CIDR block, `sg-…`, `pl-…` or `self`.
-fn peer(text: &str) -> Peer {
-    if text == "self" {
-        Peer::SelfGroup
-    } else if text.starts_with("sg-") {
-        Peer::SecurityGroup(text.to_string())
-    } else if text.starts_with("pl-") {
-        Peer::PrefixList(text.to_string())
-    } else {
-        match text.parse::<IpNet>().expect("test block") {
-            IpNet::V4(net) => Peer::Ipv4(net),
-            IpNet::V6(net) => Peer::Ipv6(net),
-        }
-    }
-}
 
 /// A rule as AWS holds it: no rule sets.
 fn held(direction: Direction, protocol: Protocol, ports: (i32, i32), peer_text: &str, description: &str) -> Rule {
@@ -185,15 +156,6 @@ fn render(inferred: &Inferred) -> FirewallInput {
     }
 }
 
-fn dump(checked: &Checked) -> String {
-    checked
-        .problems
-        .iter()
-        .map(|p| format!("  {:?} at {}: {} / {}", p.severity, p.path, p.summary, p.detail))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// A description as AWS reads it back: an empty one is none.
 fn normalized(description: &Option<String>) -> Option<String> {
     description.clone().filter(|d| !d.is_empty())
@@ -297,16 +259,8 @@ fn infer_sound(actual: &[Rule]) -> Inferred {
 
 fn extra_rule(direction: Direction, protocol: Protocol, ports: (i32, i32), description: Option<&str>) -> ExtraRule {
     ExtraRule {
-        direction,
-        protocol,
-        from_port: ports.0,
-        to_port: ports.1,
-        cidr_blocks: Vec::new(),
-        ipv6_cidr_blocks: Vec::new(),
-        security_group_ids: Vec::new(),
-        prefix_list_ids: Vec::new(),
-        self_: false,
         description: description.map(str::to_string),
+        ..extra(direction, protocol, ports)
     }
 }
 

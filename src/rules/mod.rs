@@ -57,3 +57,5 @@ mod check_tests;
 mod expand_tests;
 #[cfg(test)]
 mod infer_tests;
+#[cfg(test)]
+mod test_support;

@@ -1,26 +1,14 @@
 //! Terraform glue on the `tf-provider` crate: schemas, decoding of
 //! configuration, diagnostics with attribute paths. Joins `rules` (the pure
-//! domain) to Terraform.
+//! domain) and `aws` to Terraform. One folder per Terraform object
+//! (`firewall`, `firewall_rules`, `firewall_audit`), the provider block in
+//! `configure`, and what they share in `common`.
 
-pub mod config;
-pub mod diagnostics;
-pub mod firewall_audit_data_source;
-pub mod firewall_identity;
-pub mod firewall_list_resource;
-pub mod firewall_move;
-pub mod firewall_replacement;
-pub mod firewall_resource;
-pub mod firewall_rules_data_source;
-pub mod firewall_schema;
-pub mod generated_config;
-pub mod group_values;
-pub mod import;
-pub mod operation_timeouts;
-pub mod rule_args;
-pub mod schema_builder;
-pub mod session_timeouts;
-pub mod state;
-pub mod values;
+pub mod common;
+pub mod configure;
+pub mod firewall;
+pub mod firewall_audit;
+pub mod firewall_rules;
 
 use std::collections::HashMap;
 
@@ -28,8 +16,8 @@ use async_trait::async_trait;
 use tf_provider::schema::Schema;
 use tf_provider::{Diagnostics, DynamicDataSource, DynamicListResource, DynamicResource, Provider};
 
-use config::ProviderConfig;
-use state::Shared;
+use configure::config::{self, ProviderConfig};
+use configure::state::Shared;
 
 /// The provider's name: resources are `cumulocity_<name>`.
 pub const PROVIDER_NAME: &str = "cumulocity";
@@ -72,7 +60,7 @@ impl Provider for CumulocityProvider {
         let mut resources: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
         resources.insert(
             "firewall".to_string(),
-            Box::new(firewall_resource::FirewallResource {
+            Box::new(firewall::resource::FirewallResource {
                 state: self.state.clone(),
             }),
         );
@@ -83,13 +71,13 @@ impl Provider for CumulocityProvider {
         let mut sources: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
         sources.insert(
             "firewall_rules".to_string(),
-            Box::new(firewall_rules_data_source::FirewallRulesDataSource {
+            Box::new(firewall_rules::data_source::FirewallRulesDataSource {
                 state: self.state.clone(),
             }),
         );
         sources.insert(
             "firewall_audit".to_string(),
-            Box::new(firewall_audit_data_source::FirewallAuditDataSource {
+            Box::new(firewall_audit::data_source::FirewallAuditDataSource {
                 state: self.state.clone(),
             }),
         );
@@ -102,7 +90,7 @@ impl Provider for CumulocityProvider {
         let mut lists: HashMap<String, Box<dyn DynamicListResource>> = HashMap::new();
         lists.insert(
             "firewall".to_string(),
-            Box::new(firewall_list_resource::FirewallListResource {
+            Box::new(firewall::list_resource::FirewallListResource {
                 state: self.state.clone(),
             }),
         );

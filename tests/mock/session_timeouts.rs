@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use terraform_provider_cumulocity::aws::{Clients, ErrorKind, SessionTimeouts};
-use terraform_provider_cumulocity::provider::firewall_schema::{FirewallState, ListenerTimeoutObject};
-use terraform_provider_cumulocity::provider::session_timeouts::{self, KindCache};
+use terraform_provider_cumulocity::provider::firewall::schema::{FirewallState, ListenerTimeoutObject};
+use terraform_provider_cumulocity::provider::firewall::session_timeouts::{self, KindCache};
 use terraform_provider_cumulocity::rules::session::{Listener, ListenerKind};
 use tf_provider::value::{Value, ValueList};
 use tokio::time::Instant;

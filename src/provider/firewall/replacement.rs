@@ -4,7 +4,7 @@
 
 use tf_provider::value::Value;
 
-use super::firewall_schema::FirewallState;
+use crate::provider::firewall::schema::FirewallState;
 
 /// The attributes whose change from `prior` to `config` (and the planned
 /// Region `planned_region`) replaces the group.

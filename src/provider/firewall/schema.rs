@@ -8,10 +8,14 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema};
 use tf_provider::value::{Value, ValueList};
 
-use super::config::is_region_name;
-use super::operation_timeouts::{timeouts_block, TimeoutsConfig};
-use super::rule_args::{argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject};
-use super::schema_builder::{block, computed, optional, optional_with_default, string_map, without_provider_default};
+use crate::provider::common::rule_args::{
+    argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject,
+};
+use crate::provider::common::schema_builder::{
+    block, computed, optional, optional_with_default, string_map, without_provider_default,
+};
+use crate::provider::configure::config::is_region_name;
+use crate::provider::firewall::operation_timeouts::{timeouts_block, TimeoutsConfig};
 use crate::rules::arg_names;
 use crate::rules::parse;
 use crate::rules::AttrPath;
@@ -497,8 +501,8 @@ fn check_tag_key(key: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::schema_builder::{block_names, field_names};
     use super::*;
+    use crate::provider::common::schema_builder::{block_names, field_names};
 
     #[test]
     fn state_struct_and_schema_name_the_same_attributes() {
@@ -581,7 +585,7 @@ mod tests {
         config.tags = Value::Value(BTreeMap::from([("a".to_string(), Value::Unknown)]));
         config.session_timeout_seconds = Value::Unknown;
         config.revoke_rules_on_delete = Value::Unknown;
-        config.args.extra_rule = Value::Value(vec![super::super::rule_args::ExtraRuleConfig {
+        config.args.extra_rule = Value::Value(vec![crate::provider::common::rule_args::ExtraRuleConfig {
             from_port: Value::Unknown,
             security_group_ids: Value::Value(vec![Value::Unknown]),
             self_: Value::Unknown,

@@ -16,11 +16,11 @@ use serde::Deserialize;
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue};
 
-use super::diagnostics::error;
-use super::firewall_schema::{FirewallState, ManagedRuleObject, TagMap};
-use super::import;
-use super::operation_timeouts::TimeoutsConfig;
-use super::rule_args::RuleObject;
+use crate::provider::common::diagnostics::error;
+use crate::provider::common::rule_args::RuleObject;
+use crate::provider::firewall::import;
+use crate::provider::firewall::operation_timeouts::TimeoutsConfig;
+use crate::provider::firewall::schema::{FirewallState, ManagedRuleObject, TagMap};
 use crate::rules::parse::{parse_ipv4_cidr, parse_ipv6_cidr, parse_prefix_list_id, parse_security_group_id};
 use crate::rules::{self, Direction, InlineRule, Protocol, Rule};
 
@@ -302,5 +302,5 @@ fn inline_rule(direction: Direction, object: &SourceRule) -> Result<InlineRule, 
 }
 
 #[cfg(test)]
-#[path = "firewall_move_tests.rs"]
+#[path = "moves_tests.rs"]
 mod tests;

@@ -20,15 +20,15 @@ use tf_provider::value::{Value, ValueList};
 use tf_provider::{AttributePath, Diagnostics, ListResource, ListResult, ListResults};
 use tokio::time::Instant;
 
-use super::config::is_region_name;
-use super::diagnostics::{aws_error_fixed_time, error};
-use super::firewall_identity::{identity_of, FirewallIdentity};
-use super::firewall_resource::imported;
-use super::firewall_schema::FirewallState;
-use super::schema_builder::{block, optional, required, string_list};
-use super::state::Shared;
 use crate::aws::list_groups::{is_filter_name, FILTER_NAMES};
 use crate::aws::{AwsError, ErrorKind, Group, GroupLister, GroupQuery};
+use crate::provider::common::diagnostics::{aws_error_fixed_time, error};
+use crate::provider::common::schema_builder::{block, optional, required, string_list};
+use crate::provider::configure::config::is_region_name;
+use crate::provider::configure::state::Shared;
+use crate::provider::firewall::identity::{identity_of, FirewallIdentity};
+use crate::provider::firewall::resource::imported;
+use crate::provider::firewall::schema::FirewallState;
 use crate::rules::parse::{parse_ec2_id, parse_security_group_id};
 
 /// AWS takes at most this many values in one filter.
@@ -463,8 +463,8 @@ impl ListResource for FirewallListResource {
 
 #[cfg(test)]
 mod tests {
-    use super::super::schema_builder::{block_names, field_names};
     use super::*;
+    use crate::provider::common::schema_builder::{block_names, field_names};
 
     fn strings(items: &[&str]) -> ValueList<Value<String>> {
         Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect())

@@ -7,10 +7,12 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList};
 use tf_provider::{DataSource, Diagnostics};
 
-use super::diagnostics::{not_known_at_read, report, Report};
-use super::rule_args::{argument_attributes, extra_rule_block, rules_attribute, RuleArgsConfig, RuleObject};
-use super::schema_builder::{block, computed};
-use super::state::Shared;
+use crate::provider::common::diagnostics::{not_known_at_read, report, Report};
+use crate::provider::common::rule_args::{
+    argument_attributes, extra_rule_block, rules_attribute, RuleArgsConfig, RuleObject,
+};
+use crate::provider::common::schema_builder::{block, computed};
+use crate::provider::configure::state::Shared;
 use crate::rules::arg_names;
 use crate::rules::{self, count, Direction};
 
@@ -99,8 +101,8 @@ impl DataSource for FirewallRulesDataSource {
 
 #[cfg(test)]
 mod tests {
-    use super::super::schema_builder::{block_names, field_names};
     use super::*;
+    use crate::provider::common::schema_builder::{block_names, field_names};
 
     #[test]
     fn state_struct_and_schema_name_the_same_attributes() {

@@ -13,14 +13,14 @@ use tf_provider::value::{Value, ValueEmpty, ValueList};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 use tokio::time::Instant;
 
-use super::diagnostics::{aws_error_fixed_time, error, not_known_at_read, Report};
-use super::firewall_schema::check_region;
-use super::rule_args::{
+use crate::aws::SecurityGroups;
+use crate::provider::common::diagnostics::{aws_error_fixed_time, error, not_known_at_read, Report};
+use crate::provider::common::rule_args::{
     argument_attributes, extra_rule_block, rule_object_type, RuleArgsConfig, RuleObject, RULE_FIELDS_AFTER_RULE_SETS,
 };
-use super::schema_builder::{block, computed, optional_with_default, required};
-use super::state::Shared;
-use crate::aws::SecurityGroups;
+use crate::provider::common::schema_builder::{block, computed, optional_with_default, required};
+use crate::provider::configure::state::Shared;
+use crate::provider::firewall::schema::check_region;
 use crate::rules::arg_names;
 use crate::rules::{self, parse::parse_security_group_id, Finding, Rule};
 
@@ -283,8 +283,8 @@ fn check_group_id(diags: &mut Diagnostics, value: &Value<String>) -> Option<Stri
 mod tests {
     use tf_provider::schema::AttributeConstraint;
 
-    use super::super::schema_builder::{block_names, field_names, object_field_names};
     use super::*;
+    use crate::provider::common::schema_builder::{block_names, field_names, object_field_names};
     use crate::rules::{Direction, FindingKind, Peer, Protocol, RuleKey, Severity};
 
     fn schema() -> Schema {

@@ -8,9 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tf_provider::value::Value;
 
-use super::firewall_schema::{FirewallState, ManagedRuleObject, TagMap};
-use super::rule_args::{RuleArgsConfig, RuleObject};
 use crate::aws::{Group, GroupSpec};
+use crate::provider::common::rule_args::{RuleArgsConfig, RuleObject};
+use crate::provider::firewall::schema::{FirewallState, ManagedRuleObject, TagMap};
 use crate::rules::naming::{self, DEFAULT_NAME_PREFIX};
 use crate::rules::{self, annotate, AppliedRule, Rule, RuleSetName};
 

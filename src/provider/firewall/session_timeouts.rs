@@ -18,10 +18,10 @@ use tf_provider::value::{Value, ValueList};
 use tf_provider::Diagnostics;
 use tokio::time::Instant;
 
-use super::diagnostics::{attribute_path, error, warning};
-use super::firewall_schema::{FirewallState, ListenerTimeoutObject};
-use super::values::optional;
 use crate::aws::{AwsError, Clients, SessionTimeouts};
+use crate::provider::common::diagnostics::{attribute_path, error, warning};
+use crate::provider::common::values::optional;
+use crate::provider::firewall::schema::{FirewallState, ListenerTimeoutObject};
 use crate::rules::arn::ListenerArn;
 use crate::rules::session::{
     self, check_session_timeout, kind_from_arn, listener_timeout, parse_network_interface_id, shortfall_message,

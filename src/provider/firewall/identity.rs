@@ -16,8 +16,8 @@ use tf_provider::schema::{IdentityAttribute, IdentityImport, IdentitySchema, Typ
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::diagnostics::error;
-use super::firewall_schema::{check_region, FirewallState};
+use crate::provider::common::diagnostics::error;
+use crate::provider::firewall::schema::{check_region, FirewallState};
 use crate::rules::arn::is_account_id;
 use crate::rules::parse::parse_security_group_id;
 
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn struct_and_schema_name_the_same_attributes() {
-        let names = super::super::schema_builder::field_names(&FirewallIdentity::default());
+        let names = crate::provider::common::schema_builder::field_names(&FirewallIdentity::default());
         let schema: std::collections::BTreeSet<String> = identity_schema().attributes.into_keys().collect();
         assert_eq!(names, schema);
     }

@@ -6,10 +6,10 @@
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::diagnostics::error;
-use super::firewall_schema::{check_region, FirewallState};
-use super::rule_args::{ExtraRuleConfig, RuleArgsConfig};
-use super::values::known_list;
+use crate::provider::common::diagnostics::error;
+use crate::provider::common::rule_args::{ExtraRuleConfig, RuleArgsConfig};
+use crate::provider::common::values::known_list;
+use crate::provider::firewall::schema::{check_region, FirewallState};
 use crate::rules::arg_names;
 use crate::rules::parse::parse_security_group_id;
 use crate::rules::{ExtraRule, Inferred, Protocol, RuleSetName};

@@ -11,9 +11,9 @@ use tf_provider::schema::{AttributeType, NestedBlock, Schema};
 use tf_provider::value::{Value, ValueList};
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::diagnostics::error;
-use super::schema_builder::{block, optional, required, sensitive, string_map};
 use crate::aws::{AccountRule, AssumeRole, AwsOptions, Secret, StaticCredentials};
+use crate::provider::common::diagnostics::error;
+use crate::provider::common::schema_builder::{block, optional, required, sensitive, string_map};
 use crate::rules::arn::is_role_arn;
 use crate::rules::parse::whole_number_in;
 use crate::rules::DEFAULT_MAX_RULES_PER_DIRECTION;
@@ -659,8 +659,8 @@ mod account_tests {
 
 #[cfg(test)]
 mod schema_tests {
-    use super::super::schema_builder::{block_names, field_names};
     use super::*;
+    use crate::provider::common::schema_builder::{block_names, field_names};
 
     /// A block field the schema lacks makes every provider block fail to
     /// decode; keep struct and schema in step.

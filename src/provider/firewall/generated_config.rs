@@ -8,14 +8,14 @@
 //! provider cannot choose that order. Terraform leaves out the attributes
 //! that are null *and* computed in the schema, which is why every optional
 //! argument of the resource is also computed
-//! (`firewall_schema::computed_when_absent`). Older Terraform never asks
+//! (`schema::computed_when_absent`). Older Terraform never asks
 //! and writes its own dump of the state.
 
 use tf_provider::value::Value;
 
-use super::firewall_schema::FirewallState;
-use super::group_values::default_description;
-use super::rule_args::{ExtraRuleConfig, RuleArgsConfig};
+use crate::provider::common::rule_args::{ExtraRuleConfig, RuleArgsConfig};
+use crate::provider::firewall::group_values::default_description;
+use crate::provider::firewall::schema::FirewallState;
 
 /// The configuration of the firewall `state` describes: `name`, `vpc_id`,
 /// `region` when it is not `provider_region`, `description` when it is not
@@ -109,9 +109,9 @@ mod tests {
     use serde_json::{json, Value as Json};
     use tf_provider::schema::{AttributeConstraint, Block, NestedBlock};
 
-    use super::super::firewall_schema::firewall_schema;
-    use super::super::values::known_list;
     use super::*;
+    use crate::provider::common::values::known_list;
+    use crate::provider::firewall::schema::firewall_schema;
     use crate::rules::naming;
     use crate::rules::RuleSetName;
 

@@ -1,4 +1,4 @@
-//! Tests of `firewall_move` on `aws_security_group` state of the shape
+//! Tests of `moves` on `aws_security_group` state of the shape
 //! hashicorp/aws writes (schema version 1: every attribute present, empty
 //! lists as `[]`, an empty rule description as `""`, `name_prefix` `""` for
 //! a named group; 6.x adds `region`).
@@ -8,7 +8,7 @@ use tf_provider::value::{Value, ValueList};
 use tf_provider::{Diagnostics, MoveSource, RawValue};
 
 use super::*;
-use crate::provider::firewall_schema::FirewallState;
+use crate::provider::firewall::schema::FirewallState;
 
 const ID: &str = "sg-0123456789abcdef0";
 const NODE: &str = "sg-0fedcba9876543210";

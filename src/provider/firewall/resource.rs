@@ -24,24 +24,26 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 use tokio::time::Instant;
 
-use super::diagnostics::{adopted, attribute_path, aws_error, aws_error_fixed_time, error, report, Report};
-use super::firewall_identity::{self, FirewallIdentity};
-use super::firewall_move;
-use super::firewall_replacement::replaced_attributes;
-use super::firewall_schema::{
-    argument_problems, firewall_schema, plan_arguments, too_many_tags, FirewallState, TagMap,
+use crate::aws::{Clients, Group, SecurityGroups};
+use crate::provider::common::diagnostics::{
+    adopted, attribute_path, aws_error, aws_error_fixed_time, error, report, Report,
 };
-use super::generated_config::generated_config;
-use super::group_values::{
+use crate::provider::common::rule_args::RuleArgsConfig;
+use crate::provider::configure::state::Shared;
+use crate::provider::firewall::generated_config::generated_config;
+use crate::provider::firewall::group_values::{
     annotated_objects, applied_rules, default_description, group_spec, known_tags, lacks_rule_ids, merged_tags,
     refreshed, rule_objects,
 };
-use super::import;
-use super::operation_timeouts;
-use super::rule_args::RuleArgsConfig;
-use super::session_timeouts;
-use super::state::Shared;
-use crate::aws::{Clients, Group, SecurityGroups};
+use crate::provider::firewall::identity::{self, FirewallIdentity};
+use crate::provider::firewall::import;
+use crate::provider::firewall::moves;
+use crate::provider::firewall::operation_timeouts;
+use crate::provider::firewall::replacement::replaced_attributes;
+use crate::provider::firewall::schema::{
+    argument_problems, firewall_schema, plan_arguments, too_many_tags, FirewallState, TagMap,
+};
+use crate::provider::firewall::session_timeouts;
 use crate::rules::{self, AppliedRule, Rule};
 use crate::rules::{keep_descriptions, with_known_ids};
 
@@ -412,7 +414,7 @@ impl Resource for FirewallResource {
     }
 
     fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
-        Some(firewall_identity::identity_schema())
+        Some(identity::identity_schema())
     }
 
     /// From the state alone (no AWS call); none before the group exists, or
@@ -427,7 +429,7 @@ impl Resource for FirewallResource {
             Value::Value(_) => None,
             _ => self.state.region().await,
         };
-        let identity = firewall_identity::identity_of(state, provider_region.as_deref())?;
+        let identity = identity::identity_of(state, provider_region.as_deref())?;
         RawValue::serialize(diags, &identity)
     }
 
@@ -439,11 +441,11 @@ impl Resource for FirewallResource {
         identity: RawValue,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let identity: FirewallIdentity = identity.deserialize(diags)?;
-        let request = firewall_identity::checked_import(diags, &identity)?;
+        let request = identity::checked_import(diags, &identity)?;
         let clients = self.state.clients_or_report(diags, request.region.as_deref()).await?;
-        let not_found = firewall_identity::not_found_detail(&request, &clients.region);
+        let not_found = identity::not_found_detail(&request, &clients.region);
         let (group, applied) = read_for_import(diags, &clients, &request.id, not_found).await?;
-        firewall_identity::check_owner(diags, &request, &group.owner_id)?;
+        identity::check_owner(diags, &request, &group.owner_id)?;
         let default_tags = self.state.settings().default_tags;
         Some((
             imported(&group, applied, &default_tags, &clients.region),
@@ -452,14 +454,14 @@ impl Resource for FirewallResource {
     }
 
     /// `moved` from hashicorp/aws's `aws_security_group` (see
-    /// `firewall_move`): pure, since Terraform does not configure the
+    /// `moves`): pure, since Terraform does not configure the
     /// provider for it; the refresh that follows reads the rules' ids.
     async fn move_state<'a>(
         &self,
         diags: &mut Diagnostics,
         source: MoveSource,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let state = firewall_move::moved_state(diags, &source)?;
+        let state = moves::moved_state(diags, &source)?;
         Some((state, Value::Value(true)))
     }
 }
@@ -599,7 +601,7 @@ fn planned_arguments(diags: &mut Diagnostics, state: &mut FirewallState, config:
     }
 }
 
-/// Too many tags for AWS (see `firewall_schema::too_many_tags`), at plan.
+/// Too many tags for AWS (see `schema::too_many_tags`), at plan.
 fn report_tag_count(diags: &mut Diagnostics, tags_all: &TagMap) {
     if let Value::Value(tags) = tags_all {
         if let Some(detail) = too_many_tags(tags.len()) {

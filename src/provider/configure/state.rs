@@ -16,9 +16,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use tf_provider::Diagnostics;
 use tokio::sync::OnceCell;
 
-use super::config::ProviderSettings;
-use super::diagnostics::aws_error_fixed_time;
 use crate::aws::{check_account, connect, AwsError, Clients, GroupReads};
+use crate::provider::common::diagnostics::aws_error_fixed_time;
+use crate::provider::configure::config::ProviderSettings;
 
 /// The AWS clients of one Region and the refresh reads that go through
 /// them. Dereferences to the clients.
@@ -57,7 +57,7 @@ pub struct ProviderState {
     account: OnceCell<Result<(), AwsError>>,
     /// Listener kinds learned from AWS by this provider process (by ARN,
     /// which names the Region).
-    pub listener_kinds: super::session_timeouts::KindCache,
+    pub listener_kinds: crate::provider::firewall::session_timeouts::KindCache,
 }
 
 /// How resources and data sources hold the provider's runtime state.

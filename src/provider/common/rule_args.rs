@@ -11,9 +11,11 @@ use tf_provider::schema::{Attribute, AttributeType, NestedBlock};
 use tf_provider::value::{Value, ValueList};
 use tf_provider::Diagnostics;
 
-use super::diagnostics::{report, Report};
-use super::schema_builder::{block, computed, optional, optional_with_default, required, string_list};
-use super::values::{known_list, maybe, maybe_list, optional as optional_value};
+use crate::provider::common::diagnostics::{report, Report};
+use crate::provider::common::schema_builder::{
+    block, computed, optional, optional_with_default, required, string_list,
+};
+use crate::provider::common::values::{known_list, maybe, maybe_list, optional as optional_value};
 use crate::rules::arg_names::{self, extra_rule as extra};
 use crate::rules::{
     self, default_egress_cidr_blocks, default_ingress_cidr_blocks, Direction, ExtraRuleInput, FirewallArgs,
@@ -404,8 +406,8 @@ mod tests {
 
     use tf_provider::schema::NestedBlock;
 
-    use super::super::schema_builder::{block_names, field_names, object_field_names};
     use super::*;
+    use crate::provider::common::schema_builder::{block_names, field_names, object_field_names};
 
     #[test]
     fn extra_rule_struct_and_schema_name_the_same_attributes() {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, NestedBlock};
 use tf_provider::value::{Value, ValueList};
 
-use super::schema_builder::{block, optional};
+use crate::provider::common::schema_builder::{block, optional};
 use crate::rules::AttrPath;
 
 /// `create`'s default: creating a group and its rules, updates, refreshes

@@ -36,6 +36,7 @@ pub mod tags;
 /// Public for the thresholds the mock-server tests check.
 pub mod vpc_snapshot;
 
+pub use call::FILTER_VALUES_MAX;
 pub use clients::{check_account, connect, Clients};
 pub use error::{AwsError, ErrorKind};
 pub use group::{Created, Failure, Group, GroupSpec, SecurityGroups};

@@ -148,9 +148,41 @@ pub fn whole_number_in(value: f64, min: i32, max: i32) -> Result<i32, String> {
     Ok(value as i32)
 }
 
+/// A Region name (`eu-central-1`, `us-gov-west-1`, `il-central-1`, ...),
+/// as every `region` argument takes it; `Err` with the sentence the
+/// diagnostics show.
+pub fn check_region(region: &str) -> Result<(), String> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let well_formed = parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if well_formed {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{region}\" is not an AWS Region name; Regions look like \"eu-central-1\"."
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_names() {
+        for ok in ["eu-central-1", "us-gov-west-1", "ap-southeast-4", "il-central-1"] {
+            assert!(check_region(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "eu-central", "EU-CENTRAL-1", "eu_central_1", "eu--1", "frankfurt"] {
+            assert!(
+                check_region(bad).unwrap_err().contains("is not an AWS Region name"),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn cidr_accepts_network_addresses_of_its_family() {

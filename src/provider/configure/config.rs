@@ -15,7 +15,7 @@ use crate::aws::{AccountRule, AssumeRole, AwsOptions, Secret, StaticCredentials}
 use crate::provider::common::diagnostics::error;
 use crate::provider::common::schema_builder::{block, optional, required, sensitive, string_map};
 use crate::rules::arn::is_role_arn;
-use crate::rules::parse::whole_number_in;
+use crate::rules::parse::{check_region, whole_number_in};
 use crate::rules::DEFAULT_MAX_RULES_PER_DIRECTION;
 
 /// The provider block as Terraform sends it.
@@ -270,13 +270,8 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
 
     settings.aws.region = known(&config.region);
     if let Some(region) = &settings.aws.region {
-        if !is_region_name(region) {
-            error(
-                diags,
-                "Invalid region",
-                format!("\"{region}\" is not an AWS Region name; Regions look like \"eu-central-1\"."),
-                AttributePath::new("region"),
-            );
+        if let Err(detail) = check_region(region) {
+            error(diags, "Invalid region", detail, AttributePath::new("region"));
         }
     }
     settings.aws.profile = known(&config.profile);
@@ -509,16 +504,6 @@ fn whole_in(
     }
 }
 
-/// `eu-central-1`, `us-gov-west-1`, `ap-southeast-4`, `il-central-1`, ...
-pub fn is_region_name(region: &str) -> bool {
-    let parts: Vec<&str> = region.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
-}
-
 fn is_session_name(name: &str) -> bool {
     (2..=64).contains(&name.len())
         && name
@@ -540,16 +525,6 @@ fn check_endpoint(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn region_names() {
-        for ok in ["eu-central-1", "us-gov-west-1", "ap-southeast-4", "il-central-1"] {
-            assert!(is_region_name(ok), "{ok}");
-        }
-        for bad in ["", "eu-central", "EU-CENTRAL-1", "eu_central_1", "eu--1", "frankfurt"] {
-            assert!(!is_region_name(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn endpoints() {

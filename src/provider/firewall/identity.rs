@@ -17,8 +17,9 @@ use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use crate::provider::common::diagnostics::error;
-use crate::provider::firewall::schema::{check_region, FirewallState};
+use crate::provider::firewall::schema::FirewallState;
 use crate::rules::arn::is_account_id;
+use crate::rules::parse::check_region;
 use crate::rules::parse::parse_security_group_id;
 
 /// The identity schema's version; bump it (and upgrade older identities)

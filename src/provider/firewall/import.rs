@@ -9,8 +9,9 @@ use tf_provider::{AttributePath, Diagnostics};
 use crate::provider::common::diagnostics::error;
 use crate::provider::common::rule_args::{ExtraRuleConfig, RuleArgsConfig};
 use crate::provider::common::values::known_list;
-use crate::provider::firewall::schema::{check_region, FirewallState};
+use crate::provider::firewall::schema::FirewallState;
 use crate::rules::arg_names;
+use crate::rules::parse::check_region;
 use crate::rules::parse::parse_security_group_id;
 use crate::rules::{ExtraRule, Inferred, Protocol, RuleSetName};
 

@@ -3,12 +3,14 @@
 //! `group_values`, its values from and to AWS's; `replacement`, what needs a
 //! new group; `operation_timeouts` and `session_timeouts`), adopting existing
 //! groups (`import`, `identity`, `generated_config`, `moves` from
-//! hashicorp/aws) and `list_resource` (`terraform query`).
+//! hashicorp/aws) and `list_resource` (`terraform query`; its `config` checked in
+//! `list_request`).
 
 pub mod generated_config;
 pub mod group_values;
 pub mod identity;
 pub mod import;
+pub mod list_request;
 pub mod list_resource;
 pub mod moves;
 pub mod operation_timeouts;

@@ -14,7 +14,6 @@ use crate::provider::common::rule_args::{
 use crate::provider::common::schema_builder::{
     block, computed, optional, optional_with_default, string_map, without_provider_default,
 };
-use crate::provider::configure::config::is_region_name;
 use crate::provider::firewall::operation_timeouts::{timeouts_block, TimeoutsConfig};
 use crate::rules::arg_names;
 use crate::rules::parse;
@@ -397,7 +396,7 @@ pub fn argument_problems(state: &FirewallState) -> Vec<(AttrPath, String, String
         }
     }
     if let Value::Value(region) = &state.region {
-        if let Err(detail) = check_region(region) {
+        if let Err(detail) = parse::check_region(region) {
             problems.push((AttrPath::attr("region"), "Invalid region".to_string(), detail));
         }
     }
@@ -472,17 +471,6 @@ fn check_group_name(name: &str, max: usize) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// A Region name, as the provider block's `region` takes it.
-pub fn check_region(region: &str) -> Result<(), String> {
-    if is_region_name(region) {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{region}\" is not an AWS Region name; Regions look like \"eu-central-1\"."
-        ))
-    }
 }
 
 fn is_vpc_id(text: &str) -> bool {

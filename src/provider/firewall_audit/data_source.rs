@@ -20,8 +20,8 @@ use crate::provider::common::rule_args::{
 };
 use crate::provider::common::schema_builder::{block, computed, optional_with_default, required};
 use crate::provider::configure::state::Shared;
-use crate::provider::firewall::schema::check_region;
 use crate::rules::arg_names;
+use crate::rules::parse::check_region;
 use crate::rules::{self, parse::parse_security_group_id, Finding, Rule};
 
 /// How long the two reads (DescribeSecurityGroups and

@@ -3,17 +3,21 @@
 //! it, so that `terraform plan -generate-config-out` writes idiomatic HCL
 //! and the next plan shows no changes.
 
+use std::collections::BTreeMap;
+
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
+use crate::aws::Group;
 use crate::provider::common::diagnostics::error;
 use crate::provider::common::rule_args::{ExtraRuleConfig, RuleArgsConfig};
 use crate::provider::common::values::known_list;
+use crate::provider::firewall::group_values::refreshed;
 use crate::provider::firewall::schema::FirewallState;
 use crate::rules::arg_names;
 use crate::rules::parse::check_region;
 use crate::rules::parse::parse_security_group_id;
-use crate::rules::{ExtraRule, Inferred, Protocol, RuleSetName};
+use crate::rules::{self, AppliedRule, ExtraRule, Inferred, Protocol, Rule, RuleSetName};
 
 /// An import id: `sg-...`, or `sg-...@eu-west-1` for a group in another
 /// Region than the provider's (as hashicorp/aws takes them). Returns the
@@ -162,6 +166,25 @@ pub fn check_import_region(diags: &mut Diagnostics, planned: &Value<String>, imp
             );
         }
     }
+}
+
+/// The state of a hand-made group brought under Terraform (an import by id
+/// or identity, or a group the list resource found): the arguments
+/// `rules::infer` finds in its rules, and everything a read in `region`
+/// fills in.
+pub fn imported(
+    group: &Group,
+    applied: Vec<AppliedRule>,
+    default_tags: &BTreeMap<String, String>,
+    region: &str,
+) -> FirewallState {
+    let rules: Vec<Rule> = applied.iter().map(|a| a.rule.clone()).collect();
+    let inferred = rules::infer(&rules);
+    let mut state = imported_state(&inferred);
+    state.tags = Value::Null;
+    let mut state = refreshed(state, group, applied, default_tags);
+    state.region = Value::Value(region.to_string());
+    state
 }
 
 #[cfg(test)]

@@ -20,8 +20,8 @@ use crate::provider::common::diagnostics::{aws_error_fixed_time, error};
 use crate::provider::common::schema_builder::{block, optional, required, string_list};
 use crate::provider::configure::state::Shared;
 use crate::provider::firewall::identity::{identity_of, FirewallIdentity};
+use crate::provider::firewall::import::imported;
 use crate::provider::firewall::list_request::{checked_request, FirewallListConfig};
-use crate::provider::firewall::resource::imported;
 use crate::provider::firewall::schema::FirewallState;
 
 /// How long one listing may take, all pages together.

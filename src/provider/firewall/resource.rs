@@ -16,8 +16,6 @@
 //! import in `import`, the written configuration in `generated_config`).
 //! Each firewall talks to AWS with the clients of its own `region`.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 use tf_provider::schema::{IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
@@ -408,7 +406,7 @@ impl Resource for FirewallResource {
         let (group, applied) = read_for_import(diags, &clients, &id, not_found).await?;
         let default_tags = self.state.settings().default_tags;
         Some((
-            imported(&group, applied, &default_tags, &clients.region),
+            import::imported(&group, applied, &default_tags, &clients.region),
             Value::Value(true),
         ))
     }
@@ -448,7 +446,7 @@ impl Resource for FirewallResource {
         identity::check_owner(diags, &request, &group.owner_id)?;
         let default_tags = self.state.settings().default_tags;
         Some((
-            imported(&group, applied, &default_tags, &clients.region),
+            import::imported(&group, applied, &default_tags, &clients.region),
             Value::Value(true),
         ))
     }
@@ -491,25 +489,6 @@ async fn read_for_import(
             None
         }
     }
-}
-
-/// The state of a hand-made group brought under Terraform (an import by id
-/// or identity, or a group the list resource found): the arguments
-/// `rules::infer` finds in its rules, and everything a read in `region`
-/// fills in.
-pub fn imported(
-    group: &Group,
-    applied: Vec<AppliedRule>,
-    default_tags: &BTreeMap<String, String>,
-    region: &str,
-) -> FirewallState {
-    let rules: Vec<Rule> = applied.iter().map(|a| a.rule.clone()).collect();
-    let inferred = rules::infer(&rules);
-    let mut state = import::imported_state(&inferred);
-    state.tags = Value::Null;
-    let mut state = refreshed(state, group, applied, default_tags);
-    state.region = Value::Value(region.to_string());
-    state
 }
 
 impl FirewallResource {

@@ -7,21 +7,26 @@ use tokio::time::Instant;
 
 use super::clients::Clients;
 use super::read_batcher::{ReadBatcher, ReadResult};
-use super::vpc_snapshot::VpcSnapshots;
+use super::vpc_snapshot::{VpcSnapshots, BUDGET};
 
 /// The refresh reads of one provider configuration (one set of clients).
-#[derive(Default)]
 pub struct GroupReads {
     batcher: ReadBatcher,
     snapshots: VpcSnapshots,
 }
 
 impl GroupReads {
-    /// Snapshots that may take `budget` (see `vpc_snapshot::BUDGET`).
-    pub fn with_snapshot_budget(budget: std::time::Duration) -> Self {
+    /// Reads that take a VPC's snapshot once more than `prefetch_after`
+    /// reads came for it (see `vpc_snapshot`).
+    pub fn new(prefetch_after: usize) -> Self {
+        GroupReads::with_snapshot_budget(prefetch_after, BUDGET)
+    }
+
+    /// The same, with snapshots that may take `budget` (`BUDGET` for `new`).
+    pub fn with_snapshot_budget(prefetch_after: usize, budget: std::time::Duration) -> Self {
         GroupReads {
             batcher: ReadBatcher::default(),
-            snapshots: VpcSnapshots::with_budget(budget),
+            snapshots: VpcSnapshots::new(prefetch_after, budget),
         }
     }
 

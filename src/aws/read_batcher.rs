@@ -1,14 +1,15 @@
-//! Coalesced reads: Terraform refreshes many resources at once (ReadResource
-//! calls arrive in parallel, 10 at a time by default). Reads that arrive
+//! Coalesced reads: many reads of single groups arrive in parallel (a
+//! refresh of many firewalls). Reads that arrive
 //! within a short window become one DescribeSecurityGroups and one
 //! DescribeSecurityGroupRules for all their groups (see
 //! `SecurityGroups::read_many`), and each reader gets its own part.
 //!
 //! A batch goes out when no read has joined it for `window` (a few ms: a
 //! lone read waits no longer), when its first read has waited `max_wait`
-//! (Terraform's ten reads do not arrive at the same instant, least of all on
-//! a busy machine), or at once when it reaches `max_batch` groups. The AWS calls run on a task of their own, so a reader
-//! that gives up (its deadline, or Terraform cancelling it) never strands the
+//! (parallel reads do not arrive at the same instant, least of all on a busy
+//! machine), or at once when it reaches `max_batch` groups. The AWS calls
+//! run on a task of their own, so a reader that gives up (its deadline, or
+//! its caller cancelling it) never strands the
 //! others. An error reaches every reader of the batch; a group missing from
 //! the answer is gone (`None`), as with a single read.
 

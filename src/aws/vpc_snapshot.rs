@@ -1,8 +1,8 @@
-//! Prefetched refresh of many firewalls in one VPC. Terraform refreshes at
-//! most 10 resources at a time, and the next read starts only when one has
-//! finished, so coalescing (`ReadBatcher`) alone still makes a pair of calls
-//! every few resources. Once a provider process has seen more than
-//! `PREFETCH_AFTER` reads in a VPC, it fetches every group there that
+//! Prefetched refresh of many firewalls in one VPC. When reads arrive a few
+//! at a time, coalescing (`ReadBatcher`) alone still makes a pair of calls
+//! every few groups. Once a provider process has seen more than
+//! `prefetch_after` reads in a VPC (the caller's choice, from how many reads
+//! it expects at once), it fetches every group there that
 //! carries the ownership tag, with its rules (one DescribeSecurityGroups and
 //! one DescribeSecurityGroupRules per 200 groups, see
 //! `SecurityGroups::read_owned_in_vpc`), and answers the VPC's later reads
@@ -11,8 +11,7 @@
 //! A state with a few firewalls never triggers it, so their reads cost what
 //! they did. Each group is served from the snapshot at most once, never after
 //! this process wrote to it (`forget`), and never from a snapshot older than
-//! `MAX_AGE`: Terraform reads each resource once per plan, and a plan starts
-//! a provider process of its own. Anything the snapshot cannot answer (an
+//! `MAX_AGE`: a snapshot serves one wave of reads, not the next. Anything the snapshot cannot answer (an
 //! imported group without the tag, a group made since, a failed, slow (over
 //! `BUDGET`) or oversized snapshot) falls back to the coalesced read, so a
 //! snapshot can cost calls but never change what a read answers.
@@ -29,13 +28,10 @@ use super::clients::Clients;
 use super::group::{Group, SecurityGroups};
 use crate::rules::AppliedRule;
 
-/// Terraform's default parallelism: a state with more firewalls than this in
-/// a VPC is what the snapshot is for.
-pub const PREFETCH_AFTER: usize = 10;
 /// More tagged groups than this in one VPC (other states' too): reading them
 /// all would cost more than it saves.
 pub const MAX_GROUPS: usize = 1000;
-/// A snapshot answers only the reads of the plan that took it.
+/// A snapshot answers only the reads of the wave that took it.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 /// How long taking a snapshot may last: the reads waiting for it keep the
 /// rest of their own time for a read of their own if it fails.
@@ -58,6 +54,7 @@ struct Vpc {
 
 /// The snapshots of one provider configuration, by VPC.
 pub struct VpcSnapshots {
+    prefetch_after: usize,
     budget: Duration,
     vpcs: Mutex<HashMap<String, Arc<Vpc>>>,
     /// Groups this process created, changed or deleted: never answered from a
@@ -65,16 +62,12 @@ pub struct VpcSnapshots {
     written: Mutex<HashSet<String>>,
 }
 
-impl Default for VpcSnapshots {
-    fn default() -> Self {
-        VpcSnapshots::with_budget(BUDGET)
-    }
-}
-
 impl VpcSnapshots {
-    /// Snapshots that may take `budget` each (`BUDGET` by default).
-    pub fn with_budget(budget: Duration) -> Self {
+    /// Snapshots taken once more than `prefetch_after` reads came for one
+    /// VPC, each taking at most `budget` (`BUDGET` is a fair one).
+    pub fn new(prefetch_after: usize, budget: Duration) -> Self {
         VpcSnapshots {
+            prefetch_after,
             budget,
             vpcs: Mutex::default(),
             written: Mutex::default(),
@@ -86,7 +79,7 @@ impl VpcSnapshots {
     /// `None` when the snapshot cannot answer, and the caller must read.
     pub async fn take(&self, clients: &Clients, vpc: &str, id: &str, deadline: Instant) -> Option<GroupRead> {
         let vpc_reads = Arc::clone(lock(&self.vpcs).entry(vpc.to_string()).or_default());
-        if vpc_reads.reads.fetch_add(1, Ordering::Relaxed) < PREFETCH_AFTER {
+        if vpc_reads.reads.fetch_add(1, Ordering::Relaxed) < self.prefetch_after {
             return None;
         }
         let snapshot = vpc_reads

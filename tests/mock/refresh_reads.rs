@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use terraform_provider_cumulocity::aws::read_batcher::ReadBatcher;
 use terraform_provider_cumulocity::aws::tags::OWNER_TAG;
-use terraform_provider_cumulocity::aws::vpc_snapshot::{MAX_GROUPS, PREFETCH_AFTER};
+use terraform_provider_cumulocity::aws::vpc_snapshot::MAX_GROUPS;
 use terraform_provider_cumulocity::aws::{Clients, ErrorKind, GroupReads, SecurityGroups};
+use terraform_provider_cumulocity::provider::configure::state::TERRAFORM_PARALLELISM as PREFETCH_AFTER;
 use terraform_provider_cumulocity::rules::{default_egress_cidr_blocks, default_ingress_cidr_blocks};
 use terraform_provider_cumulocity::rules::{expand, FirewallArgs, Rule, RuleSetName};
 use tokio::task::JoinSet;
@@ -458,7 +459,7 @@ async fn thirty_groups(snapshot: wiremock::ResponseTemplate) -> (Ec2Mock, Arc<Gr
     mock.on("DescribeSecurityGroups", groups_answer(&all)).await;
     mock.on("DescribeSecurityGroupRules", rules_answer(&all)).await;
     let clients = mock.clients(1);
-    (mock, Arc::new(GroupReads::default()), clients)
+    (mock, Arc::new(GroupReads::new(PREFETCH_AFTER)), clients)
 }
 
 /// A refresh of the thirty groups: a first wave of ten, then the rest.
@@ -575,7 +576,10 @@ async fn a_slow_snapshot_is_given_up_within_its_budget_and_the_reads_go_on() {
     let all: Vec<usize> = (0..30).collect();
     let slow = tagged_groups_answer(&all).set_delay(Duration::from_secs(10));
     let (mock, _, clients) = thirty_groups(slow).await;
-    let reads = Arc::new(GroupReads::with_snapshot_budget(Duration::from_millis(300)));
+    let reads = Arc::new(GroupReads::with_snapshot_budget(
+        PREFETCH_AFTER,
+        Duration::from_millis(300),
+    ));
 
     let started = Instant::now();
     refresh_thirty(&reads, &clients, Some(VPC)).await;

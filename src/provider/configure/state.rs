@@ -160,10 +160,17 @@ impl ProviderState {
     }
 }
 
+/// How many resources Terraform refreshes at once by default (`-parallelism`
+/// 10); the next read starts only when one has finished. A VPC with more
+/// firewalls than this in one state is read from a snapshot of the VPC
+/// (`aws::GroupReads`): each plan starts a provider process of its own, so a
+/// snapshot serves one plan's refresh.
+pub const TERRAFORM_PARALLELISM: usize = 10;
+
 fn regional(clients: Clients) -> Arc<RegionClients> {
     Arc::new(RegionClients {
         clients,
-        reads: GroupReads::default(),
+        reads: GroupReads::new(TERRAFORM_PARALLELISM),
     })
 }
 

@@ -17,6 +17,7 @@ use tf_provider::schema::Schema;
 use tf_provider::{Diagnostics, DynamicDataSource, DynamicListResource, DynamicResource, Provider};
 
 use configure::config::{self, ProviderConfig};
+use configure::decode::decode;
 use configure::state::Shared;
 
 /// The provider's name: resources are `cumulocity_<name>`.
@@ -41,7 +42,7 @@ impl Provider for CumulocityProvider {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
-        config::decode(diags, &config);
+        decode(diags, &config);
         Some(())
     }
 
@@ -51,7 +52,7 @@ impl Provider for CumulocityProvider {
         _terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
-        let settings = config::decode(diags, &config)?;
+        let settings = decode(diags, &config)?;
         self.state.configure(settings);
         Some(())
     }

@@ -33,3 +33,37 @@ pub fn known_list<T>(items: impl IntoIterator<Item = T>) -> ValueList<Value<T>> 
 pub fn optional<T>(value: Option<T>) -> Value<T> {
     value.map_or(Value::Null, Value::Value)
 }
+
+/// Reads values of a configuration that may still be unknown, noting
+/// whether every value read so far was known: a check reports problems in
+/// what is known and decides only once everything is (`complete`).
+#[derive(Debug)]
+pub struct Known {
+    /// No value read so far was unknown.
+    pub complete: bool,
+}
+
+impl Default for Known {
+    fn default() -> Self {
+        Known { complete: true }
+    }
+}
+
+impl Known {
+    /// The value when known; `None` for null and for unknown, which is noted.
+    pub fn get<'v, T>(&mut self, value: &'v Value<T>) -> Option<&'v T> {
+        match value {
+            Value::Value(v) => Some(v),
+            Value::Null => None,
+            Value::Unknown => {
+                self.complete = false;
+                None
+            }
+        }
+    }
+
+    /// The first block of a block list (the provider's blocks are single).
+    pub fn first<'v, T>(&mut self, blocks: &'v ValueList<T>) -> Option<&'v T> {
+        self.get(blocks).and_then(|items| items.first())
+    }
+}

@@ -13,6 +13,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use crate::aws::list_groups::{is_filter_name, FILTER_NAMES};
 use crate::aws::{GroupQuery, FILTER_VALUES_MAX};
 use crate::provider::common::diagnostics::error;
+use crate::provider::common::values::Known;
 use crate::rules::parse::{check_region, parse_ec2_id, parse_security_group_id};
 
 /// The `config` of a `list "cumulocity_firewall"` block.
@@ -53,7 +54,10 @@ pub struct ListRequest {
 /// at validate it only means there is nothing to ask for yet.
 pub fn checked_request(diags: &mut Diagnostics, config: &FirewallListConfig, known: bool) -> Option<ListRequest> {
     let errors_before = diags.errors.len();
-    let mut check = Check { diags, complete: true };
+    let mut check = Check {
+        diags,
+        known: Known::default(),
+    };
     let mut query = GroupQuery {
         include_default_groups: check.known(&config.include_default_groups).copied() == Some(true),
         ..GroupQuery::default()
@@ -75,7 +79,10 @@ pub fn checked_request(diags: &mut Diagnostics, config: &FirewallListConfig, kno
     }
     let region = check.region(&config.region);
 
-    let Check { diags, complete } = check;
+    let Check {
+        diags,
+        known: Known { complete },
+    } = check;
     let clean = diags.errors.len() == errors_before;
     if !complete && known && clean {
         error(
@@ -90,23 +97,16 @@ pub fn checked_request(diags: &mut Diagnostics, config: &FirewallListConfig, kno
 }
 
 /// The checks' shared state: where problems go, and whether every value
-/// seen so far was known.
+/// read was known.
 struct Check<'d> {
     diags: &'d mut Diagnostics,
-    complete: bool,
+    known: Known,
 }
 
 impl Check<'_> {
     /// The value when known; notes an unknown one.
     fn known<'v, T>(&mut self, value: &'v Value<T>) -> Option<&'v T> {
-        match value {
-            Value::Value(v) => Some(v),
-            Value::Null => None,
-            Value::Unknown => {
-                self.complete = false;
-                None
-            }
-        }
+        self.known.get(value)
     }
 
     fn vpc_id(&mut self, vpc_id: &Value<String>) -> Option<String> {
@@ -134,7 +134,7 @@ impl Check<'_> {
                     "group_ids holds a null; give each group's id, `sg-...`.",
                     at,
                 ),
-                Value::Unknown => self.complete = false,
+                Value::Unknown => self.known.complete = false,
             }
         }
         ids
@@ -211,7 +211,7 @@ impl Check<'_> {
                     "A filter's values cannot be null.",
                     at,
                 ),
-                Value::Unknown => self.complete = false,
+                Value::Unknown => self.known.complete = false,
             }
         }
         Some(known_values)

@@ -1,11 +1,13 @@
 //! `cumulocity_firewall`, everything Terraform does with it: the managed
-//! resource (`resource`, its lifecycle; `schema`, its state and checks;
+//! resource (`resource`, its lifecycle; `schema`, its state;
+//! `argument_checks`;
 //! `group_values`, its values from and to AWS's; `replacement`, what needs a
 //! new group; `operation_timeouts` and `session_timeouts`), adopting existing
 //! groups (`import`, `identity`, `generated_config`, `moves` from
 //! hashicorp/aws) and `list_resource` (`terraform query`; its `config` checked in
 //! `list_request`).
 
+pub mod argument_checks;
 pub mod generated_config;
 pub mod group_values;
 pub mod identity;

@@ -28,6 +28,7 @@ use crate::provider::common::diagnostics::{
 };
 use crate::provider::common::rule_args::RuleArgsConfig;
 use crate::provider::configure::state::Shared;
+use crate::provider::firewall::argument_checks::{argument_problems, too_many_tags};
 use crate::provider::firewall::generated_config::generated_config;
 use crate::provider::firewall::group_values::{
     annotated_objects, applied_rules, default_description, group_spec, known_tags, lacks_rule_ids, merged_tags,
@@ -38,9 +39,7 @@ use crate::provider::firewall::import;
 use crate::provider::firewall::moves;
 use crate::provider::firewall::operation_timeouts;
 use crate::provider::firewall::replacement::replaced_attributes;
-use crate::provider::firewall::schema::{
-    argument_problems, firewall_schema, plan_arguments, too_many_tags, FirewallState, TagMap,
-};
+use crate::provider::firewall::schema::{firewall_schema, plan_arguments, FirewallState, TagMap};
 use crate::provider::firewall::session_timeouts;
 use crate::rules::{self, AppliedRule, Rule};
 use crate::rules::{keep_descriptions, with_known_ids};
@@ -580,7 +579,7 @@ fn planned_arguments(diags: &mut Diagnostics, state: &mut FirewallState, config:
     }
 }
 
-/// Too many tags for AWS (see `schema::too_many_tags`), at plan.
+/// Too many tags for AWS (see `argument_checks::too_many_tags`), at plan.
 fn report_tag_count(diags: &mut Diagnostics, tags_all: &TagMap) {
     if let Value::Value(tags) = tags_all {
         if let Some(detail) = too_many_tags(tags.len()) {

@@ -29,6 +29,15 @@ pub fn known_list<T>(items: impl IntoIterator<Item = T>) -> ValueList<Value<T>> 
     Value::Value(items.into_iter().map(Value::Value).collect())
 }
 
+/// A list argument, null when it is empty: configuration and state write an
+/// empty optional list as absent.
+pub fn null_if_empty<T: Clone>(list: &Value<Vec<T>>) -> Value<Vec<T>> {
+    match list {
+        Value::Value(items) if !items.is_empty() => list.clone(),
+        _ => Value::Null,
+    }
+}
+
 /// `Some` as a value, `None` as null.
 pub fn optional<T>(value: Option<T>) -> Value<T> {
     value.map_or(Value::Null, Value::Value)

@@ -14,6 +14,7 @@
 use tf_provider::value::Value;
 
 use crate::provider::common::rule_args::{ExtraRuleConfig, RuleArgsConfig};
+use crate::provider::common::values::null_if_empty;
 use crate::provider::firewall::group_values::default_description;
 use crate::provider::firewall::schema::FirewallState;
 
@@ -40,8 +41,8 @@ pub fn generated_config(state: &FirewallState, provider_region: Option<&str>) ->
             ingress_ipv6_cidr_blocks: state.args.ingress_ipv6_cidr_blocks.clone(),
             egress_cidr_blocks: state.args.egress_cidr_blocks.clone(),
             egress_ipv6_cidr_blocks: state.args.egress_ipv6_cidr_blocks.clone(),
-            ssh_cidr_blocks: non_empty(&state.args.ssh_cidr_blocks),
-            node_security_group_ids: non_empty(&state.args.node_security_group_ids),
+            ssh_cidr_blocks: null_if_empty(&state.args.ssh_cidr_blocks),
+            node_security_group_ids: null_if_empty(&state.args.node_security_group_ids),
             extra_rule: match &state.args.extra_rule {
                 Value::Value(blocks) => Value::Value(blocks.iter().map(extra_rule).collect()),
                 _ => Value::Value(Vec::new()),
@@ -59,8 +60,8 @@ pub fn generated_config(state: &FirewallState, provider_region: Option<&str>) ->
         revoke_rules_on_delete: only(state.revoke_rules_on_delete, true),
         session_timeout_seconds: state.session_timeout_seconds,
         session_timeout_policy: state.session_timeout_policy.clone(),
-        load_balancer_listener_arns: non_empty(&state.load_balancer_listener_arns),
-        target_network_interface_ids: non_empty(&state.target_network_interface_ids),
+        load_balancer_listener_arns: null_if_empty(&state.load_balancer_listener_arns),
+        target_network_interface_ids: null_if_empty(&state.target_network_interface_ids),
         timeouts: Value::Value(Vec::new()),
         ..FirewallState::default()
     }
@@ -73,23 +74,15 @@ fn extra_rule(block: &ExtraRuleConfig) -> ExtraRuleConfig {
         protocol: block.protocol.clone(),
         from_port: block.from_port,
         to_port: block.to_port,
-        cidr_blocks: non_empty(&block.cidr_blocks),
-        ipv6_cidr_blocks: non_empty(&block.ipv6_cidr_blocks),
-        security_group_ids: non_empty(&block.security_group_ids),
-        prefix_list_ids: non_empty(&block.prefix_list_ids),
+        cidr_blocks: null_if_empty(&block.cidr_blocks),
+        ipv6_cidr_blocks: null_if_empty(&block.ipv6_cidr_blocks),
+        security_group_ids: null_if_empty(&block.security_group_ids),
+        prefix_list_ids: null_if_empty(&block.prefix_list_ids),
         self_: only(block.self_, true),
         description: match &block.description {
             Value::Value(text) if text.is_empty() => Value::Null,
             other => other.clone(),
         },
-    }
-}
-
-/// A list argument, null when it is empty (an absent list means the same).
-fn non_empty<T: Clone>(list: &Value<Vec<T>>) -> Value<Vec<T>> {
-    match list {
-        Value::Value(items) if !items.is_empty() => list.clone(),
-        _ => Value::Null,
     }
 }
 

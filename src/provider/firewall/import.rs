@@ -11,7 +11,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use crate::aws::Group;
 use crate::provider::common::diagnostics::error;
 use crate::provider::common::rule_args::{ExtraRuleConfig, RuleArgsConfig};
-use crate::provider::common::values::known_list;
+use crate::provider::common::values::{known_list, null_if_empty};
 use crate::provider::firewall::group_values::refreshed;
 use crate::provider::firewall::schema::FirewallState;
 use crate::rules::arg_names;
@@ -48,13 +48,6 @@ pub fn inferred_args(inferred: &Inferred) -> RuleArgsConfig {
             Value::Null
         }
     };
-    let non_empty = |items: Vec<String>| {
-        if items.is_empty() {
-            Value::Null
-        } else {
-            known_list(items)
-        }
-    };
     RuleArgsConfig {
         // In the Cumulocity firewall document's order, as a user would list them.
         rule_sets: known_list(
@@ -73,8 +66,8 @@ pub fn inferred_args(inferred: &Inferred) -> RuleArgsConfig {
             arg_names::EGRESS_IPV6_CIDR_BLOCKS,
             to_strings(&args.egress_ipv6_cidr_blocks),
         ),
-        ssh_cidr_blocks: non_empty(to_strings(&args.ssh_cidr_blocks)),
-        node_security_group_ids: non_empty(args.node_security_group_ids.clone()),
+        ssh_cidr_blocks: null_if_empty(&known_list(to_strings(&args.ssh_cidr_blocks))),
+        node_security_group_ids: null_if_empty(&known_list(args.node_security_group_ids.clone())),
         extra_rule: Value::Value(args.extra_rules.iter().map(extra_rule_config).collect()),
     }
 }
@@ -84,13 +77,6 @@ fn to_strings<T: ToString>(items: &[T]) -> Vec<String> {
 }
 
 fn extra_rule_config(rule: &ExtraRule) -> ExtraRuleConfig {
-    let non_empty = |items: Vec<String>| {
-        if items.is_empty() {
-            Value::Null
-        } else {
-            known_list(items)
-        }
-    };
     let port = |p: i32| match rule.protocol {
         Protocol::Tcp | Protocol::Udp => Value::Value(f64::from(p)),
         // ICMP: -1 (any) is what an absent type or code means.
@@ -102,10 +88,10 @@ fn extra_rule_config(rule: &ExtraRule) -> ExtraRuleConfig {
         protocol: Value::Value(rule.protocol.to_string()),
         from_port: port(rule.from_port),
         to_port: port(rule.to_port),
-        cidr_blocks: non_empty(to_strings(&rule.cidr_blocks)),
-        ipv6_cidr_blocks: non_empty(to_strings(&rule.ipv6_cidr_blocks)),
-        security_group_ids: non_empty(rule.security_group_ids.clone()),
-        prefix_list_ids: non_empty(rule.prefix_list_ids.clone()),
+        cidr_blocks: null_if_empty(&known_list(to_strings(&rule.cidr_blocks))),
+        ipv6_cidr_blocks: null_if_empty(&known_list(to_strings(&rule.ipv6_cidr_blocks))),
+        security_group_ids: null_if_empty(&known_list(rule.security_group_ids.clone())),
+        prefix_list_ids: null_if_empty(&known_list(rule.prefix_list_ids.clone())),
         self_: if rule.self_ { Value::Value(true) } else { Value::Null },
         description: rule.description.clone().map_or(Value::Null, Value::Value),
     }

@@ -255,8 +255,22 @@ impl Walk {
 
     /// Checks that need the chosen rule sets.
     fn cross_check(&mut self, input: &FirewallInput, sets: &BTreeSet<RuleSetName>, ssh: &Maybe<Vec<IpNet>>) {
-        let uses = |source: PeerSource| sets.iter().any(|s| s.uses(source));
+        self.cidr_lists_against_rule_sets(input, sets);
+        self.ssh_blocks(input, sets, ssh);
+        let uses_nodes = sets.iter().any(|s| s.uses(PeerSource::Nodes));
+        if !uses_nodes && input.node_security_group_ids.known().is_some_and(|l| !l.is_empty()) {
+            self.problems.warning(
+                AttrPath::attr(arg_names::NODE_SECURITY_GROUP_IDS),
+                "node_security_group_ids is not used",
+                "rule_sets does not include \"internal\", so these groups are allowed nothing. Add \"internal\" \
+                 or remove them.",
+            );
+        }
+    }
 
+    /// Each pair of CIDR lists: unused (a warning) when no chosen rule set
+    /// opens ports to it, and not both empty when one does.
+    fn cidr_lists_against_rule_sets(&mut self, input: &FirewallInput, sets: &BTreeSet<RuleSetName>) {
         for (source, v4_name, v4, v6_name, v6, side) in [
             (
                 PeerSource::IngressBlocks,
@@ -306,7 +320,11 @@ impl Walk {
                 );
             }
         }
+    }
 
+    /// `ssh_cidr_blocks`: required and non-empty with `ssh`, a warning for
+    /// the whole internet, unused without `ssh`.
+    fn ssh_blocks(&mut self, input: &FirewallInput, sets: &BTreeSet<RuleSetName>, ssh: &Maybe<Vec<IpNet>>) {
         if sets.contains(&RuleSetName::Ssh) {
             match known_len(&input.ssh_cidr_blocks, 0) {
                 Some(0) if input.ssh_cidr_blocks.is_absent() => self.problems.error(
@@ -342,15 +360,6 @@ impl Walk {
                 AttrPath::attr(arg_names::SSH_CIDR_BLOCKS),
                 "ssh_cidr_blocks is not used",
                 "rule_sets does not include \"ssh\", so these blocks open nothing. Add \"ssh\" or remove them.",
-            );
-        }
-
-        if !uses(PeerSource::Nodes) && input.node_security_group_ids.known().is_some_and(|l| !l.is_empty()) {
-            self.problems.warning(
-                AttrPath::attr(arg_names::NODE_SECURITY_GROUP_IDS),
-                "node_security_group_ids is not used",
-                "rule_sets does not include \"internal\", so these groups are allowed nothing. Add \"internal\" \
-                 or remove them.",
             );
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, NestedBlock, Schema};
+use tf_provider::schema::{Attribute, AttributeType, NestedBlock, Schema};
 use tf_provider::value::{Value, ValueList};
 
 use crate::aws::AwsOptions;
@@ -84,7 +84,23 @@ pub struct DefaultTagsConfig {
 /// The schema of the provider block, with the descriptions the generated
 /// docs show.
 pub fn provider_schema() -> Schema {
-    let attributes = vec![
+    let attributes = provider_attributes();
+    let blocks = provider_blocks();
+    Schema {
+        version: 1,
+        block: block(
+            "The Cumulocity firewall provider turns the documented Cumulocity IoT firewall rule sets into \
+             AWS security groups. Credentials and Region follow the AWS provider's rules.",
+            attributes,
+            blocks,
+        ),
+    }
+}
+
+/// The provider block's attributes: where and as whom to reach AWS, retries,
+/// the rule quota, and the account rails.
+fn provider_attributes() -> Vec<(&'static str, Attribute)> {
+    vec![
         (
             "region",
             optional(
@@ -154,8 +170,13 @@ pub fn provider_schema() -> Schema {
                  `allowed_account_ids`.",
             ),
         ),
-    ];
-    let blocks = vec![
+    ]
+}
+
+/// The provider block's nested blocks: `assume_role`, `endpoints`,
+/// `default_tags`.
+fn provider_blocks() -> Vec<(&'static str, NestedBlock)> {
+    vec![
         (
             "assume_role",
             NestedBlock::Optional(block(
@@ -210,16 +231,7 @@ pub fn provider_schema() -> Schema {
                 vec![],
             )),
         ),
-    ];
-    Schema {
-        version: 1,
-        block: block(
-            "The Cumulocity firewall provider turns the documented Cumulocity IoT firewall rule sets into \
-             AWS security groups. Credentials and Region follow the AWS provider's rules.",
-            attributes,
-            blocks,
-        ),
-    }
+    ]
 }
 
 /// Everything the provider block decides, validated.

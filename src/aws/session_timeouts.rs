@@ -148,6 +148,25 @@ impl<'c> SessionTimeouts<'c> {
         Ok(held)
     }
 
+    /// What the places and interfaces `changes` changes for the first time
+    /// hold now (`changes.capture`, `capture_interfaces`), by place ARN or
+    /// interface id; `None` where AWS reports no value. One call a place,
+    /// one for all the interfaces; none when there is nothing to capture.
+    pub async fn capture(
+        &self,
+        changes: &SessionChanges,
+        deadline: Instant,
+    ) -> Result<BTreeMap<String, Option<u32>>, AwsError> {
+        let mut captured: BTreeMap<String, Option<u32>> = self
+            .read(&changes.capture, deadline)
+            .await?
+            .into_iter()
+            .map(|(place, value)| (place.arn().to_string(), value))
+            .collect();
+        captured.extend(self.interface_timeouts(&changes.capture_interfaces, deadline).await?);
+        Ok(captured)
+    }
+
     async fn read_place(&self, place: &SessionPlace, deadline: Instant) -> Result<Option<u32>, AwsError> {
         let elbv2 = &self.clients.elbv2;
         let value = match place {

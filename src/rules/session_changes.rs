@@ -1,5 +1,12 @@
 //! Session timeouts wanted vs what the prior state recorded -> the idle
-//! timeouts to set, the AWS defaults to restore, and the places to read.
+//! timeouts to set, the values to restore, and the places to read.
+//!
+//! A listener or interface the firewall stops managing (or all of them, on
+//! destroy) gets back the value it had before this firewall first changed
+//! it: the first change of a place reads its value first (`capture`), the
+//! record keeps it (`SessionRecord::originals`), a restore uses it. Where
+//! nothing was kept (a firewall imported with its timeouts already set, or
+//! state written before values were kept), AWS's default is restored.
 //!
 //! The session-timeout counterpart of `diff`: the `aws` layer describes the
 //! listeners, these functions decide, and the `aws` layer carries the
@@ -38,6 +45,13 @@ impl SessionPlace {
         }
     }
 
+    /// The ARN of the listener or load balancer that holds the value.
+    pub fn arn(&self) -> &str {
+        match self {
+            SessionPlace::Listener(arn) | SessionPlace::LoadBalancer(arn) => arn,
+        }
+    }
+
     /// The timeout AWS gives this place when nobody sets one.
     pub fn aws_default(&self) -> u32 {
         match self {
@@ -70,6 +84,9 @@ pub struct SessionRecord {
     pub interfaces: Vec<String>,
     /// The connection tracking recorded for each interface, where one is.
     pub interface_seconds: BTreeMap<String, u32>,
+    /// What each place (by its ARN, `SessionPlace::arn`) and interface (by
+    /// id) held before this firewall first changed it.
+    pub originals: BTreeMap<String, u32>,
 }
 
 impl SessionRecord {
@@ -90,14 +107,20 @@ pub struct SessionChanges {
     /// Idle timeouts to set: each place once, only where the prior state
     /// does not record the value already.
     pub set: Vec<(SessionPlace, u32)>,
-    /// Places of listeners no longer managed that go back to AWS's default,
-    /// each once, and never one a managed listener still shares.
+    /// Places of listeners no longer managed that go back to their
+    /// original (else AWS's default), each once, and never one a managed
+    /// listener still shares.
     pub restore: Vec<(SessionPlace, u32)>,
     /// Interfaces whose connection tracking is set (id, seconds).
     pub set_interfaces: Vec<(String, u32)>,
-    /// Interfaces no longer managed, given back AWS's default (id, seconds).
-    /// One deleted meanwhile has nothing left to restore.
+    /// Interfaces no longer managed, given back their original (id,
+    /// seconds). One deleted meanwhile has nothing left to restore.
     pub restore_interfaces: Vec<(String, u32)>,
+    /// Places about to be changed for the first time: their values are read
+    /// before any change, and kept (`kept_originals`).
+    pub capture: Vec<SessionPlace>,
+    /// Interfaces about to be changed for the first time, likewise.
+    pub capture_interfaces: Vec<String>,
     /// What each wanted listener gets, by ARN: the state's
     /// `listener_timeouts` once the changes are made.
     pub listeners: BTreeMap<String, ListenerTimeout>,
@@ -136,33 +159,86 @@ pub fn session_changes(
         let outcome = listener_timeout(kind, wanted.seconds);
         if let (true, Some(seconds), Some(place)) = (outcome.settable, outcome.seconds, SessionPlace::of(listener)) {
             if decided.insert(place.clone()) && prior.listener_seconds.get(arn) != Some(&seconds) {
+                if !prior.originals.contains_key(place.arn()) {
+                    changes.capture.push(place.clone());
+                }
                 changes.set.push((place, seconds));
             }
         }
         changes.listeners.insert(arn.clone(), outcome);
     }
-    changes.restore = restores(&prior.gone_listeners(wanted), &by_arn, &mut decided);
+    changes.restore = restores(&prior.gone_listeners(wanted), &by_arn, &mut decided, &prior.originals);
     for id in &wanted.interfaces {
         if prior.interface_seconds.get(id) != Some(&wanted.seconds) {
+            if !prior.originals.contains_key(id) {
+                changes.capture_interfaces.push(id.clone());
+            }
             changes.set_interfaces.push((id.clone(), wanted.seconds));
         }
         changes.interfaces.insert(id.clone(), wanted.seconds);
     }
-    changes.restore_interfaces = prior
+    let gone: Vec<&String> = prior
         .interfaces
         .iter()
         .filter(|id| !wanted.interfaces.contains(id))
-        .map(|id| (id.clone(), ENI_DEFAULT))
         .collect();
+    changes.restore_interfaces = interface_restores(gone, &prior.originals);
     Ok(changes)
 }
 
-/// Destroy: everything `prior` manages goes back to AWS's defaults (the
-/// listeners among `described`, which still exist), each place once.
+/// The originals a firewall keeps: those kept before, plus the values read
+/// for `changes.capture` and `capture_interfaces` (`captured`, by place ARN
+/// or interface id; `None` where AWS reported no value, meaning its
+/// default), less the places and interfaces `changes` restores. A value kept
+/// before is never replaced.
+pub fn kept_originals(
+    kept: &BTreeMap<String, u32>,
+    changes: &SessionChanges,
+    captured: &BTreeMap<String, Option<u32>>,
+) -> BTreeMap<String, u32> {
+    let mut originals = kept.clone();
+    for place in &changes.capture {
+        let value = captured.get(place.arn()).copied().flatten();
+        originals
+            .entry(place.arn().to_string())
+            .or_insert_with(|| value.unwrap_or_else(|| place.aws_default()));
+    }
+    for id in &changes.capture_interfaces {
+        let value = captured.get(id).copied().flatten();
+        originals
+            .entry(id.clone())
+            .or_insert_with(|| value.unwrap_or(ENI_DEFAULT));
+    }
+    for (place, _) in &changes.restore {
+        originals.remove(place.arn());
+    }
+    for (id, _) in &changes.restore_interfaces {
+        originals.remove(id);
+    }
+    originals
+}
+
+fn interface_restores<'a>(
+    ids: impl IntoIterator<Item = &'a String>,
+    originals: &BTreeMap<String, u32>,
+) -> Vec<(String, u32)> {
+    ids.into_iter()
+        .map(|id| (id.clone(), originals.get(id).copied().unwrap_or(ENI_DEFAULT)))
+        .collect()
+}
+
+/// Destroy: everything `prior` manages goes back to its original, else
+/// AWS's default (the listeners among `described`, which still exist), each
+/// place once.
 pub fn session_restores(prior: &SessionRecord, described: &[Listener]) -> SessionChanges {
     SessionChanges {
-        restore: restores(&prior.listeners, &by_arn(described), &mut BTreeSet::new()),
-        restore_interfaces: prior.interfaces.iter().map(|id| (id.clone(), ENI_DEFAULT)).collect(),
+        restore: restores(
+            &prior.listeners,
+            &by_arn(described),
+            &mut BTreeSet::new(),
+            &prior.originals,
+        ),
+        restore_interfaces: interface_restores(&prior.interfaces, &prior.originals),
         ..SessionChanges::default()
     }
 }
@@ -206,19 +282,24 @@ fn by_arn(described: &[Listener]) -> HashMap<&str, &Listener> {
     described.iter().map(|l| (l.arn.as_str(), l)).collect()
 }
 
-/// The restores for `arns`, in that order: a listener AWS no longer
-/// describes has nothing left to restore; a place already decided (one a
-/// wanted listener shares, or restored already) is left alone.
+/// The restores for `arns`, in that order, each to its original (else
+/// AWS's default): a listener AWS no longer describes has nothing left to
+/// restore; a place already decided (one a wanted listener shares, or
+/// restored already) is left alone.
 fn restores(
     arns: &[String],
     by_arn: &HashMap<&str, &Listener>,
     decided: &mut BTreeSet<SessionPlace>,
+    originals: &BTreeMap<String, u32>,
 ) -> Vec<(SessionPlace, u32)> {
     arns.iter()
         .filter_map(|arn| SessionPlace::of(by_arn.get(arn.as_str())?))
         .filter(|place| decided.insert(place.clone()))
         .map(|place| {
-            let seconds = place.aws_default();
+            let seconds = originals
+                .get(place.arn())
+                .copied()
+                .unwrap_or_else(|| place.aws_default());
             (place, seconds)
         })
         .collect()
@@ -284,6 +365,7 @@ mod tests {
                 .collect(),
             interfaces: strings(interfaces),
             interface_seconds: changes.interfaces,
+            originals: BTreeMap::new(),
         }
     }
 
@@ -344,6 +426,85 @@ mod tests {
         assert_eq!(
             changes.interfaces,
             BTreeMap::from([interface(ENI_A, 14400), interface(ENI_B, 14400)])
+        );
+    }
+
+    #[test]
+    fn a_first_change_captures_each_place_once_and_a_kept_original_is_not_read_again() {
+        let first = session_changes(
+            &wanted(14400, &ALL, &[ENI_A, ENI_B]),
+            &SessionRecord::default(),
+            &described(),
+        )
+        .unwrap();
+        assert_eq!(first.capture, [listener(TCP_1883), listener(TCP_443), balancer(ALB)]);
+        assert_eq!(first.capture_interfaces, strings(&[ENI_A, ENI_B]));
+
+        // Drifted, so set again: the kept original is not read again.
+        let mut prior = recorded(&ALL, &[ENI_A, ENI_B]);
+        prior.originals = BTreeMap::from([(TCP_1883.to_string(), 700), (ENI_B.to_string(), 432000)]);
+        prior.listener_seconds.insert(TCP_1883.to_string(), 999);
+        prior.interface_seconds.remove(ENI_B);
+        let again = session_changes(&wanted(14400, &ALL, &[ENI_A, ENI_B]), &prior, &described()).unwrap();
+        assert_eq!(again.set, [(listener(TCP_1883), 6000)]);
+        assert!(
+            again.capture.is_empty() && again.capture_interfaces.is_empty(),
+            "{again:?}"
+        );
+    }
+
+    #[test]
+    fn what_was_there_before_is_given_back_and_forgotten() {
+        let mut prior = recorded(&ALL, &[ENI_A, ENI_B]);
+        prior.originals = BTreeMap::from([
+            (TCP_443.to_string(), 1200),
+            (ALB.to_string(), 600),
+            (ENI_B.to_string(), 900),
+            (TCP_1883.to_string(), 350),
+        ]);
+        let changes = session_changes(&wanted(14400, &[TCP_1883], &[ENI_A]), &prior, &described()).unwrap();
+        assert_eq!(changes.restore, [(listener(TCP_443), 1200), (balancer(ALB), 600)]);
+        assert_eq!(changes.restore_interfaces, [interface(ENI_B, 900)]);
+        assert_eq!(
+            kept_originals(&prior.originals, &changes, &BTreeMap::new()),
+            BTreeMap::from([(TCP_1883.to_string(), 350)]),
+            "a place given back is forgotten"
+        );
+        let destroyed = session_restores(&prior, &described());
+        assert_eq!(
+            destroyed.restore,
+            [
+                (listener(TCP_1883), 350),
+                (listener(TCP_443), 1200),
+                (balancer(ALB), 600)
+            ]
+        );
+        assert_eq!(
+            destroyed.restore_interfaces,
+            [interface(ENI_A, 432000), interface(ENI_B, 900)],
+            "nothing kept for ENI_A: AWS's default"
+        );
+    }
+
+    #[test]
+    fn captured_values_are_kept_and_no_value_means_the_default() {
+        let changes = session_changes(&wanted(14400, &ALL, &[ENI_A]), &SessionRecord::default(), &described()).unwrap();
+        let captured = BTreeMap::from([
+            (TCP_1883.to_string(), Some(1200)),
+            (TCP_443.to_string(), None),
+            (ALB.to_string(), Some(600)),
+            (ENI_A.to_string(), None),
+        ]);
+        let kept = BTreeMap::from([(TCP_1883.to_string(), 700)]);
+        assert_eq!(
+            kept_originals(&kept, &changes, &captured),
+            BTreeMap::from([
+                (TCP_1883.to_string(), 700),
+                (TCP_443.to_string(), 350),
+                (ALB.to_string(), 600),
+                (ENI_A.to_string(), 432000),
+            ]),
+            "a value kept before is never replaced; no value is AWS's default"
         );
     }
 

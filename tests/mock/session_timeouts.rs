@@ -108,9 +108,44 @@ impl Respond for DescribeLoadBalancers {
     }
 }
 
-/// A mock that describes `catalog` and accepts every Modify call.
+/// The originals a firewall that created its settings keeps: what AWS held
+/// before (its defaults: 350 s, 60 s, no tracking configuration).
+fn kept() -> BTreeMap<String, u32> {
+    BTreeMap::from([
+        (TCP_1883.to_string(), 350),
+        (TCP_443.to_string(), 350),
+        (ALB.to_string(), 60),
+        (ENI_A.to_string(), 432000),
+        (ENI_B.to_string(), 432000),
+    ])
+}
+
+/// A mock that describes `catalog`, answers reads of attributes and
+/// interfaces with AWS's defaults (unless a test mounts its own answer),
+/// and accepts every Modify call.
 async fn mock_with(catalog: Catalog) -> (Ec2Mock, Clients) {
     let mock = Ec2Mock::start().await;
+    for (action, body) in [
+        ("DescribeListenerAttributes", elb_attributes(&[(NLB_ATTRIBUTE, "350")])),
+        (
+            "DescribeLoadBalancerAttributes",
+            elb_attributes(&[(ALB_ATTRIBUTE, "60")]),
+        ),
+    ] {
+        Mock::given(Action(action))
+            .respond_with(elb_ok(action, &body))
+            .with_priority(10)
+            .mount(&mock.server)
+            .await;
+    }
+    Mock::given(Action("DescribeNetworkInterfaces"))
+        .respond_with(described_interfaces(&[
+            interface_item(ENI_A, None),
+            interface_item(ENI_B, None),
+        ]))
+        .with_priority(10)
+        .mount(&mock.server)
+        .await;
     Mock::given(Action("DescribeListeners"))
         .respond_with(DescribeListeners(catalog.clone()))
         .mount(&mock.server)
@@ -363,7 +398,7 @@ async fn create_sets_tcp_listeners_the_alb_once_and_every_interface() {
     let cache = KindCache::default();
     let mut state = planned(14400.0, &ALL, &[ENI_A, ENI_B]);
 
-    session_timeouts::apply(&clients, &cache, &mut state, None, deadline())
+    session_timeouts::apply(&clients, &cache, &mut state, None, &mut BTreeMap::new(), deadline())
         .await
         .expect("applied");
 
@@ -372,6 +407,11 @@ async fn create_sets_tcp_listeners_the_alb_once_and_every_interface() {
         [
             "DescribeListeners",
             "DescribeLoadBalancers",
+            // What each place holds before its first change, to restore.
+            "DescribeListenerAttributes",
+            "DescribeListenerAttributes",
+            "DescribeLoadBalancerAttributes",
+            "DescribeNetworkInterfaces",
             "ModifyListenerAttributes",
             "ModifyListenerAttributes",
             "ModifyLoadBalancerAttributes",
@@ -416,6 +456,83 @@ async fn create_sets_tcp_listeners_the_alb_once_and_every_interface() {
     assert_eq!(kinds.get(ALB_8443), Some(&Some(ListenerKind::Alb)));
 }
 
+/// What a place held before the firewall first changed it is read once,
+/// kept, and given back when the firewall lets the place go: an NLB
+/// listener someone had set to 1200 s and an ALB at 600 s get those back,
+/// not AWS's defaults; an interface with no configuration gets AWS's
+/// default. Destroy gives back what is left.
+#[tokio::test]
+async fn originals_are_read_before_the_first_change_and_given_back() {
+    let (mock, clients) = mock_with(catalog()).await;
+    let held = |seconds: &str| {
+        elb_ok(
+            "DescribeListenerAttributes",
+            &elb_attributes(&[(NLB_ATTRIBUTE, seconds)]),
+        )
+    };
+    mock.on_param("DescribeListenerAttributes", "ListenerArn", TCP_443, held("1200"))
+        .await;
+    mock.on_param(
+        "DescribeLoadBalancerAttributes",
+        "LoadBalancerArn",
+        ALB,
+        elb_ok(
+            "DescribeLoadBalancerAttributes",
+            &elb_attributes(&[(ALB_ATTRIBUTE, "600")]),
+        ),
+    )
+    .await;
+    let cache = KindCache::default();
+    let mut originals = BTreeMap::new();
+    let mut created = planned(14400.0, &ALL, &[ENI_A]);
+    session_timeouts::apply(&clients, &cache, &mut created, None, &mut originals, deadline())
+        .await
+        .expect("created");
+    assert_eq!(
+        originals,
+        BTreeMap::from([
+            (TCP_1883.to_string(), 350),
+            (TCP_443.to_string(), 1200),
+            (ALB.to_string(), 600),
+            (ENI_A.to_string(), 432000),
+        ])
+    );
+
+    // Re-applied: nothing read again, nothing kept changes.
+    let before = mock.actions().await.len();
+    let mut again = planned(14400.0, &ALL, &[ENI_A]);
+    session_timeouts::apply(&clients, &cache, &mut again, Some(&created), &mut originals, deadline())
+        .await
+        .expect("re-applied");
+    assert_eq!(
+        mock.actions().await[before..],
+        ["DescribeListeners", "DescribeLoadBalancers"]
+    );
+
+    let before = mock.actions().await.len();
+    let mut state = planned(14400.0, &[TCP_1883], &[]);
+    session_timeouts::apply(&clients, &cache, &mut state, Some(&created), &mut originals, deadline())
+        .await
+        .expect("updated");
+    let modifications = listener_modifications(&mock).await;
+    assert_eq!(modifications.last(), Some(&set(TCP_443, NLB_ATTRIBUTE, 1200)));
+    assert_eq!(
+        balancer_modifications(&mock).await.last(),
+        Some(&set(ALB, ALB_ATTRIBUTE, 600))
+    );
+    assert_eq!(interface_modifications(&mock).await.last(), Some(&eni(ENI_A, 432000)));
+    assert!(!mock.actions().await[before..].contains(&"DescribeListenerAttributes".to_string()));
+    assert_eq!(originals, BTreeMap::from([(TCP_1883.to_string(), 350)]));
+
+    session_timeouts::restore_originals(&clients, &state, &originals, deadline())
+        .await
+        .expect("restored");
+    assert_eq!(
+        listener_modifications(&mock).await.last(),
+        Some(&set(TCP_1883, NLB_ATTRIBUTE, 350))
+    );
+}
+
 // --- 3. apply on update -------------------------------------------------------
 
 /// What create recorded is what the next apply compares with: with nothing
@@ -425,13 +542,13 @@ async fn update_with_nothing_changed_only_describes() {
     let (mock, clients) = mock_with(catalog()).await;
     let cache = KindCache::default();
     let mut created = planned(14400.0, &ALL, &[ENI_A, ENI_B]);
-    session_timeouts::apply(&clients, &cache, &mut created, None, deadline())
+    session_timeouts::apply(&clients, &cache, &mut created, None, &mut BTreeMap::new(), deadline())
         .await
         .expect("created");
     let before = mock.actions().await.len();
 
     let mut state = planned(14400.0, &ALL, &[ENI_A, ENI_B]);
-    session_timeouts::apply(&clients, &cache, &mut state, Some(&created), deadline())
+    session_timeouts::apply(&clients, &cache, &mut state, Some(&created), &mut kept(), deadline())
         .await
         .expect("updated");
 
@@ -451,9 +568,16 @@ async fn update_restores_default_tracking_on_a_removed_interface() {
     let prior = applied(&ALL, &[ENI_A, ENI_B]);
     let mut state = planned(14400.0, &ALL, &[ENI_A]);
 
-    session_timeouts::apply(&clients, &KindCache::default(), &mut state, Some(&prior), deadline())
-        .await
-        .expect("updated");
+    session_timeouts::apply(
+        &clients,
+        &KindCache::default(),
+        &mut state,
+        Some(&prior),
+        &mut kept(),
+        deadline(),
+    )
+    .await
+    .expect("updated");
 
     assert_eq!(
         mock.actions().await,
@@ -476,9 +600,16 @@ async fn update_restores_default_idle_timeouts_on_removed_listeners() {
     let prior = applied(&ALL, &[ENI_A]);
     let mut state = planned(14400.0, &[TCP_1883], &[ENI_A]);
 
-    session_timeouts::apply(&clients, &KindCache::default(), &mut state, Some(&prior), deadline())
-        .await
-        .expect("updated");
+    session_timeouts::apply(
+        &clients,
+        &KindCache::default(),
+        &mut state,
+        Some(&prior),
+        &mut kept(),
+        deadline(),
+    )
+    .await
+    .expect("updated");
 
     assert_eq!(
         mock.actions().await,
@@ -507,9 +638,16 @@ async fn update_keeps_the_alb_timeout_while_one_of_its_listeners_stays() {
     let prior = applied(&ALL, &[]);
     let mut state = planned(14400.0, &[TCP_1883, TCP_443, TLS_8883, ALB_8443], &[]);
 
-    session_timeouts::apply(&clients, &KindCache::default(), &mut state, Some(&prior), deadline())
-        .await
-        .expect("updated");
+    session_timeouts::apply(
+        &clients,
+        &KindCache::default(),
+        &mut state,
+        Some(&prior),
+        &mut kept(),
+        deadline(),
+    )
+    .await
+    .expect("updated");
 
     assert_eq!(mock.actions().await, ["DescribeListeners", "DescribeLoadBalancers"]);
     assert_eq!(balancer_modifications(&mock).await, []);
@@ -524,9 +662,16 @@ async fn update_to_a_lower_timeout_sets_every_place_again() {
     let prior = applied(&ALL, &[ENI_A, ENI_B]);
     let mut state = planned(3000.0, &ALL, &[ENI_A, ENI_B]);
 
-    session_timeouts::apply(&clients, &KindCache::default(), &mut state, Some(&prior), deadline())
-        .await
-        .expect("updated");
+    session_timeouts::apply(
+        &clients,
+        &KindCache::default(),
+        &mut state,
+        Some(&prior),
+        &mut kept(),
+        deadline(),
+    )
+    .await
+    .expect("updated");
 
     assert_eq!(
         listener_modifications(&mock).await,
@@ -666,7 +811,7 @@ async fn apply_after_drift_sets_back_only_what_drifted() {
     let before = mock.actions().await.len();
 
     let mut state = planned(14400.0, &ALL, &[ENI_A, ENI_B]);
-    session_timeouts::apply(&clients, &cache, &mut state, Some(&refreshed), deadline())
+    session_timeouts::apply(&clients, &cache, &mut state, Some(&refreshed), &mut kept(), deadline())
         .await
         .expect("applied");
 
@@ -699,7 +844,7 @@ async fn destroy_restores_aws_defaults() {
     let (mock, clients) = mock_with(catalog()).await;
     let state = applied(&ALL, &[ENI_A, ENI_B]);
 
-    session_timeouts::restore_defaults(&clients, &state, deadline())
+    session_timeouts::restore_originals(&clients, &state, &BTreeMap::new(), deadline())
         .await
         .expect("restored");
 
@@ -749,7 +894,7 @@ async fn destroy_after_the_load_balancer_went_restores_the_interfaces() {
     .await;
     let state = applied(&ALL, &[ENI_A, ENI_B]);
 
-    session_timeouts::restore_defaults(&clients, &state, deadline())
+    session_timeouts::restore_originals(&clients, &state, &BTreeMap::new(), deadline())
         .await
         .expect("restored");
 
@@ -777,9 +922,16 @@ async fn update_skips_a_removed_listener_that_no_longer_exists() {
     let prior = applied(&ALL, &[]);
     let mut state = planned(14400.0, &[TCP_1883, TCP_443, TLS_8883], &[]);
 
-    session_timeouts::apply(&clients, &KindCache::default(), &mut state, Some(&prior), deadline())
-        .await
-        .expect("updated");
+    session_timeouts::apply(
+        &clients,
+        &KindCache::default(),
+        &mut state,
+        Some(&prior),
+        &mut kept(),
+        deadline(),
+    )
+    .await
+    .expect("updated");
 
     assert_eq!(
         mock.actions().await,
@@ -820,10 +972,18 @@ async fn a_rejected_listener_attribute_fails_apply_and_stops_there() {
         .mount(&mock.server)
         .await;
     let mut state = planned(14400.0, &ALL, &[ENI_A, ENI_B]);
+    let mut originals = BTreeMap::new();
 
-    let err = session_timeouts::apply(&clients, &KindCache::default(), &mut state, None, deadline())
-        .await
-        .expect_err("ModifyListenerAttributes fails");
+    let err = session_timeouts::apply(
+        &clients,
+        &KindCache::default(),
+        &mut state,
+        None,
+        &mut originals,
+        deadline(),
+    )
+    .await
+    .expect_err("ModifyListenerAttributes fails");
 
     assert_eq!(err.action, "ModifyListenerAttributes");
     assert_eq!(err.code.as_deref(), Some("ValidationError"));
@@ -831,11 +991,24 @@ async fn a_rejected_listener_attribute_fails_apply_and_stops_there() {
     assert_eq!(err.message, message);
     assert_eq!(
         mock.actions().await,
-        ["DescribeListeners", "DescribeLoadBalancers", "ModifyListenerAttributes"]
+        [
+            "DescribeListeners",
+            "DescribeLoadBalancers",
+            "DescribeListenerAttributes",
+            "DescribeListenerAttributes",
+            "DescribeLoadBalancerAttributes",
+            "DescribeNetworkInterfaces",
+            "ModifyListenerAttributes"
+        ]
     );
     assert_eq!(
         param(&mock.requests_for("ModifyListenerAttributes").await[0], "ListenerArn").as_deref(),
         Some(TCP_1883)
+    );
+    assert_eq!(
+        originals.len(),
+        5,
+        "what was read before the failure is kept, for the restore: {originals:?}"
     );
 }
 

@@ -2,7 +2,7 @@
 //! resource (`resource`, its lifecycle; `schema`, its state;
 //! `argument_checks`;
 //! `group_values`, its values from and to AWS's; `replacement`, what needs a
-//! new group; `operation_timeouts` and `session_timeouts`), adopting existing
+//! new group; `private_state`, what it keeps from users' eyes; `operation_timeouts` and `session_timeouts`), adopting existing
 //! groups (`import`, `identity`, `generated_config`, `moves` from
 //! hashicorp/aws) and `list_resource` (`terraform query`; its `config` checked in
 //! `list_request`).
@@ -16,6 +16,7 @@ pub mod list_request;
 pub mod list_resource;
 pub mod moves;
 pub mod operation_timeouts;
+pub mod private_state;
 pub mod replacement;
 pub mod resource;
 pub mod schema;

@@ -38,6 +38,7 @@ use crate::provider::firewall::identity::{self, FirewallIdentity};
 use crate::provider::firewall::import;
 use crate::provider::firewall::moves;
 use crate::provider::firewall::operation_timeouts;
+use crate::provider::firewall::private_state::FirewallPrivate;
 use crate::provider::firewall::replacement::replaced_attributes;
 use crate::provider::firewall::schema::{firewall_schema, plan_arguments, FirewallState, TagMap};
 use crate::provider::firewall::session_timeouts;
@@ -53,10 +54,9 @@ pub struct FirewallResource {
 #[async_trait]
 impl Resource for FirewallResource {
     type State<'a> = FirewallState;
-    /// `true` right after an import or a `moved` block, until the first
-    /// apply: a plan then checks that the configuration describes the group
-    /// that was imported.
-    type PrivateState<'a> = Value<bool>;
+    /// The import flag and the session timeouts to restore
+    /// (`private_state`).
+    type PrivateState<'a> = FirewallPrivate;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -147,7 +147,7 @@ impl Resource for FirewallResource {
             None => Value::Unknown,
         };
         self.plan_session(diags, &config, &mut state).await;
-        Some((state, Value::Null))
+        Some((state, FirewallPrivate::default()))
     }
 
     async fn plan_update<'a>(
@@ -176,7 +176,7 @@ impl Resource for FirewallResource {
             None => Value::Unknown,
         };
         self.plan_session(diags, &config, &mut state).await;
-        if private == Value::Value(true) {
+        if private.imported {
             import::check_import_matches(diags, &config, &prior);
             import::check_import_region(diags, &state.region, &prior);
         }
@@ -203,7 +203,7 @@ impl Resource for FirewallResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
+        mut private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
@@ -223,7 +223,9 @@ impl Resource for FirewallResource {
                 let mut state = refreshed(planned, &group, applied, &default_tags);
                 state.region = Value::Value(clients.region.clone());
                 let cache = &self.state.listener_kinds;
-                if let Err(err) = session_timeouts::apply(&clients, cache, &mut state, None, deadline).await {
+                let originals = &mut private.session_originals;
+                if let Err(err) = session_timeouts::apply(&clients, cache, &mut state, None, originals, deadline).await
+                {
                     aws_error(diags, &err);
                     error(
                         diags,
@@ -265,11 +267,16 @@ impl Resource for FirewallResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         config: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
+        private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let desired = self.checked_rules(diags, &config.args, Report::ErrorsOnly)?;
         let clients = self.state.clients_or_report(diags, region_of(&prior)).await?;
+        // Applied: no longer "just imported"; the originals stay.
+        let mut private = FirewallPrivate {
+            imported: false,
+            ..private
+        };
         let Value::Value(id) = prior.id.clone() else {
             error(
                 diags,
@@ -323,7 +330,7 @@ impl Resource for FirewallResource {
                     state.tags_all = prior.tags_all.clone();
                     state.rules = Value::Value(annotated_objects(failure.rules.unwrap_or(before), &desired));
                     session_timeouts::keep_prior_session_values(&mut state, &prior);
-                    return Some((state, Value::Null));
+                    return Some((state, private));
                 }
             }
         };
@@ -335,20 +342,27 @@ impl Resource for FirewallResource {
             }
         }
         state.rules = Value::Value(annotated_objects(applied, &desired));
-        if let Err(err) =
-            session_timeouts::apply(&clients, &self.state.listener_kinds, &mut state, Some(&prior), deadline).await
+        if let Err(err) = session_timeouts::apply(
+            &clients,
+            &self.state.listener_kinds,
+            &mut state,
+            Some(&prior),
+            &mut private.session_originals,
+            deadline,
+        )
+        .await
         {
             aws_error(diags, &err);
             session_timeouts::keep_prior_session_values(&mut state, &prior);
         }
-        Some((state, Value::Null))
+        Some((state, private))
     }
 
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
         state: Self::State<'a>,
-        _private: Self::PrivateState<'a>,
+        private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<()> {
         let Value::Value(id) = &state.id else {
@@ -367,7 +381,9 @@ impl Resource for FirewallResource {
         }
         // After the group is gone: a failure here keeps the resource in the
         // state, and the next destroy finds the group gone and tries again.
-        if let Err(err) = session_timeouts::restore_defaults(&clients, &state, deadline).await {
+        if let Err(err) =
+            session_timeouts::restore_originals(&clients, &state, &private.session_originals, deadline).await
+        {
             aws_error(diags, &err);
             return None;
         }
@@ -406,7 +422,7 @@ impl Resource for FirewallResource {
         let default_tags = self.state.settings().default_tags;
         Some((
             import::imported(&group, applied, &default_tags, &clients.region),
-            Value::Value(true),
+            FirewallPrivate::imported(),
         ))
     }
 
@@ -446,7 +462,7 @@ impl Resource for FirewallResource {
         let default_tags = self.state.settings().default_tags;
         Some((
             import::imported(&group, applied, &default_tags, &clients.region),
-            Value::Value(true),
+            FirewallPrivate::imported(),
         ))
     }
 
@@ -459,7 +475,7 @@ impl Resource for FirewallResource {
         source: MoveSource,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let state = moves::moved_state(diags, &source)?;
-        Some((state, Value::Value(true)))
+        Some((state, FirewallPrivate::imported()))
     }
 }
 

@@ -28,7 +28,8 @@ use crate::rules::session::{
     untracked_targets_message, Listener, ListenerKind, Policy, DOCUMENTED_SESSION_TIMEOUT,
 };
 use crate::rules::{
-    session_changes, session_readings, session_reads, session_restores, AttrPath, SessionRecord, SessionWanted,
+    kept_originals, session_changes, session_readings, session_reads, session_restores, AttrPath, SessionChanges,
+    SessionRecord, SessionWanted,
 };
 
 fn known_strings(list: &ValueList<Value<String>>) -> Option<Vec<String>> {
@@ -322,25 +323,38 @@ fn remember(cache: &KindCache, listeners: &[Listener]) {
 }
 
 /// Makes AWS match `planned`: sets the listeners' and interfaces' timeouts
-/// that differ from `prior`, restores AWS's defaults on those no longer
-/// listed, and records the effective values. What to change is
+/// that differ from `prior`, gives those no longer listed back what they had
+/// before the firewall first changed them (`originals`, the private state's,
+/// updated here: a place changed for the first time is read first), and
+/// records the effective values. What to change is
 /// `rules::session_changes`'s decision; `aws::SessionTimeouts` carries it
-/// out.
+/// out. `originals` holds what was read even when a later call fails.
 pub async fn apply(
     clients: &Clients,
     cache: &KindCache,
     planned: &mut FirewallState,
     prior: Option<&FirewallState>,
+    originals: &mut BTreeMap<String, u32>,
     deadline: Instant,
 ) -> Result<(), AwsError> {
     let aws = SessionTimeouts::new(clients);
     let wanted = wanted(planned);
-    let prior = prior.map(record).unwrap_or_default();
+    let prior = match prior {
+        Some(prior) => record(prior, originals),
+        None => SessionRecord::default(),
+    };
     let listeners = aws
         .describe_for_change(&wanted.listeners, &prior.gone_listeners(&wanted), deadline)
         .await?;
     remember(cache, &listeners);
     let changes = session_changes(&wanted, &prior, &listeners)?;
+    let captured = aws.capture(&changes, deadline).await?;
+    let nothing_restored = SessionChanges {
+        capture: changes.capture.clone(),
+        capture_interfaces: changes.capture_interfaces.clone(),
+        ..SessionChanges::default()
+    };
+    *originals = kept_originals(originals, &nothing_restored, &captured);
     aws.change_listeners(&changes, deadline).await?;
     planned.listener_timeouts = Value::Value(
         changes
@@ -350,6 +364,7 @@ pub async fn apply(
             .collect(),
     );
     aws.change_interfaces(&changes, deadline).await?;
+    *originals = kept_originals(originals, &changes, &BTreeMap::new());
     planned.target_network_interface_timeouts = Value::Value(
         changes
             .interfaces
@@ -360,12 +375,17 @@ pub async fn apply(
     Ok(())
 }
 
-/// Leaves nothing of the firewall behind: AWS's default idle timeouts on
-/// its listeners (those that still exist), AWS's default connection
-/// tracking on its interfaces.
-pub async fn restore_defaults(clients: &Clients, state: &FirewallState, deadline: Instant) -> Result<(), AwsError> {
+/// Leaves nothing of the firewall behind: its listeners (those that still
+/// exist) and interfaces get back the values they had before it first
+/// changed them (`originals`), else AWS's defaults.
+pub async fn restore_originals(
+    clients: &Clients,
+    state: &FirewallState,
+    originals: &BTreeMap<String, u32>,
+    deadline: Instant,
+) -> Result<(), AwsError> {
     let aws = SessionTimeouts::new(clients);
-    let prior = record(state);
+    let prior = record(state, originals);
     let listeners = aws.existing_listeners(&prior.listeners, deadline).await?;
     let changes = session_restores(&prior, &listeners);
     aws.change_listeners(&changes, deadline).await?;
@@ -382,9 +402,10 @@ fn wanted(planned: &FirewallState) -> SessionWanted {
     }
 }
 
-/// What a state records of its listeners and interfaces. A recorded value
-/// that is no timeout AWS could hold is left out, so it is set again.
-fn record(state: &FirewallState) -> SessionRecord {
+/// What a state records of its listeners and interfaces, with the
+/// originals its private state keeps. A recorded value that is no timeout
+/// AWS could hold is left out, so it is set again.
+fn record(state: &FirewallState, originals: &BTreeMap<String, u32>) -> SessionRecord {
     let seconds = |value: Option<&i64>| value.and_then(|s| u32::try_from(*s).ok());
     SessionRecord {
         listeners: known_strings(&state.load_balancer_listener_arns).unwrap_or_default(),
@@ -406,6 +427,7 @@ fn record(state: &FirewallState) -> SessionRecord {
             .flatten()
             .filter_map(|(id, value)| Some((id.clone(), seconds(value.as_ref_option())?)))
             .collect(),
+        originals: originals.clone(),
     }
 }
 

@@ -285,3 +285,86 @@ fn malformed_listener_arns_and_timeouts_are_plan_time_errors() {
         assert!(summaries.iter().any(|s| s == expected), "missing {expected}: {plan}");
     }
 }
+
+/// Sets an NLB listener's idle timeout, as someone does by hand.
+fn set_nlb_timeout(region: &str, listener: &str, seconds: &str) {
+    let elb = emulator().elbv2(region);
+    emulator()
+        .block_on(
+            elb.modify_listener_attributes()
+                .listener_arn(listener)
+                .attributes(
+                    ListenerAttribute::builder()
+                        .key("tcp.idle_timeout.seconds")
+                        .value(seconds)
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
+}
+
+/// Sets an ALB's idle timeout, as someone does by hand.
+fn set_alb_timeout(region: &str, alb: &str, seconds: &str) {
+    let elb = emulator().elbv2(region);
+    emulator()
+        .block_on(
+            elb.modify_load_balancer_attributes()
+                .load_balancer_arn(alb)
+                .attributes(
+                    aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute::builder()
+                        .key("idle_timeout.timeout_seconds")
+                        .value(seconds)
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
+}
+
+/// Timeouts someone set before the firewall (an NLB listener at 600 s, an
+/// ALB at 900 s) come back when the firewall lets them go: the listener when
+/// it leaves `load_balancer_listener_arns`, the ALB on destroy; not AWS's
+/// defaults. Every apply is followed by an empty plan.
+#[test]
+fn timeouts_set_before_the_firewall_are_given_back() {
+    require_acceptance!();
+    let region = emulator().unique_region_with_zones();
+    let lbs = load_balancers(region);
+    set_nlb_timeout(region, &lbs.tcp[0], "600");
+    set_alb_timeout(region, &lbs.alb, "900");
+    let both: Vec<&String> = vec![&lbs.tcp[0], &lbs.tcp[1], &lbs.alb_listener];
+    let ws = Workspace::new(&config(region, &lbs, &both, ""));
+    ws.apply_ok();
+    assert_eq!(nlb_timeout(region, &lbs.tcp[0]), "6000");
+    assert_eq!(alb_timeout(region, &lbs.alb).as_deref(), Some("4000"));
+    ws.plan_no_changes();
+
+    let rest: Vec<&String> = vec![&lbs.tcp[1], &lbs.alb_listener];
+    ws.write("main.tf", &config(region, &lbs, &rest, ""));
+    ws.apply_ok();
+    assert_eq!(
+        nlb_timeout(region, &lbs.tcp[0]),
+        "600",
+        "the value set by hand before the firewall comes back, not AWS's 350 s"
+    );
+    assert_eq!(nlb_timeout(region, &lbs.tcp[1]), "6000");
+    ws.plan_no_changes();
+
+    ws.destroy_ok();
+    assert_eq!(
+        alb_timeout(region, &lbs.alb).as_deref(),
+        Some("900"),
+        "the ALB's own value back"
+    );
+    assert_eq!(
+        nlb_timeout(region, &lbs.tcp[1]),
+        "350",
+        "nothing was set by hand: AWS's default"
+    );
+    assert_eq!(
+        nlb_timeout(region, &lbs.tcp[0]),
+        "600",
+        "left alone since it left the set"
+    );
+}

@@ -221,8 +221,9 @@ fn declared_schema() -> Schema {
                  UDP and TCP_UDP listeners keep theirs (never modified); an ALB listener gets at most 4000 s \
                  (`idle_timeout.timeout_seconds`, the load balancer's, shared by all its listeners). Listener \
                  ARNs tell NLB (`listener/net/...`) from ALB (`listener/app/...`), so the plan already knows. \
-                 Destroy, or removing a listener from the set, restores AWS's default (350 s on an NLB TCP \
-                 listener, 60 s on an ALB). Manage these timeouts in one place: where hashicorp/aws manages the \
+                 Destroy, or removing a listener from the set, gives back the value it had before this \
+                 firewall first changed it (kept in the private state), else AWS's default (350 s on an NLB \
+                 TCP listener, 60 s on an ALB). Manage these timeouts in one place: where hashicorp/aws manages the \
                  same listener or load balancer, leave `aws_lb_listener.tcp_idle_timeout_seconds` and \
                  `aws_lb.idle_timeout` unset there (or put them in `lifecycle { ignore_changes = [...] }`), or \
                  each provider's apply undoes the other's.",
@@ -234,8 +235,9 @@ fn declared_schema() -> Schema {
                 AttributeType::Set(Box::new(AttributeType::String)),
                 "Network interfaces of the load balancer's targets whose connection tracking \
                  (`TcpEstablishedTimeout`) this firewall sets to `session_timeout_seconds`, so that the \
-                 targets never drop a connection the load balancer still keeps. Destroy restores AWS's \
-                 default (432000 s). Without them, a plan warns when an NLB listener keeps connections longer \
+                 targets never drop a connection the load balancer still keeps. Destroy, or removing an \
+                 interface from the set, gives back the value it had before, else AWS's default (432000 s). \
+                 Without them, a plan warns when an NLB listener keeps connections longer \
                  than 350 s (the default on Nitro v6 instances), since a target that forgets a connection first \
                  drops it silently.",
             ),

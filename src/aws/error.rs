@@ -35,6 +35,13 @@ pub enum ErrorKind {
     /// A target network interface the firewall manages does not exist; the
     /// message names it.
     MissingInterface,
+    /// A security group a rule references (a peer) does not exist
+    /// (`InvalidGroup.NotFound` naming another group than the firewall's
+    /// own); the message names it.
+    MissingPeerGroup,
+    /// A managed prefix list a rule references does not exist
+    /// (`InvalidPrefixListID.NotFound`); the message names it.
+    MissingPrefixList,
     /// No credentials could be found.
     NoCredentials,
     /// No Region is configured anywhere the SDK looks.
@@ -66,6 +73,25 @@ pub struct AwsError {
 }
 
 impl AwsError {
+    /// This error, read as a failed change of group `own_id`'s rules: EC2
+    /// answers `InvalidGroup.NotFound` both for the group itself and for a
+    /// group a rule references; naming another group, it is a missing peer.
+    pub(super) fn for_rules_of(self, own_id: &str) -> AwsError {
+        let names_a_peer = self.code.as_deref() == Some("InvalidGroup.NotFound")
+            && self
+                .message
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .any(|word| word.starts_with("sg-") && word != own_id);
+        if names_a_peer {
+            AwsError {
+                kind: ErrorKind::MissingPeerGroup,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+
     /// Classifies an SDK failure of `action`: AWS's `.NotFound`,
     /// `.Duplicate` and `DependencyViolation` codes, and a credential chain
     /// that found nothing.
@@ -79,6 +105,7 @@ impl AwsError {
             Some("InvalidVpcID.NotFound") => ErrorKind::MissingVpc,
             Some("ListenerNotFound") => ErrorKind::MissingListener,
             Some("InvalidNetworkInterfaceID.NotFound") => ErrorKind::MissingInterface,
+            Some(c) if c.eq_ignore_ascii_case("InvalidPrefixListID.NotFound") => ErrorKind::MissingPrefixList,
             Some(c) if c.ends_with(".NotFound") => ErrorKind::NotFound,
             Some(c) if c.ends_with(".Duplicate") => ErrorKind::Duplicate,
             Some("DependencyViolation") => ErrorKind::DependencyViolation,
@@ -151,4 +178,26 @@ fn has_source<T: StdError + 'static>(err: &(dyn StdError + 'static)) -> bool {
         current = e.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_group_not_found_is_a_missing_peer_only_when_it_names_another_group() {
+        let not_found = |message: &str| AwsError {
+            action: "AuthorizeSecurityGroupIngress",
+            kind: ErrorKind::NotFound,
+            code: Some("InvalidGroup.NotFound".to_string()),
+            message: message.to_string(),
+        };
+        let own = "sg-0123456789abcdef0";
+        let peer = not_found("The security group 'sg-0fedcba9876543210' does not exist").for_rules_of(own);
+        assert_eq!(peer.kind, ErrorKind::MissingPeerGroup);
+        let itself = not_found("The security group 'sg-0123456789abcdef0' does not exist").for_rules_of(own);
+        assert_eq!(itself.kind, ErrorKind::NotFound, "the group itself is gone");
+        let unnamed = not_found("The specified security group does not exist").for_rules_of(own);
+        assert_eq!(unnamed.kind, ErrorKind::NotFound);
+    }
 }

@@ -129,7 +129,9 @@ impl SecurityGroups<'_> {
                 .customize()
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
-            let answer = within(deadline, "AuthorizeSecurityGroupIngress", call).await?;
+            let answer = within(deadline, "AuthorizeSecurityGroupIngress", call)
+                .await
+                .map_err(|err| err.for_rules_of(id))?;
             authorized.extend(understood(
                 answer.security_group_rules(),
                 id,
@@ -148,7 +150,9 @@ impl SecurityGroups<'_> {
                 .customize()
                 .config_override(retrying::<E>(NOT_VISIBLE_YET))
                 .send();
-            let answer = within(deadline, "AuthorizeSecurityGroupEgress", call).await?;
+            let answer = within(deadline, "AuthorizeSecurityGroupEgress", call)
+                .await
+                .map_err(|err| err.for_rules_of(id))?;
             authorized.extend(understood(
                 answer.security_group_rules(),
                 id,

@@ -719,6 +719,62 @@ async fn a_failed_authorize_in_an_update_revokes_nothing_and_reports_the_rules()
     assert_eq!(failure.rules, Some(applied(&before)));
 }
 
+/// A rule that references a group that does not exist: AWS answers
+/// `InvalidGroup.NotFound` naming the peer, which the SDK retries like the
+/// group's own eventual consistency (`max_retries`), then reports as a
+/// missing peer, not as the firewall's own group gone. A prefix list that
+/// does not exist is one attempt (not retried) and a missing prefix list.
+#[tokio::test]
+async fn a_missing_peer_group_or_prefix_list_is_told_apart_from_the_group_itself() {
+    for (code, message, kind, attempts) in [
+        (
+            "InvalidGroup.NotFound",
+            "The security group 'sg-0fedcba9876543210' does not exist",
+            ErrorKind::MissingPeerGroup,
+            3,
+        ),
+        (
+            "InvalidGroup.NotFound",
+            &*format!("The security group '{GROUP}' does not exist"),
+            ErrorKind::NotFound,
+            3,
+        ),
+        (
+            "InvalidPrefixListID.NotFound",
+            "The prefix list ID 'pl-6ea54007' does not exist",
+            ErrorKind::MissingPrefixList,
+            1,
+        ),
+    ] {
+        let mock = Ec2Mock::start().await;
+        let clients = mock.clients(3);
+        let before = with_ids("sgr-0old00000000", &desired(&[RuleSetName::Outbound]));
+        let changes = diff(
+            &desired(&[RuleSetName::Outbound, RuleSetName::External]),
+            &applied(&before),
+        );
+        mock.on("AuthorizeSecurityGroupIngress", aws_error(400, code, message))
+            .await;
+        mock.on("DescribeSecurityGroupRules", described_rules(GROUP, &before))
+            .await;
+
+        let failure = SecurityGroups::new(&clients)
+            .update(GROUP, &applied(&before), &changes, deadline())
+            .await
+            .expect_err("update fails");
+
+        assert_eq!(failure.error.kind, kind, "{message}");
+        assert_eq!(failure.error.message, message);
+        let tries = mock
+            .actions()
+            .await
+            .iter()
+            .filter(|a| *a == "AuthorizeSecurityGroupIngress")
+            .count();
+        assert_eq!(tries, attempts, "{message}");
+    }
+}
+
 /// Tags: CreateTags for new and changed, DeleteTags for gone; no call when
 /// nothing changed.
 #[tokio::test]

@@ -2,10 +2,12 @@
 //! attribute paths point at the exact argument in the user's configuration,
 //! and AWS failures into diagnostics whose words say what to change in it.
 
+use tf_provider::value::{Value, ValueList};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics};
 
 use crate::aws::tags::CREATING_TAG;
 use crate::aws::{AwsError, ErrorKind, Group};
+use crate::provider::common::rule_args::RuleArgsConfig;
 use crate::rules::{AttrPath, PathStep, Problem, Severity};
 
 /// Which problems to pass on. Validation runs twice for a data source (at
@@ -86,17 +88,62 @@ pub fn not_known_at_read(diags: &mut Diagnostics, arguments: &str) {
 /// Region in the provider block, the `timeouts` block, `vpc_id`, a listener
 /// or interface that no longer exists, an IAM permission.
 pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
-    aws_diagnostic(diags, err, TIMED_OUT);
+    aws_diagnostic(diags, err, TIMED_OUT, None);
+}
+
+/// `aws_error` for a failed change of a firewall's rules: a missing peer
+/// group or prefix list points at the element of `args` that names it
+/// (`node_security_group_ids`, or an `extra_rule`'s `security_group_ids` or
+/// `prefix_list_ids`).
+pub fn aws_error_in_rules(diags: &mut Diagnostics, err: &AwsError, args: &RuleArgsConfig) {
+    let prefix = match err.kind {
+        ErrorKind::MissingPeerGroup => "sg-",
+        ErrorKind::MissingPrefixList => "pl-",
+        _ => return aws_error(diags, err),
+    };
+    let named = err
+        .message
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|word| word.starts_with(prefix));
+    let place = named.into_iter().find_map(|id| where_named(args, id));
+    aws_diagnostic(diags, err, TIMED_OUT, place);
+}
+
+/// The path of the element of `args` that is `id`: in
+/// `node_security_group_ids`, else in an `extra_rule`'s
+/// `security_group_ids` or `prefix_list_ids`.
+fn where_named(args: &RuleArgsConfig, id: &str) -> Option<AttributePath> {
+    let position = |list: &ValueList<Value<String>>| {
+        list.as_ref_option()?
+            .iter()
+            .position(|item| item.as_ref_option().map(String::as_str) == Some(id))
+            .map(|i| i64::try_from(i).unwrap_or(i64::MAX))
+    };
+    if let Some(i) = position(&args.node_security_group_ids) {
+        return Some(AttributePath::new("node_security_group_ids").index(i));
+    }
+    for (b, block) in args.extra_rule.as_ref_option()?.iter().enumerate() {
+        let block_path = || AttributePath::new("extra_rule").index(i64::try_from(b).unwrap_or(i64::MAX));
+        if let Some(i) = position(&block.security_group_ids) {
+            return Some(block_path().attribute("security_group_ids").index(i));
+        }
+        if let Some(i) = position(&block.prefix_list_ids) {
+            return Some(block_path().attribute("prefix_list_ids").index(i));
+        }
+    }
+    None
 }
 
 /// `aws_error` for what has no `timeouts` block (the audit data source, an
 /// import, a listing, the provider's set-up): a timeout says the time is
 /// fixed rather than pointing at a block that does not exist.
 pub fn aws_error_fixed_time(diags: &mut Diagnostics, err: &AwsError) {
-    aws_diagnostic(diags, err, TIMED_OUT_FIXED);
+    aws_diagnostic(diags, err, TIMED_OUT_FIXED, None);
 }
 
-fn aws_diagnostic(diags: &mut Diagnostics, err: &AwsError, timed_out: &str) {
+/// The diagnostic of `err`, on `place` when the caller knows the element at
+/// fault, else on the attribute its kind names.
+fn aws_diagnostic(diags: &mut Diagnostics, err: &AwsError, timed_out: &str, place: Option<AttributePath>) {
     let summary = match err.kind {
         ErrorKind::NoCredentials => "No AWS credentials".to_string(),
         ErrorKind::Timeout => format!("{} timed out", err.action),
@@ -104,6 +151,8 @@ fn aws_diagnostic(diags: &mut Diagnostics, err: &AwsError, timed_out: &str) {
         ErrorKind::MissingVpc => "The VPC does not exist".to_string(),
         ErrorKind::MissingListener => "A load balancer listener does not exist".to_string(),
         ErrorKind::MissingInterface => "A target network interface does not exist".to_string(),
+        ErrorKind::MissingPeerGroup => "A referenced security group does not exist".to_string(),
+        ErrorKind::MissingPrefixList => "A referenced prefix list does not exist".to_string(),
         ErrorKind::AccessDenied => format!("Not allowed to call {}", action_name(err.action)),
         ErrorKind::AccountNotAllowed => "Wrong AWS account".to_string(),
         _ => format!("{} failed", err.action),
@@ -116,6 +165,8 @@ fn aws_diagnostic(diags: &mut Diagnostics, err: &AwsError, timed_out: &str) {
         ErrorKind::MissingVpc => format!("{} {MISSING_VPC}", sentence(&err.message)),
         ErrorKind::MissingListener => format!("{} {MISSING_LISTENER}", sentence(&err.message)),
         ErrorKind::MissingInterface => format!("{} {MISSING_INTERFACE}", sentence(&err.message)),
+        ErrorKind::MissingPeerGroup => format!("{} {MISSING_PEER_GROUP}", sentence(&err.message)),
+        ErrorKind::MissingPrefixList => format!("{} {MISSING_PREFIX_LIST}", sentence(&err.message)),
         ErrorKind::AccessDenied => format!(
             "{} The credentials lack the IAM permission `{}`: grant it to the role or user Terraform runs as. \
              The permissions the provider needs, and a least-privilege policy: {IAM_GUIDE}",
@@ -129,12 +180,12 @@ fn aws_diagnostic(diags: &mut Diagnostics, err: &AwsError, timed_out: &str) {
         Some(code) => format!("AWS answered {code}: {words}"),
         None => words.to_string(),
     };
-    let attribute = match err.kind {
+    let attribute = place.unwrap_or_else(|| match err.kind {
         ErrorKind::MissingVpc => AttributePath::new("vpc_id"),
         ErrorKind::MissingListener => AttributePath::new("load_balancer_listener_arns"),
         ErrorKind::MissingInterface => AttributePath::new("target_network_interface_ids"),
         _ => AttributePath::root(),
-    };
+    });
     error(diags, summary, detail, attribute);
 }
 
@@ -180,6 +231,14 @@ const MISSING_LISTENER: &str = "If the listener was deleted outside Terraform, r
 
 const MISSING_INTERFACE: &str = "If the interface was deleted (a replaced target, say), remove its id from \
      `target_network_interface_ids`; otherwise check the id and that it is in the firewall's Region.";
+
+const MISSING_PEER_GROUP: &str = "Check the group ids in `node_security_group_ids` and in the `extra_rule` \
+     blocks' `security_group_ids`: each group must exist in the firewall's Region (in its VPC or a peered one) and \
+     be visible to these credentials; remove the id of a group that was deleted.";
+
+const MISSING_PREFIX_LIST: &str = "Check the ids in the `extra_rule` blocks' `prefix_list_ids`: each managed \
+     prefix list must exist in the firewall's Region and be owned by or shared with this account; remove the id of \
+     a list that was deleted.";
 
 const NO_CREDENTIALS: &str = "no AWS credentials were found. Set access_key and secret_key in the provider block, \
      or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile (provider argument `profile` or AWS_PROFILE) \
@@ -279,6 +338,73 @@ mod tests {
             assert_eq!(diagnostic.attribute, AttributePath::new(attribute), "{kind:?}");
             assert!(diagnostic.detail.contains(remedy), "{kind:?}: {}", diagnostic.detail);
             assert!(diagnostic.detail.contains("it was not found."), "AWS's words stay");
+        }
+    }
+
+    #[test]
+    fn a_missing_peer_group_or_prefix_list_points_at_the_element_that_names_it() {
+        use crate::provider::common::rule_args::ExtraRuleConfig;
+        let strings = |items: &[&str]| Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect());
+        let args = RuleArgsConfig {
+            node_security_group_ids: strings(&["sg-11111111"]),
+            extra_rule: Value::Value(vec![
+                ExtraRuleConfig::default(),
+                ExtraRuleConfig {
+                    security_group_ids: strings(&["sg-22222222", "sg-0fedcba9876543210"]),
+                    prefix_list_ids: strings(&["pl-6ea54007"]),
+                    ..ExtraRuleConfig::default()
+                },
+            ]),
+            ..RuleArgsConfig::default()
+        };
+        for (kind, code, message, path, remedy) in [
+            (
+                ErrorKind::MissingPeerGroup,
+                "InvalidGroup.NotFound",
+                "The security group 'sg-0fedcba9876543210' does not exist",
+                AttributePath::new("extra_rule")
+                    .index(1)
+                    .attribute("security_group_ids")
+                    .index(1),
+                "remove the id of a group that was deleted",
+            ),
+            (
+                ErrorKind::MissingPeerGroup,
+                "InvalidGroup.NotFound",
+                "The security group 'sg-11111111' does not exist",
+                AttributePath::new("node_security_group_ids").index(0),
+                "node_security_group_ids",
+            ),
+            (
+                ErrorKind::MissingPrefixList,
+                "InvalidPrefixListID.NotFound",
+                "The prefix list ID 'pl-6ea54007' does not exist",
+                AttributePath::new("extra_rule")
+                    .index(1)
+                    .attribute("prefix_list_ids")
+                    .index(0),
+                "shared with this account",
+            ),
+            (
+                ErrorKind::MissingPeerGroup,
+                "InvalidGroup.NotFound",
+                "The security group 'sg-99999999' does not exist",
+                AttributePath::root(),
+                "Check the group ids",
+            ),
+        ] {
+            let err = AwsError {
+                action: "AuthorizeSecurityGroupIngress",
+                kind,
+                code: Some(code.to_string()),
+                message: message.to_string(),
+            };
+            let mut diags = Diagnostics::default();
+            aws_error_in_rules(&mut diags, &err, &args);
+            let diagnostic = &diags.errors[0];
+            assert_eq!(diagnostic.attribute, path, "{message}");
+            assert!(diagnostic.detail.contains(remedy), "{}", diagnostic.detail);
+            assert!(diagnostic.detail.contains(message), "AWS's words stay");
         }
     }
 

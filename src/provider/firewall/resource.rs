@@ -24,7 +24,7 @@ use tokio::time::Instant;
 
 use crate::aws::{Clients, Group, SecurityGroups};
 use crate::provider::common::diagnostics::{
-    adopted, attribute_path, aws_error, aws_error_fixed_time, error, report, Report,
+    adopted, attribute_path, aws_error, aws_error_fixed_time, aws_error_in_rules, error, report, Report,
 };
 use crate::provider::common::rule_args::RuleArgsConfig;
 use crate::provider::configure::state::Shared;
@@ -241,7 +241,7 @@ impl Resource for FirewallResource {
                 Some((state, private))
             }
             Err(failure) => {
-                aws_error(diags, &failure.error);
+                aws_error_in_rules(diags, &failure.error, &config.args);
                 let group = failure.group?;
                 clients.reads.forget(&group.id);
                 error(
@@ -324,7 +324,7 @@ impl Resource for FirewallResource {
             match groups.update(&id, &before, &changes, deadline).await {
                 Ok(applied) => applied,
                 Err(failure) => {
-                    aws_error(diags, &failure.error);
+                    aws_error_in_rules(diags, &failure.error, &config.args);
                     // The state records what the group holds now; the next
                     // plan shows what is still to do.
                     state.tags_all = prior.tags_all.clone();

@@ -9,6 +9,7 @@ use crate::aws::{AccountRule, AssumeRole, Secret, StaticCredentials};
 use crate::provider::common::diagnostics::error;
 use crate::provider::common::values::Known;
 use crate::provider::configure::config::{AssumeRoleConfig, EndpointsConfig, ProviderConfig, ProviderSettings};
+use crate::provider::firewall::argument_checks::{check_tag_key, check_tag_value};
 use crate::rules::arn::is_role_arn;
 use crate::rules::parse::{check_region, whole_number_in};
 
@@ -40,8 +41,10 @@ pub fn decode(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Provid
     }
     if let Some(tags) = d.known.first(&config.default_tags) {
         for (key, value) in d.known.get(&tags.tags).into_iter().flatten() {
-            if let Some(value) = d.known.get(value) {
-                settings.default_tags.insert(key.clone(), value.clone());
+            let value = d.known.get(value).cloned();
+            d.default_tag(key, value.as_deref());
+            if let Some(value) = value {
+                settings.default_tags.insert(key.clone(), value);
             }
         }
     }
@@ -177,6 +180,18 @@ impl Decode<'_> {
         })
     }
 
+    /// A default tag within AWS's limits (key 1 to 128 characters, not
+    /// `aws:`; value at most 256), checked at plan as a resource's `tags` are.
+    fn default_tag(&mut self, key: &str, value: Option<&str>) {
+        let path = AttributePath::new("default_tags").index(0).attribute("tags");
+        if let Err(detail) = check_tag_key(key) {
+            error(self.diags, "Invalid default tag key", detail, path.clone());
+        }
+        if let Some(Err(detail)) = value.map(|value| check_tag_value(key, value)) {
+            error(self.diags, "Invalid default tag value", detail, path);
+        }
+    }
+
     fn endpoints(&mut self, endpoints: &EndpointsConfig, settings: &mut ProviderSettings) {
         let path = AttributePath::new("endpoints").index(0);
         for (name, value, slot) in [
@@ -290,6 +305,46 @@ mod tests {
                 "{expected} not in {paths:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod default_tags_tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::provider::configure::config::DefaultTagsConfig;
+
+    #[test]
+    fn default_tags_over_aws_limits_are_refused_on_default_tags() {
+        let tags = BTreeMap::from([
+            ("team".to_string(), Value::Value("x".repeat(257))),
+            ("aws:owner".to_string(), Value::Value("me".to_string())),
+            ("fits".to_string(), Value::Value("x".repeat(256))),
+        ]);
+        let config = ProviderConfig {
+            default_tags: Value::Value(vec![DefaultTagsConfig {
+                tags: Value::Value(tags),
+            }]),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        assert!(decode(&mut diags, &config).is_none());
+        let found: Vec<(String, String)> = diags
+            .errors
+            .iter()
+            .map(|d| (d.summary.to_string(), d.attribute.to_string()))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|(_, path)| path.contains("default_tags")), "{found:?}");
+        assert!(diags
+            .errors
+            .iter()
+            .any(|d| d.summary == "Invalid default tag value" && d.detail.contains("\"team\" has 257 characters")));
+        assert!(diags
+            .errors
+            .iter()
+            .any(|d| d.summary == "Invalid default tag key" && d.detail.contains("aws:")));
     }
 }
 

@@ -81,7 +81,8 @@ pub fn too_many_tags(tags_all: usize) -> Option<String> {
 }
 
 /// AWS takes tag values of at most 256 characters.
-fn check_tag_value(key: &str, value: &str) -> Result<(), String> {
+/// A tag value within AWS's 256 characters.
+pub fn check_tag_value(key: &str, value: &str) -> Result<(), String> {
     let length = value.chars().count();
     if length > 256 {
         return Err(format!(
@@ -121,7 +122,8 @@ fn is_vpc_id(text: &str) -> bool {
     parse::parse_ec2_id(text, "vpc", "VPC").is_ok()
 }
 
-fn check_tag_key(key: &str) -> Result<(), String> {
+/// A tag key of 1 to 128 characters, not in AWS's reserved `aws:` space.
+pub fn check_tag_key(key: &str) -> Result<(), String> {
     if key.is_empty() || key.chars().count() > 128 {
         return Err(format!("Tag key \"{key}\" must have 1 to 128 characters."));
     }

@@ -544,8 +544,10 @@ impl FirewallResource {
         if let Value::Value(arns) = &config.load_balancer_listener_arns {
             let arns: Option<Vec<String>> = arns.iter().map(|a| a.as_ref_option().cloned()).collect();
             let arns = arns.filter(|a| !a.is_empty());
+            // A failure to reach AWS here (no credentials, a wrong account)
+            // is reported now rather than at apply.
             let clients = match &arns {
-                Some(_) if !state.region.is_unknown() => self.state.clients_in(region_of(state)).await.ok(),
+                Some(_) if !state.region.is_unknown() => self.state.clients_or_report(diags, region_of(state)).await,
                 _ => None,
             };
             if let (Some(arns), Some(clients)) = (arns, clients) {

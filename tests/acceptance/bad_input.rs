@@ -70,6 +70,7 @@ fn cases() -> Vec<Case> {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn every_malformed_configuration_gets_one_diagnostic_naming_the_attribute_before_any_api_call() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -113,6 +114,7 @@ fn every_malformed_configuration_gets_one_diagnostic_naming_the_attribute_before
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_malformed_import_id_is_an_error_before_any_api_call() {
     require_acceptance!();
     let region = emulator().unique_region();

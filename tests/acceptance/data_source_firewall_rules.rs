@@ -80,6 +80,7 @@ fn applied_rules(body: &str) -> (Vec<String>, Vec<i64>) {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn every_rule_set_alone() {
     require_acceptance!();
     let cases: &[(&str, &str, &[&str])] = &[
@@ -151,6 +152,7 @@ fn every_rule_set_alone() {
 /// No rule set and no extra rule: an empty firewall, valid (an import of
 /// a group with no rules writes exactly this).
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn no_rule_sets_and_no_extra_rule_is_an_empty_firewall() {
     require_acceptance!();
     let (rules, counts) = applied_rules("rule_sets = []");
@@ -159,6 +161,7 @@ fn no_rule_sets_and_no_extra_rule_is_an_empty_firewall() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn rule_sets_combined_share_rules_and_plan_again_shows_no_changes() {
     require_acceptance!();
     let ws = Workspace::new(&config(
@@ -188,6 +191,7 @@ fn rule_sets_combined_share_rules_and_plan_again_shows_no_changes() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn extra_rules_and_ipv6() {
     require_acceptance!();
     let (rules, counts) = applied_rules(
@@ -236,6 +240,7 @@ fn extra_rules_and_ipv6() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn values_unknown_at_plan_time_are_accepted_and_used_once_known() {
     require_acceptance!();
     let ws = Workspace::new(&format!(
@@ -259,6 +264,7 @@ output "rules" {{ value = data.cumulocity_firewall_rules.x.rules }}
 /// Every validation error: one diagnostic, its summary, the attribute
 /// Terraform shows it on, and a phrase of its detail.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn validation_errors_name_the_attribute() {
     require_acceptance!();
     struct Case {
@@ -437,6 +443,7 @@ fn validation_errors_name_the_attribute() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn ssh_open_to_the_world_is_a_warning_not_an_error() {
     require_acceptance!();
     let ws = Workspace::new(&config(
@@ -459,6 +466,7 @@ fn ssh_open_to_the_world_is_a_warning_not_an_error() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_raised_quota_in_the_provider_block_allows_more_rules() {
     require_acceptance!();
     let ws = Workspace::new(&format!(
@@ -479,6 +487,7 @@ output "n" {{ value = data.cumulocity_firewall_rules.x.ingress_rule_count }}
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn provider_block_errors_name_the_attribute() {
     require_acceptance!();
     let ws = Workspace::new(&format!(
@@ -518,6 +527,7 @@ data "cumulocity_firewall_rules" "x" {{
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn empty_or_missing_provider_block_works() {
     require_acceptance!();
     for provider_block in ["", "provider \"cumulocity\" {}\n"] {

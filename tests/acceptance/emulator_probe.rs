@@ -355,6 +355,7 @@ fn create_vpc6(emu: &Emulator, region: &str, cidr: &str) -> String {
 // Probes
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn probe_emulator_start_and_recorder() {
     require_acceptance!();
     let mut p = Probes::new();
@@ -458,6 +459,7 @@ fn probe_emulator_start_and_recorder() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn probe_security_group_create_describe_tags() {
     require_acceptance!();
     let mut p = Probes::new();
@@ -656,6 +658,7 @@ fn probe_security_group_create_describe_tags() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn probe_default_egress_rule() {
     require_acceptance!();
     let mut p = Probes::new();
@@ -846,6 +849,7 @@ fn probe_default_egress_rule() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn probe_authorize_rules() {
     require_acceptance!();
     let mut p = Probes::new();
@@ -1204,6 +1208,7 @@ fn probe_authorize_rules() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn probe_revoke_and_modify_rules() {
     require_acceptance!();
     let mut p = Probes::new();
@@ -1515,6 +1520,7 @@ fn probe_revoke_and_modify_rules() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn probe_dependencies_filters_and_batches() {
     require_acceptance!();
     let mut p = Probes::new();
@@ -1749,6 +1755,7 @@ fn probe_dependencies_filters_and_batches() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn probe_load_balancer_timeouts() {
     require_acceptance!();
     let mut p = Probes::new();

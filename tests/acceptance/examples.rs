@@ -69,6 +69,7 @@ fn checkable(path: &Path) -> bool {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn examples_are_formatted_and_valid() {
     require_acceptance!();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -111,6 +112,7 @@ fn examples_are_formatted_and_valid() {
 /// NLB (TCP 80, 443, 1883 and TLS 8883, like the firewall document's external ports) are
 /// made in the emulator first, as the AWS provider would make them.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn complete_example_applies_and_destroys_against_the_emulator() {
     require_acceptance!();
     let emu = emulator();

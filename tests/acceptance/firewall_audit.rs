@@ -158,6 +158,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_group_built_by_hand_to_the_profile_is_compliant() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -173,6 +174,7 @@ fn a_group_built_by_hand_to_the_profile_is_compliant() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_group_of_a_firewall_resource_in_the_same_configuration_is_compliant() {
     require_acceptance!();
     let emu = emulator();
@@ -196,6 +198,7 @@ fn a_group_of_a_firewall_resource_in_the_same_configuration_is_compliant() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_group_without_mqtt_tls_misses_that_rule() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -215,6 +218,7 @@ fn a_group_without_mqtt_tls_misses_that_rule() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_group_with_ssh_open_to_the_world_has_an_error_finding() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -245,6 +249,7 @@ fn a_group_with_ssh_open_to_the_world_has_an_error_finding() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_group_still_holding_the_default_allow_all_egress_has_an_error_finding() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -267,6 +272,7 @@ fn a_group_still_holding_the_default_allow_all_egress_has_an_error_finding() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_group_that_does_not_exist_is_a_clear_error() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -285,6 +291,7 @@ fn a_group_that_does_not_exist_is_a_clear_error() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_malformed_group_id_is_an_error_before_any_aws_call() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -299,6 +306,7 @@ fn a_malformed_group_id_is_an_error_before_any_aws_call() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn the_audit_reads_the_group_with_two_calls() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -319,6 +327,7 @@ fn the_audit_reads_the_group_with_two_calls() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_check_block_warns_and_the_plan_goes_on() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -358,6 +367,7 @@ fn a_check_block_warns_and_the_plan_goes_on() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_postcondition_fails_the_plan_on_a_non_compliant_group_and_passes_a_compliant_one() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -414,6 +424,7 @@ fn example_workspace(region: &str, production: &str, staging: &str) -> Workspace
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn the_example_warns_on_staging_and_fails_the_plan_on_production() {
     require_acceptance!();
     let region = emulator().unique_region();

@@ -6,6 +6,7 @@ use crate::support;
 use serde_json::json;
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn terraform_data_applies_and_then_plans_clean() {
     require_acceptance!();
     let ws = support::Workspace::new(

@@ -105,7 +105,14 @@ fn round_trip(region: &str, id: &str) -> String {
         "{}import {{\n  to = cumulocity_firewall.imported\n  id = \"{id}\"\n}}\n",
         emulator().hcl_prelude(region)
     ));
-    let before = emulator().describe_rules(region, id).len();
+    let rule_ids = || -> std::collections::BTreeSet<String> {
+        emulator()
+            .describe_rules(region, id)
+            .iter()
+            .filter_map(|r| r.security_group_rule_id().map(str::to_string))
+            .collect()
+    };
+    let before = rule_ids();
     let generate = ws.run(&["plan", "-input=false", "-generate-config-out=generated.tf"]);
     assert!(generate.success(), "generating the configuration failed:\n{generate}");
     let generated = ws.read("generated.tf");
@@ -127,9 +134,9 @@ fn round_trip(region: &str, id: &str) -> String {
     ws.apply_ok();
     ws.plan_no_changes();
     assert_eq!(
-        emulator().describe_rules(region, id).len(),
+        rule_ids(),
         before,
-        "no rule added or revoked"
+        "every rule kept under its id: none added, revoked or replaced"
     );
     generated
 }
@@ -146,6 +153,7 @@ pub(crate) const DOCUMENTED_BY_HAND: &[HandRule] = &[
 ];
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_group_built_to_the_document_by_hand_is_recognised() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -172,6 +180,7 @@ fn a_group_built_to_the_document_by_hand_is_recognised() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn part_of_a_rule_set_stays_extra_rules() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -187,6 +196,7 @@ fn part_of_a_rule_set_stays_extra_rules() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn unrelated_rules_become_extra_rules() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -209,6 +219,7 @@ fn unrelated_rules_become_extra_rules() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn ipv6_rules_are_recognised() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -229,6 +240,7 @@ fn ipv6_rules_are_recognised() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn groups_referencing_other_groups_are_recognised() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -259,6 +271,7 @@ fn groups_referencing_other_groups_are_recognised() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn bad_import_ids_and_a_vpc_mismatch_are_clear_errors_with_nothing_in_state() {
     require_acceptance!();
     let region = emulator().unique_region();

@@ -309,6 +309,7 @@ fn sorted(counts: &HashMap<String, usize>) -> BTreeMap<&str, usize> {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn three_groups_move_from_hashicorp_aws_without_touching_a_rule() {
     require_acceptance!();
     require_terraform!(1, 8);
@@ -552,6 +553,7 @@ fn three_groups_move_from_hashicorp_aws_without_touching_a_rule() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_rule_resource_cannot_be_moved_into_a_firewall() {
     require_acceptance!();
     require_terraform!(1, 8);
@@ -588,6 +590,7 @@ fn a_rule_resource_cannot_be_moved_into_a_firewall() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_move_applied_without_a_refresh_adds_no_rule() {
     require_acceptance!();
     require_terraform!(1, 8);
@@ -640,6 +643,7 @@ fn a_move_applied_without_a_refresh_adds_no_rule() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_configuration_that_differs_from_the_group_shows_the_rules_it_changes() {
     require_acceptance!();
     require_terraform!(1, 8);

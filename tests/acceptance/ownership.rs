@@ -75,6 +75,7 @@ fn groups_named(region: &str, prefix: &str) -> Vec<(String, Vec<(String, String)
 /// group and says what to do; it makes no call that changes anything; the
 /// first configuration's next plan is empty.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_second_configuration_of_the_same_name_fails_and_changes_nothing() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -121,6 +122,7 @@ fn a_second_configuration_of_the_same_name_fails_and_changes_nothing() {
 /// creates its own group and does not take the first one's (whose marker
 /// its create removed), and neither touches the other's rules.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_second_configuration_of_the_same_prefix_gets_its_own_group() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -145,6 +147,7 @@ fn a_second_configuration_of_the_same_prefix_gets_its_own_group() {
 /// parallel by one provider process: each looks for a left group before
 /// creating, and none takes a group another one is still filling.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn firewalls_of_one_apply_with_one_prefix_get_a_group_each() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -169,6 +172,7 @@ fn firewalls_of_one_apply_with_one_prefix_get_a_group_each() {
 /// the DeleteTags that removes it), seven with `name_prefix` (plus the
 /// DescribeSecurityGroups that looks for a group an interrupted create left).
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_create_makes_six_calls_with_a_name_and_seven_with_a_prefix() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -355,12 +359,14 @@ fn killed_apply_is_recovered(action: &str, naming: &str, name_prefix: &str, cidr
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn an_apply_killed_after_create_security_group_is_recovered() {
     require_acceptance!();
     killed_apply_is_recovered("CreateSecurityGroup", "name = \"killed-1\"", "killed-1", "10.94.0.0/16");
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn an_apply_killed_after_the_first_authorize_is_recovered() {
     require_acceptance!();
     killed_apply_is_recovered(
@@ -372,6 +378,7 @@ fn an_apply_killed_after_the_first_authorize_is_recovered() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_prefixed_apply_killed_after_create_security_group_is_recovered() {
     require_acceptance!();
     killed_apply_is_recovered(
@@ -383,6 +390,7 @@ fn a_prefixed_apply_killed_after_create_security_group_is_recovered() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_prefixed_apply_killed_after_the_first_authorize_is_recovered() {
     require_acceptance!();
     killed_apply_is_recovered(

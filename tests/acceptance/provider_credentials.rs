@@ -37,6 +37,7 @@ fn isolated(hcl: &str) -> Workspace {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn no_credentials_anywhere_is_one_clear_error() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -57,6 +58,7 @@ fn no_credentials_anywhere_is_one_clear_error() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_profile_from_the_shared_credentials_file_is_used() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -81,6 +83,7 @@ fn a_profile_from_the_shared_credentials_file_is_used() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn assume_role_gets_credentials_from_sts() {
     require_acceptance!();
     let region = emulator().unique_region();

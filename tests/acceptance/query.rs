@@ -210,6 +210,7 @@ fn query_ok(ws: &Workspace, args: &[&str]) -> TfOutput {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn thirty_hand_made_groups_in_two_vpcs_are_found_generated_and_imported_without_a_rule_change() {
     require_acceptance!();
     require_terraform!(1, 14);
@@ -337,6 +338,7 @@ fn thirty_hand_made_groups_in_two_vpcs_are_found_generated_and_imported_without_
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_list_stops_at_its_limit_and_lists_default_groups_only_when_asked() {
     require_acceptance!();
     require_terraform!(1, 14);
@@ -393,6 +395,7 @@ fn a_list_stops_at_its_limit_and_lists_default_groups_only_when_asked() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn listing_10_and_200_groups_costs_at_most_4_calls() {
     require_acceptance!();
     require_terraform!(1, 14);
@@ -437,6 +440,7 @@ fn listing_10_and_200_groups_costs_at_most_4_calls() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn firewalls_get_their_identity_on_create_and_it_stays() {
     require_acceptance!();
     require_terraform!(1, 12);
@@ -463,6 +467,7 @@ fn firewalls_get_their_identity_on_create_and_it_stays() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn import_by_identity_imports_as_import_by_id_does() {
     require_acceptance!();
     require_terraform!(1, 12);
@@ -543,6 +548,7 @@ fn identity_refused(region: &str, identity: &str, summary: &str, no_call: bool) 
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn bad_identities_are_refused_clearly_and_before_any_call() {
     require_acceptance!();
     require_terraform!(1, 12);
@@ -619,6 +625,7 @@ fn bad_identities_are_refused_clearly_and_before_any_call() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn bad_list_blocks_are_reported_on_the_argument_before_any_call() {
     require_acceptance!();
     require_terraform!(1, 14);
@@ -666,6 +673,7 @@ fn bad_list_blocks_are_reported_on_the_argument_before_any_call() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_refused_listing_names_the_iam_permission() {
     require_acceptance!();
     require_terraform!(1, 14);
@@ -740,6 +748,87 @@ fn random_rule(
     (ingress, protocol.to_string(), from, to, peer, description)
 }
 
+/// Six hand-made groups of seed `seed` in `vpc`, each of 0 to 6 random
+/// rules (`random_rule`), one rule per key as AWS requires.
+fn random_groups(seed: u64, region: &str, vpc: &str) -> Vec<String> {
+    let mut rng = crate::walk::rng::Rng::new(seed);
+    let mut groups: Vec<String> = Vec::new();
+    for g in 0..6 {
+        let mut rules: Vec<(bool, String, i32, i32, String, Option<String>)> = Vec::new();
+        for _ in 0..rng.below(7) {
+            let rule = random_rule(&mut rng, &groups);
+            if !rules
+                .iter()
+                .any(|r| (r.0, &r.1, r.2, r.3, &r.4) == (rule.0, &rule.1, rule.2, rule.3, &rule.4))
+            {
+                rules.push(rule);
+            }
+        }
+        let hand: Vec<HandRule> = rules
+            .iter()
+            .map(|(i, p, f, t, peer, d)| (*i, p.as_str(), *f, *t, peer.as_str(), d.as_deref()))
+            .collect();
+        groups.push(hand_made_group(region, vpc, &format!("random-{seed}-{g}"), &hand));
+    }
+    groups
+}
+
+/// The seeds of a property: `INFER_SEED` (default 1) on, `INFER_SEEDS` of
+/// them (default 2).
+fn property_seeds() -> std::ops::Range<u64> {
+    let number = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let first = number("INFER_SEED", 1);
+    first..first + number("INFER_SEEDS", 2)
+}
+
+/// The second half of the properties: the configuration in `ws` (written by
+/// `generate`, which runs Terraform) plans exactly `groups.len()` imports and
+/// nothing else, applies with no call that writes, keeps every rule id
+/// (`before`), and leaves a plan and a refresh-only plan empty.
+fn imports_cleanly(
+    ws: &Workspace,
+    region: &str,
+    groups: &[String],
+    how: &str,
+    seed: u64,
+    generate: impl FnOnce(&Workspace),
+) {
+    let emu = emulator();
+    let before = rule_ids(region, groups);
+    let since = emu.start_recording_in(region);
+    generate(ws);
+    let generated = ws.read("generated.tf");
+    let plan = ws.plan();
+    let expected = format!("{} to import, 0 to add, 0 to change, 0 to destroy", groups.len());
+    assert!(
+        plan.success() && plan.stdout.contains(&expected),
+        "{how}, seed {seed}: the generated configuration does not import cleanly\n{plan}\n{generated}"
+    );
+    ws.apply_ok();
+    let counts = emu.action_counts_in_since(region, since);
+    assert_eq!(
+        writes_in(&counts),
+        [],
+        "{how}, seed {seed}: calls that write: {counts:?}\n{generated}"
+    );
+    assert_eq!(
+        rule_ids(region, groups),
+        before,
+        "{how}, seed {seed}: every rule kept under its id"
+    );
+    ws.plan_no_changes();
+    let refresh = ws.run(&["plan", "-refresh-only", "-input=false"]);
+    assert!(
+        refresh.success() && refresh.stdout.contains("No changes"),
+        "{how}, seed {seed}: a refresh-only plan after the import is not empty\n{refresh}"
+    );
+    println!(
+        "{how} property: seed {seed}: {} groups, {} rules, imported cleanly",
+        groups.len(),
+        before.len()
+    );
+}
+
 /// The invariant of issue #21 over random groups: whatever rules hand-made
 /// groups hold (empty ones included), `terraform query
 /// -generate-config-out` writes a configuration that imports them with no
@@ -747,65 +836,66 @@ fn random_rule(
 /// `INFER_SEED` (default 1) on, `INFER_SEEDS` of them (default 2), each with
 /// 6 groups of 0 to 6 rules; a failure names its seed.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn random_hand_made_groups_generate_configurations_that_import_cleanly() {
     require_acceptance!();
     require_terraform!(1, 14);
-    let number = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
-    let first = number("INFER_SEED", 1);
-    for seed in first..first + number("INFER_SEEDS", 2) {
+    for seed in property_seeds() {
         let emu = emulator();
         let region = emu.unique_region();
         let vpc = emu.create_vpc(region, "10.0.0.0/16");
-        let mut rng = crate::walk::rng::Rng::new(seed);
-        let mut groups: Vec<String> = Vec::new();
-        for g in 0..6 {
-            let mut rules: Vec<(bool, String, i32, i32, String, Option<String>)> = Vec::new();
-            for _ in 0..rng.below(7) {
-                let rule = random_rule(&mut rng, &groups);
-                // One rule per key: AWS refuses a duplicate.
-                if !rules
-                    .iter()
-                    .any(|r| (r.0, &r.1, r.2, r.3, &r.4) == (rule.0, &rule.1, rule.2, rule.3, &rule.4))
-                {
-                    rules.push(rule);
-                }
-            }
-            let hand: Vec<HandRule> = rules
-                .iter()
-                .map(|(i, p, f, t, peer, d)| (*i, p.as_str(), *f, *t, peer.as_str(), d.as_deref()))
-                .collect();
-            groups.push(hand_made_group(region, &vpc, &format!("random-{seed}-{g}"), &hand));
-        }
-        let before = rule_ids(region, &groups);
+        let groups = random_groups(seed, region, &vpc);
         let ws = Workspace::new(&emu.hcl_prelude(region));
         ws.write(
             "find.tfquery.hcl",
             &list_block("all", &format!("    vpc_id = \"{vpc}\"\n"), ""),
         );
-        let since = emu.start_recording_in(region);
-        query_ok(&ws, &["query", "-generate-config-out=generated.tf"]);
-        let generated = ws.read("generated.tf");
-        let plan = ws.plan();
-        assert!(
-            plan.success() && plan.stdout.contains("6 to import, 0 to add, 0 to change, 0 to destroy"),
-            "seed {seed}: the generated configuration does not import cleanly\n{plan}\n{generated}"
-        );
-        ws.apply_ok();
-        let counts = emu.action_counts_in_since(region, since);
-        assert_eq!(
-            writes_in(&counts),
-            [],
-            "seed {seed}: calls that write: {counts:?}\n{generated}"
-        );
-        assert_eq!(
-            rule_ids(region, &groups),
-            before,
-            "seed {seed}: every rule kept under its id"
-        );
-        ws.plan_no_changes();
-        println!(
-            "query property: seed {seed}: 6 groups, {} rules, imported cleanly",
-            before.len()
-        );
+        imports_cleanly(&ws, region, &groups, "query", seed, |ws| {
+            query_ok(ws, &["query", "-generate-config-out=generated.tf"]);
+        });
     }
+}
+
+/// The same invariant for `import` blocks by id, whose configuration
+/// `terraform plan -generate-config-out` writes (Terraform itself from the
+/// imported state before 1.14, the provider's GenerateResourceConfig since).
+#[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
+fn random_hand_made_groups_import_cleanly_by_id() {
+    require_acceptance!();
+    for seed in property_seeds() {
+        random_groups_import_cleanly(seed, "import by id", |id| format!("id = \"{id}\""));
+    }
+}
+
+/// The same invariant for `import` blocks by identity (Terraform 1.12+).
+#[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
+fn random_hand_made_groups_import_cleanly_by_identity() {
+    require_acceptance!();
+    require_terraform!(1, 12);
+    for seed in property_seeds() {
+        random_groups_import_cleanly(seed, "import by identity", |id| {
+            format!("identity = {{\n    id = \"{id}\"\n  }}")
+        });
+    }
+}
+
+/// Random groups of `seed`, each in an `import` block that `names` it,
+/// planned with `-generate-config-out`, then `imports_cleanly`.
+fn random_groups_import_cleanly(seed: u64, how: &str, names: impl Fn(&str) -> String) {
+    let emu = emulator();
+    let region = emu.unique_region();
+    let vpc = emu.create_vpc(region, "10.0.0.0/16");
+    let groups = random_groups(seed + 1000, region, &vpc);
+    let blocks: String = groups
+        .iter()
+        .enumerate()
+        .map(|(i, id)| format!("import {{\n  to = cumulocity_firewall.g{i}\n  {}\n}}\n", names(id)))
+        .collect();
+    let ws = Workspace::new(&format!("{}{blocks}", emu.hcl_prelude(region)));
+    imports_cleanly(&ws, region, &groups, how, seed, |ws| {
+        let generate = ws.run(&["plan", "-input=false", "-generate-config-out=generated.tf"]);
+        assert!(generate.success(), "{how}, seed {seed}: {generate}");
+    });
 }

@@ -16,6 +16,7 @@ fn firewall(name: &str, region: Option<&str>) -> String {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn one_provider_block_manages_firewalls_in_two_regions() {
     require_acceptance!();
     let (home, away) = (emulator().unique_region(), emulator().unique_region());
@@ -77,6 +78,7 @@ const DNS_BY_HAND: &[HandRule] = &[
 ];
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn imports_take_the_region_after_an_at_sign() {
     require_acceptance!();
     let (home, away) = (emulator().unique_region(), emulator().unique_region());
@@ -149,6 +151,7 @@ fn imports_take_the_region_after_an_at_sign() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn the_audit_reads_the_region_it_names() {
     require_acceptance!();
     let (home, away) = (emulator().unique_region(), emulator().unique_region());
@@ -169,6 +172,7 @@ fn the_audit_reads_the_region_it_names() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn malformed_regions_are_errors_on_the_attribute_before_any_aws_call() {
     require_acceptance!();
     let home = emulator().unique_region();
@@ -206,6 +210,7 @@ fn malformed_regions_are_errors_on_the_attribute_before_any_aws_call() {
 /// Region is where the group is read, and a malformed one is an error on
 /// `region` before any AWS call.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn an_identity_names_the_region_to_import_from() {
     require_acceptance!();
     require_terraform!(1, 12);
@@ -249,6 +254,7 @@ fn an_identity_names_the_region_to_import_from() {
 /// `terraform query` (Terraform 1.14+) with `region` in the list block's
 /// `config`: lists that Region, and the generated configuration names it.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_query_lists_the_region_its_list_block_names() {
     require_acceptance!();
     require_terraform!(1, 14);
@@ -289,6 +295,7 @@ fn a_query_lists_the_region_its_list_block_names() {
 /// firewall, and never a group looked for in the other Region (which would
 /// read as gone and plan it again).
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn refresh_reads_are_batched_per_region() {
     require_acceptance!();
     let (home, away) = (emulator().unique_region(), emulator().unique_region());

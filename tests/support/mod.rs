@@ -2,10 +2,14 @@
 //! that Cargo builds for integration tests.
 //!
 //! The acceptance suite (`tests/acceptance/main.rs`) declares it first, with
-//! `#[macro_use]`, so every test module has [`require_acceptance!`]:
+//! `#[macro_use]`, so every test module has [`require_acceptance!`]. A test
+//! that needs Terraform and the emulator is `#[ignore]`d, so that a plain
+//! `cargo test` reports it as ignored rather than passed; `make test` runs
+//! them with `TF_ACC=1` and `-- --include-ignored`:
 //!
 //! ```ignore
 //! #[test]
+//! #[ignore = "acceptance: needs TF_ACC=1, Terraform and the emulator; make test runs it (-- --include-ignored)"]
 //! fn rule_set_typo_is_reported_on_the_attribute() {
 //!     require_acceptance!();
 //!     let ws = crate::support::Workspace::new(r#"
@@ -75,16 +79,18 @@ const SCRUBBED_ENV: &[&str] = &[
 /// Subcommands that accept `-input=false`.
 const TAKES_INPUT_FLAG: &[&str] = &["plan", "apply", "destroy", "import", "refresh", "init"];
 
-/// Ends the calling test at once, saying why, unless acceptance tests are
-/// enabled ([`acceptance_enabled`]): every test that runs Terraform or the
-/// emulator starts with it, so `cargo test` without `TF_ACC=1` stays fast and
-/// needs no tools.
+/// Fails the calling test at once, saying what is missing, unless
+/// acceptance tests are enabled ([`acceptance_enabled`]): every test that
+/// runs Terraform or the emulator starts with it (and is `#[ignore]`d, so
+/// that `cargo test` without `--include-ignored` reports it as ignored). Run
+/// with `--include-ignored` but without `TF_ACC=1`, it fails rather than
+/// passing without having run.
 macro_rules! require_acceptance {
     () => {
-        if !$crate::support::acceptance_enabled() {
-            eprintln!("skipped: set TF_ACC=1");
-            return;
-        }
+        assert!(
+            $crate::support::acceptance_enabled(),
+            "acceptance test run without TF_ACC=1: set it (make test does), or leave out --include-ignored"
+        );
     };
 }
 

@@ -12,7 +12,7 @@
 //! unfinished create, the tag calls), `group_reads`, `read_batcher`
 //! and `vpc_snapshot` (a refresh's reads, batched), `list_groups` (listing
 //! for `terraform query`), `session_timeouts` (load balancers' and
-//! interfaces' idle timeouts), `clients` and `options` (reaching AWS),
+//! interfaces' idle timeouts; `listener_kinds`, what AWS said each listener is), `clients` and `options` (reaching AWS),
 //! `convert` (rules in EC2's shapes) and `error`.
 
 mod adopt;
@@ -27,6 +27,7 @@ mod group_reads;
 mod groups;
 /// Public for the filter names the provider checks a `list` block's against.
 pub mod list_groups;
+mod listener_kinds;
 mod options;
 /// Public for the `ReadResult` path the mock-server tests name.
 pub mod read_batcher;
@@ -42,5 +43,6 @@ pub use error::{AwsError, ErrorKind};
 pub use group::{Created, Failure, Group, GroupSpec, SecurityGroups};
 pub use group_reads::GroupReads;
 pub use list_groups::{GroupLister, GroupQuery, ListedGroup};
+pub use listener_kinds::ListenerKinds;
 pub use options::{AccountRule, AssumeRole, AwsOptions, Secret, StaticCredentials};
 pub use session_timeouts::SessionTimeouts;

@@ -12,9 +12,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use terraform_provider_cumulocity::aws::ListenerKinds;
 use terraform_provider_cumulocity::aws::{Clients, ErrorKind, SessionTimeouts};
 use terraform_provider_cumulocity::provider::firewall::schema::{FirewallState, ListenerTimeoutObject};
-use terraform_provider_cumulocity::provider::firewall::session_timeouts::{self, KindCache};
+use terraform_provider_cumulocity::provider::firewall::session_timeouts;
 use terraform_provider_cumulocity::rules::session::{Listener, ListenerKind};
 use tf_provider::value::{Value, ValueList};
 use tokio::time::Instant;
@@ -395,7 +396,7 @@ async fn describe_listeners_pages_by_twenty() {
 #[tokio::test]
 async fn create_sets_tcp_listeners_the_alb_once_and_every_interface() {
     let (mock, clients) = mock_with(catalog()).await;
-    let cache = KindCache::default();
+    let cache = ListenerKinds::default();
     let mut state = planned(14400.0, &ALL, &[ENI_A, ENI_B]);
 
     session_timeouts::apply(&clients, &cache, &mut state, None, &mut BTreeMap::new(), deadline())
@@ -450,10 +451,10 @@ async fn create_sets_tcp_listeners_the_alb_once_and_every_interface() {
         seconds_map(&[(ENI_A, Some(14400)), (ENI_B, Some(14400))])
     );
     // What AWS said the listeners are is kept for the next plan.
-    let kinds = cache.lock().unwrap();
-    assert_eq!(kinds.get(TCP_443), Some(&Some(ListenerKind::NlbTcp)));
-    assert_eq!(kinds.get(TLS_8883), Some(&Some(ListenerKind::NlbTls)));
-    assert_eq!(kinds.get(ALB_8443), Some(&Some(ListenerKind::Alb)));
+    // TLS_8883's ARN says only "an NLB listener": its kind was learned.
+    assert_eq!(cache.kind(TCP_443), Some(ListenerKind::NlbTcp));
+    assert_eq!(cache.kind(TLS_8883), Some(ListenerKind::NlbTls));
+    assert_eq!(cache.kind(ALB_8443), Some(ListenerKind::Alb));
 }
 
 /// What a place held before the firewall first changed it is read once,
@@ -482,7 +483,7 @@ async fn originals_are_read_before_the_first_change_and_given_back() {
         ),
     )
     .await;
-    let cache = KindCache::default();
+    let cache = ListenerKinds::default();
     let mut originals = BTreeMap::new();
     let mut created = planned(14400.0, &ALL, &[ENI_A]);
     session_timeouts::apply(&clients, &cache, &mut created, None, &mut originals, deadline())
@@ -540,7 +541,7 @@ async fn originals_are_read_before_the_first_change_and_given_back() {
 #[tokio::test]
 async fn update_with_nothing_changed_only_describes() {
     let (mock, clients) = mock_with(catalog()).await;
-    let cache = KindCache::default();
+    let cache = ListenerKinds::default();
     let mut created = planned(14400.0, &ALL, &[ENI_A, ENI_B]);
     session_timeouts::apply(&clients, &cache, &mut created, None, &mut BTreeMap::new(), deadline())
         .await
@@ -570,7 +571,7 @@ async fn update_restores_default_tracking_on_a_removed_interface() {
 
     session_timeouts::apply(
         &clients,
-        &KindCache::default(),
+        &ListenerKinds::default(),
         &mut state,
         Some(&prior),
         &mut kept(),
@@ -602,7 +603,7 @@ async fn update_restores_default_idle_timeouts_on_removed_listeners() {
 
     session_timeouts::apply(
         &clients,
-        &KindCache::default(),
+        &ListenerKinds::default(),
         &mut state,
         Some(&prior),
         &mut kept(),
@@ -640,7 +641,7 @@ async fn update_keeps_the_alb_timeout_while_one_of_its_listeners_stays() {
 
     session_timeouts::apply(
         &clients,
-        &KindCache::default(),
+        &ListenerKinds::default(),
         &mut state,
         Some(&prior),
         &mut kept(),
@@ -664,7 +665,7 @@ async fn update_to_a_lower_timeout_sets_every_place_again() {
 
     session_timeouts::apply(
         &clients,
-        &KindCache::default(),
+        &ListenerKinds::default(),
         &mut state,
         Some(&prior),
         &mut kept(),
@@ -752,7 +753,7 @@ async fn read_reports_what_aws_holds_so_drift_shows() {
     mount_drift(&mock).await;
     let mut state = applied(&ALL, &[ENI_A, ENI_B]);
 
-    session_timeouts::read(&clients, &KindCache::default(), &mut state, deadline())
+    session_timeouts::read(&clients, &ListenerKinds::default(), &mut state, deadline())
         .await
         .expect("read");
 
@@ -803,7 +804,7 @@ async fn read_reports_what_aws_holds_so_drift_shows() {
 async fn apply_after_drift_sets_back_only_what_drifted() {
     let (mock, clients) = mock_with(catalog()).await;
     mount_drift(&mock).await;
-    let cache = KindCache::default();
+    let cache = ListenerKinds::default();
     let mut refreshed = applied(&ALL, &[ENI_A, ENI_B]);
     session_timeouts::read(&clients, &cache, &mut refreshed, deadline())
         .await
@@ -924,7 +925,7 @@ async fn update_skips_a_removed_listener_that_no_longer_exists() {
 
     session_timeouts::apply(
         &clients,
-        &KindCache::default(),
+        &ListenerKinds::default(),
         &mut state,
         Some(&prior),
         &mut kept(),
@@ -976,7 +977,7 @@ async fn a_rejected_listener_attribute_fails_apply_and_stops_there() {
 
     let err = session_timeouts::apply(
         &clients,
-        &KindCache::default(),
+        &ListenerKinds::default(),
         &mut state,
         None,
         &mut originals,
@@ -1025,7 +1026,7 @@ async fn read_leaves_out_an_interface_deleted_outside_terraform() {
     .await;
     let mut state = applied(&[], &[ENI_A, ENI_B]);
 
-    session_timeouts::read(&clients, &KindCache::default(), &mut state, deadline())
+    session_timeouts::read(&clients, &ListenerKinds::default(), &mut state, deadline())
         .await
         .expect("read");
 

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use tf_provider::Diagnostics;
 use tokio::sync::OnceCell;
 
-use crate::aws::{check_account, connect, AwsError, Clients, GroupReads};
+use crate::aws::{check_account, connect, AwsError, Clients, GroupReads, ListenerKinds};
 use crate::provider::common::diagnostics::aws_error_fixed_time;
 use crate::provider::configure::config::ProviderSettings;
 
@@ -57,7 +57,7 @@ pub struct ProviderState {
     account: OnceCell<Result<(), AwsError>>,
     /// Listener kinds learned from AWS by this provider process (by ARN,
     /// which names the Region).
-    pub listener_kinds: crate::provider::firewall::session_timeouts::KindCache,
+    pub listener_kinds: ListenerKinds,
 }
 
 /// How resources and data sources hold the provider's runtime state.

@@ -552,7 +552,7 @@ impl FirewallResource {
             };
             if let (Some(arns), Some(clients)) = (arns, clients) {
                 let deadline = Instant::now() + std::time::Duration::from_secs(60);
-                session_timeouts::learn_kinds(&clients, &self.state.listener_kinds, &arns, deadline).await;
+                self.state.listener_kinds.learn(&clients, &arns, deadline).await;
             }
         }
         session_timeouts::plan(diags, config, state, &self.state.listener_kinds);

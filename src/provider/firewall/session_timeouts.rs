@@ -12,20 +12,20 @@
 //! `aws::SessionTimeouts`; here are the plan-time checks and warnings and
 //! the conversions between Terraform values and those decisions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use tf_provider::value::{Value, ValueList};
 use tf_provider::Diagnostics;
 use tokio::time::Instant;
 
-use crate::aws::{AwsError, Clients, SessionTimeouts};
+use crate::aws::{AwsError, Clients, ListenerKinds, SessionTimeouts};
 use crate::provider::common::diagnostics::{attribute_path, error, warning};
 use crate::provider::common::values::optional;
 use crate::provider::firewall::schema::{FirewallState, ListenerTimeoutObject};
 use crate::rules::arn::ListenerArn;
 use crate::rules::session::{
     self, check_session_timeout, kind_from_arn, listener_timeout, parse_network_interface_id, shortfall_message,
-    untracked_targets_message, Listener, ListenerKind, Policy, DOCUMENTED_SESSION_TIMEOUT,
+    untracked_targets_message, ListenerKind, Policy, DOCUMENTED_SESSION_TIMEOUT,
 };
 use crate::rules::{
     kept_originals, session_changes, session_readings, session_reads, session_restores, AttrPath, SessionChanges,
@@ -143,56 +143,9 @@ fn strict_detail(message: String) -> String {
     )
 }
 
-/// Kinds of listeners, learned from AWS, by ARN: filled by reads and plans
-/// of one provider process, so that a plan after a refresh asks nothing new.
-pub type KindCache = std::sync::Mutex<HashMap<String, Option<ListenerKind>>>;
-
-/// Looks up the kinds of `arns` not yet in `cache`: one DescribeListeners
-/// and one DescribeLoadBalancers for all of them. A failure is not
-/// reported: the ARNs then decide, and apply confirms.
-pub async fn learn_kinds(clients: &Clients, cache: &KindCache, arns: &[String], deadline: Instant) {
-    let missing = not_cached(cache, arns);
-    if missing.is_empty() {
-        return;
-    }
-    let found = SessionTimeouts::new(clients)
-        .describe_listeners(&missing, deadline)
-        .await;
-    learned(cache, &missing, found);
-}
-
-fn not_cached(cache: &KindCache, arns: &[String]) -> Vec<String> {
-    let known = cache.lock().unwrap_or_else(|p| p.into_inner());
-    arns.iter().filter(|a| !known.contains_key(*a)).cloned().collect()
-}
-
-/// Records what DescribeListeners answered for `asked`. After a failure the
-/// ARNs' own kinds are recorded (what `cached_kind` would take anyway), so
-/// that later plans of this process do not ask again; a read or apply that
-/// reaches AWS replaces them, and what one learned meanwhile stays.
-fn learned(cache: &KindCache, asked: &[String], found: Result<Vec<Listener>, AwsError>) {
-    match found {
-        Ok(listeners) => remember(cache, &listeners),
-        Err(_) => {
-            let mut known = cache.lock().unwrap_or_else(|p| p.into_inner());
-            for arn in asked {
-                known.entry(arn.clone()).or_insert_with(|| kind_from_arn(arn).ok());
-            }
-        }
-    }
-}
-
-fn cached_kind(cache: &KindCache, arn: &str) -> Option<ListenerKind> {
-    let known = cache.lock().unwrap_or_else(|p| p.into_inner());
-    match known.get(arn) {
-        Some(kind) => *kind,
-        None => kind_from_arn(arn).ok(),
-    }
-}
-
 /// Fills the planned session attributes and reports what each listener
 /// will really get: a warning under `clamp`, an error under `strict`.
-pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut FirewallState, cache: &KindCache) {
+pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut FirewallState, kinds: &ListenerKinds) {
     let requested = requested(config);
     let policy = policy(config);
     // Absent arguments stay absent (they mean the firewall document's 14,400 s and
@@ -214,7 +167,7 @@ pub fn plan(diags: &mut Diagnostics, config: &FirewallState, state: &mut Firewal
     for arn in &arns {
         // A set: its elements have no index; the messages name the listener.
         let at = attribute_path(&AttrPath::attr("load_balancer_listener_arns"));
-        let (Some(requested), Some(kind)) = (requested, cached_kind(cache, arn)) else {
+        let (Some(requested), Some(kind)) = (requested, kinds.kind(arn)) else {
             timeouts.insert(arn.clone(), Value::Unknown);
             continue;
         };
@@ -273,7 +226,7 @@ fn outcome_object(outcome: &session::ListenerTimeout) -> Value<ListenerTimeoutOb
 /// shows in the next plan.
 pub async fn read(
     clients: &Clients,
-    cache: &KindCache,
+    kinds: &ListenerKinds,
     state: &mut FirewallState,
     deadline: Instant,
 ) -> Result<(), AwsError> {
@@ -285,7 +238,7 @@ pub async fn read(
         // `listener_timeouts` (drift the next plan shows), rather than
         // failing every refresh: the user can then remove its ARN.
         let listeners = aws.existing_listeners(&arns, deadline).await?;
-        remember(cache, &listeners);
+        kinds.remember(&listeners);
         let held = aws.read(&session_reads(&listeners), deadline).await?;
         let readings = session_readings(requested, &listeners, &held);
         state.listener_timeouts = Value::Value(
@@ -315,13 +268,6 @@ pub async fn read(
     Ok(())
 }
 
-fn remember(cache: &KindCache, listeners: &[Listener]) {
-    let mut known = cache.lock().unwrap_or_else(|p| p.into_inner());
-    for listener in listeners {
-        known.insert(listener.arn.clone(), listener.kind);
-    }
-}
-
 /// Makes AWS match `planned`: sets the listeners' and interfaces' timeouts
 /// that differ from `prior`, gives those no longer listed back what they had
 /// before the firewall first changed them (`originals`, the private state's,
@@ -331,7 +277,7 @@ fn remember(cache: &KindCache, listeners: &[Listener]) {
 /// out. `originals` holds what was read even when a later call fails.
 pub async fn apply(
     clients: &Clients,
-    cache: &KindCache,
+    kinds: &ListenerKinds,
     planned: &mut FirewallState,
     prior: Option<&FirewallState>,
     originals: &mut BTreeMap<String, u32>,
@@ -346,7 +292,7 @@ pub async fn apply(
     let listeners = aws
         .describe_for_change(&wanted.listeners, &prior.gone_listeners(&wanted), deadline)
         .await?;
-    remember(cache, &listeners);
+    kinds.remember(&listeners);
     let changes = session_changes(&wanted, &prior, &listeners)?;
     let captured = aws.capture(&changes, deadline).await?;
     let nothing_restored = SessionChanges {
@@ -460,44 +406,6 @@ mod tests {
     const ALB: &str =
         "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
 
-    fn listener(arn: &str, kind: ListenerKind) -> Listener {
-        Listener {
-            arn: arn.to_string(),
-            load_balancer_arn: String::new(),
-            kind: Some(kind),
-        }
-    }
-
-    #[test]
-    fn a_failed_lookup_is_remembered_with_the_kinds_the_arns_give() {
-        let cache = KindCache::default();
-        let asked = vec![NLB.to_string(), ALB.to_string()];
-        assert_eq!(not_cached(&cache, &asked), asked);
-        learned(&cache, &asked, Err(AwsError::other("DescribeListeners", "unreachable")));
-        assert!(not_cached(&cache, &asked).is_empty(), "a later plan asks again");
-        assert_eq!(cached_kind(&cache, NLB), Some(ListenerKind::Nlb));
-        assert_eq!(cached_kind(&cache, ALB), Some(ListenerKind::Alb));
-    }
-
-    #[test]
-    fn a_failed_lookup_keeps_what_was_learned_and_answers_replace_guesses() {
-        let cache = KindCache::default();
-        remember(&cache, &[listener(NLB, ListenerKind::NlbTls)]);
-        learned(
-            &cache,
-            &[NLB.to_string()],
-            Err(AwsError::other("DescribeListeners", "unreachable")),
-        );
-        assert_eq!(cached_kind(&cache, NLB), Some(ListenerKind::NlbTls));
-        learned(
-            &cache,
-            &[ALB.to_string()],
-            Err(AwsError::other("DescribeListeners", "unreachable")),
-        );
-        learned(&cache, &[ALB.to_string()], Ok(vec![listener(ALB, ListenerKind::Alb)]));
-        assert_eq!(cached_kind(&cache, ALB), Some(ListenerKind::Alb));
-    }
-
     #[test]
     fn diagnostics_about_set_elements_point_at_the_set() {
         let config = FirewallState {
@@ -532,7 +440,7 @@ mod tests {
         };
         let mut diags = Diagnostics::default();
         let mut state = config.clone();
-        plan(&mut diags, &config, &mut state, &KindCache::default());
+        plan(&mut diags, &config, &mut state, &ListenerKinds::default());
         assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
         assert_eq!(diags.errors[0].attribute.to_string(), "load_balancer_listener_arns");
     }

@@ -20,7 +20,7 @@ use super::call::within;
 use super::clients::Clients;
 use super::error::{AwsError, ErrorKind};
 use crate::rules::session::{Listener, ListenerKind};
-use crate::rules::{SessionChanges, SessionPlace, Unsettable};
+use crate::rules::{SessionChanges, SessionPlace};
 
 const NLB_ATTRIBUTE: &str = "tcp.idle_timeout.seconds";
 const ALB_ATTRIBUTE: &str = "idle_timeout.timeout_seconds";
@@ -329,23 +329,4 @@ impl<'c> SessionTimeouts<'c> {
 
 fn is_listener_not_found(err: &AwsError) -> bool {
     err.code.as_deref() == Some(LISTENER_NOT_FOUND)
-}
-
-/// A wanted listener whose timeout cannot be set fails the apply as the
-/// DescribeListeners answer that showed it.
-impl From<Unsettable> for AwsError {
-    fn from(unsettable: Unsettable) -> AwsError {
-        match unsettable {
-            Unsettable::NotDescribed(arn) => AwsError {
-                action: "DescribeListeners",
-                kind: ErrorKind::MissingListener,
-                code: None,
-                message: format!("listener {arn} was not found"),
-            },
-            Unsettable::NoIdleTimeout(arn) => AwsError::other(
-                "DescribeListeners",
-                format!("listener {arn} has no idle timeout to set"),
-            ),
-        }
-    }
 }

@@ -985,6 +985,9 @@ async fn a_rejected_listener_attribute_fails_apply_and_stops_there() {
     )
     .await
     .expect_err("ModifyListenerAttributes fails");
+    let session_timeouts::SessionFailure::Aws(err) = err else {
+        panic!("an AWS failure: {err:?}")
+    };
 
     assert_eq!(err.action, "ModifyListenerAttributes");
     assert_eq!(err.code.as_deref(), Some("ValidationError"));

@@ -226,7 +226,7 @@ impl Resource for FirewallResource {
                 let originals = &mut private.session_originals;
                 if let Err(err) = session_timeouts::apply(&clients, cache, &mut state, None, originals, deadline).await
                 {
-                    aws_error(diags, &err);
+                    session_timeouts::report_failure(diags, &err);
                     error(
                         diags,
                         "Security group created, session timeouts not set",
@@ -352,7 +352,7 @@ impl Resource for FirewallResource {
         )
         .await
         {
-            aws_error(diags, &err);
+            session_timeouts::report_failure(diags, &err);
             session_timeouts::keep_prior_session_values(&mut state, &prior);
         }
         Some((state, private))

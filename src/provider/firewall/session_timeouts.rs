@@ -19,7 +19,7 @@ use tf_provider::Diagnostics;
 use tokio::time::Instant;
 
 use crate::aws::{AwsError, Clients, ListenerKinds, SessionTimeouts};
-use crate::provider::common::diagnostics::{attribute_path, error, warning};
+use crate::provider::common::diagnostics::{attribute_path, aws_error, error, warning};
 use crate::provider::common::values::optional;
 use crate::provider::firewall::schema::{FirewallState, ListenerTimeoutObject};
 use crate::rules::arn::ListenerArn;
@@ -29,7 +29,7 @@ use crate::rules::session::{
 };
 use crate::rules::{
     kept_originals, session_changes, session_readings, session_reads, session_restores, AttrPath, SessionChanges,
-    SessionRecord, SessionWanted,
+    SessionRecord, SessionWanted, Unsettable,
 };
 
 fn known_strings(list: &ValueList<Value<String>>) -> Option<Vec<String>> {
@@ -268,6 +268,57 @@ pub async fn read(
     Ok(())
 }
 
+/// Why the session timeouts could not be applied: an AWS call failed, or
+/// what AWS described of a wanted listener does not allow its timeout to be
+/// set (`rules::Unsettable`, found before any change).
+#[derive(Debug)]
+pub enum SessionFailure {
+    /// An AWS call failed.
+    Aws(AwsError),
+    /// A wanted listener's timeout cannot be set.
+    Unsettable(Unsettable),
+}
+
+impl From<AwsError> for SessionFailure {
+    fn from(err: AwsError) -> SessionFailure {
+        SessionFailure::Aws(err)
+    }
+}
+
+impl From<Unsettable> for SessionFailure {
+    fn from(unsettable: Unsettable) -> SessionFailure {
+        SessionFailure::Unsettable(unsettable)
+    }
+}
+
+/// The diagnostic of a failed apply of the session timeouts: an AWS failure
+/// as every other; a listener whose timeout cannot be set on
+/// `load_balancer_listener_arns`, saying what to do.
+pub fn report_failure(diags: &mut Diagnostics, failure: &SessionFailure) {
+    let at = tf_provider::AttributePath::new("load_balancer_listener_arns");
+    match failure {
+        SessionFailure::Aws(err) => aws_error(diags, err),
+        SessionFailure::Unsettable(Unsettable::NotDescribed(arn)) => error(
+            diags,
+            "A load balancer listener does not exist",
+            format!(
+                "AWS does not describe listener {arn}. If it was deleted outside Terraform, remove its ARN from \
+                 `load_balancer_listener_arns`; otherwise check the ARN and that it is in the firewall's Region."
+            ),
+            at,
+        ),
+        SessionFailure::Unsettable(Unsettable::NoIdleTimeout(arn)) => error(
+            diags,
+            "A listener without an idle timeout",
+            format!(
+                "AWS describes listener {arn} as one whose idle timeout cannot be changed. Remove its ARN from \
+                 `load_balancer_listener_arns`."
+            ),
+            at,
+        ),
+    }
+}
+
 /// Makes AWS match `planned`: sets the listeners' and interfaces' timeouts
 /// that differ from `prior`, gives those no longer listed back what they had
 /// before the firewall first changed them (`originals`, the private state's,
@@ -282,7 +333,7 @@ pub async fn apply(
     prior: Option<&FirewallState>,
     originals: &mut BTreeMap<String, u32>,
     deadline: Instant,
-) -> Result<(), AwsError> {
+) -> Result<(), SessionFailure> {
     let aws = SessionTimeouts::new(clients);
     let wanted = wanted(planned);
     let prior = match prior {
@@ -405,6 +456,34 @@ mod tests {
         "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
     const ALB: &str =
         "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+
+    #[test]
+    fn a_listener_whose_timeout_cannot_be_set_is_told_on_the_listener_arns() {
+        for (unsettable, summary) in [
+            (
+                Unsettable::NotDescribed(NLB.to_string()),
+                "A load balancer listener does not exist",
+            ),
+            (
+                Unsettable::NoIdleTimeout(NLB.to_string()),
+                "A listener without an idle timeout",
+            ),
+        ] {
+            let mut diags = Diagnostics::default();
+            report_failure(&mut diags, &SessionFailure::Unsettable(unsettable));
+            let [only] = diags.errors.as_slice() else {
+                panic!("one error: {:?}", diags.errors)
+            };
+            assert_eq!(only.summary, summary);
+            assert_eq!(only.attribute.to_string(), "load_balancer_listener_arns");
+            assert!(
+                only.detail.contains(NLB) && only.detail.contains("Remove its ARN")
+                    || only.detail.contains("remove its ARN"),
+                "{}",
+                only.detail
+            );
+        }
+    }
 
     #[test]
     fn diagnostics_about_set_elements_point_at_the_set() {

@@ -477,8 +477,7 @@ mod tests {
             assert_eq!(only.summary, summary);
             assert_eq!(only.attribute.to_string(), "load_balancer_listener_arns");
             assert!(
-                only.detail.contains(NLB) && only.detail.contains("Remove its ARN")
-                    || only.detail.contains("remove its ARN"),
+                only.detail.contains(NLB) && only.detail.to_lowercase().contains("remove its arn"),
                 "{}",
                 only.detail
             );

@@ -1,90 +1,68 @@
 //! Inline rules, as a group resource that lists them in `ingress` and
 //! `egress` objects keeps them (hashicorp/aws's `aws_security_group`): one
-//! object stands for one AWS rule per peer it names. This turns such objects
-//! into the [`Rule`] model, one rule per peer, so that `infer` can find the
-//! rule sets they stand for, exactly as for the rules AWS reports.
-
-use ipnet::{Ipv4Net, Ipv6Net};
+//! object stands for one AWS rule per peer it names. Such an object is read
+//! as an [`ExtraRule`] (its `security_groups` as `security_group_ids`, its
+//! ports as the source writes them) and normalised here into the
+//! `ExtraRule` it stands for, whose rules `infer` then reads exactly as the
+//! rules AWS reports.
 
 use super::checked_args::ExtraRule;
 use super::expand::extra_peers;
-use super::model::{Direction, Peer, Protocol, Rule, RuleShape};
+use super::model::{Peer, Rule, RuleShape};
 
-/// One inline rule object, its values parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InlineRule {
-    /// `ingress` or `egress`: the list it is in.
-    pub direction: Direction,
-    /// The IP protocol.
-    pub protocol: Protocol,
-    /// First port, or ICMP type (-1 for any).
-    pub from_port: i32,
-    /// Last port, or ICMP code (-1 for any).
-    pub to_port: i32,
-    /// IPv4 peers.
-    pub cidr_blocks: Vec<Ipv4Net>,
-    /// IPv6 peers.
-    pub ipv6_cidr_blocks: Vec<Ipv6Net>,
-    /// Managed prefix list peers (`pl-...`).
-    pub prefix_list_ids: Vec<String>,
-    /// Peer groups (`sg-...`); the group's own id here means `self`.
-    pub security_groups: Vec<String>,
-    /// Whether the group itself is a peer.
-    pub self_: bool,
-    /// The description every rule of the object has; `None` for none.
-    pub description: Option<String>,
-}
-
-impl InlineRule {
-    /// The AWS rules the object stands for, one per peer, in the object's
-    /// order. Ports mean nothing for protocols other than TCP, UDP and ICMP
-    /// (the source writes `0` for `-1`, all traffic): they become -1, as AWS
-    /// reports them. An empty description counts as none.
-    pub fn rules(&self, own_group_id: &str) -> Vec<Rule> {
-        let (from_port, to_port) = if self.protocol.has_ports() || self.protocol.is_icmp() {
-            (self.from_port, self.to_port)
-        } else {
-            (-1, -1)
-        };
-        let (own, others): (Vec<String>, Vec<String>) =
-            self.security_groups.iter().cloned().partition(|id| id == own_group_id);
-        let extra = ExtraRule {
-            direction: self.direction,
-            protocol: self.protocol,
-            from_port,
-            to_port,
-            cidr_blocks: self.cidr_blocks.clone(),
-            ipv6_cidr_blocks: self.ipv6_cidr_blocks.clone(),
-            security_group_ids: others,
-            prefix_list_ids: self.prefix_list_ids.clone(),
-            self_: self.self_ || !own.is_empty(),
-            description: self.description.clone().filter(|d| !d.is_empty()),
-        };
-        extra_peers(&extra)
-            .into_iter()
-            .map(|peer: Peer| Rule {
-                key: extra.key(peer),
-                description: extra.description.clone(),
-                rule_sets: Default::default(),
-            })
-            .collect()
+/// `object` as the `ExtraRule` it stands for: the group's own id among its
+/// peer groups is `self`; ports mean nothing for protocols other than TCP,
+/// UDP and ICMP (the source writes `0` for `-1`, all traffic), so they
+/// become -1, as AWS reports them; an empty description is none.
+pub fn normalised_inline(object: &ExtraRule, own_group_id: &str) -> ExtraRule {
+    let (from_port, to_port) = if object.protocol.has_ports() || object.protocol.is_icmp() {
+        (object.from_port, object.to_port)
+    } else {
+        (-1, -1)
+    };
+    let (own, others): (Vec<String>, Vec<String>) = object
+        .security_group_ids
+        .iter()
+        .cloned()
+        .partition(|id| id == own_group_id);
+    ExtraRule {
+        from_port,
+        to_port,
+        security_group_ids: others,
+        self_: object.self_ || !own.is_empty(),
+        description: object.description.clone().filter(|d| !d.is_empty()),
+        ..object.clone()
     }
 }
 
-/// Every AWS rule a group's inline objects stand for.
-pub fn inline_rules(objects: &[InlineRule], own_group_id: &str) -> Vec<Rule> {
-    objects.iter().flat_map(|o| o.rules(own_group_id)).collect()
+/// Every AWS rule a group's inline objects stand for, one per peer, in the
+/// objects' order.
+pub fn inline_rules(objects: &[ExtraRule], own_group_id: &str) -> Vec<Rule> {
+    objects
+        .iter()
+        .map(|object| normalised_inline(object, own_group_id))
+        .flat_map(|extra| {
+            extra_peers(&extra)
+                .into_iter()
+                .map(|peer: Peer| Rule {
+                    key: extra.key(peer),
+                    description: extra.description.clone(),
+                    rule_sets: Default::default(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::RuleKey;
+    use crate::rules::{Direction, Protocol, RuleKey};
 
     const OWN: &str = "sg-0123456789abcdef0";
 
-    fn object(protocol: Protocol, ports: (i32, i32)) -> InlineRule {
-        InlineRule {
+    fn object(protocol: Protocol, ports: (i32, i32)) -> ExtraRule {
+        ExtraRule {
             direction: Direction::Ingress,
             protocol,
             from_port: ports.0,
@@ -92,10 +70,15 @@ mod tests {
             cidr_blocks: Vec::new(),
             ipv6_cidr_blocks: Vec::new(),
             prefix_list_ids: Vec::new(),
-            security_groups: Vec::new(),
+            security_group_ids: Vec::new(),
             self_: false,
             description: None,
         }
+    }
+
+    /// The rules of one object.
+    fn rules_of(object: &ExtraRule) -> Vec<Rule> {
+        inline_rules(std::slice::from_ref(object), OWN)
     }
 
     #[test]
@@ -104,10 +87,10 @@ mod tests {
         o.cidr_blocks = vec!["10.0.0.0/8".parse().unwrap()];
         o.ipv6_cidr_blocks = vec!["2001:db8::/32".parse().unwrap()];
         o.prefix_list_ids = vec!["pl-6ea54007".into()];
-        o.security_groups = vec!["sg-0fedcba9876543210".into()];
+        o.security_group_ids = vec!["sg-0fedcba9876543210".into()];
         o.self_ = true;
         o.description = Some("HTTPS".into());
-        let rules = o.rules(OWN);
+        let rules = rules_of(&o);
         let peers: Vec<Peer> = rules.iter().map(|r| r.key.peer.clone()).collect();
         assert_eq!(
             peers,
@@ -132,7 +115,7 @@ mod tests {
         for protocol in [Protocol::All, Protocol::Number(50)] {
             let mut o = object(protocol, (0, 0));
             o.self_ = true;
-            let rules = o.rules(OWN);
+            let rules = rules_of(&o);
             assert_eq!(
                 rules[0].key,
                 RuleKey {
@@ -147,7 +130,7 @@ mod tests {
         let mut icmp = object(Protocol::Icmp, (8, -1));
         icmp.cidr_blocks = vec!["0.0.0.0/0".parse().unwrap()];
         assert_eq!(
-            (icmp.rules(OWN)[0].key.from_port, icmp.rules(OWN)[0].key.to_port),
+            (rules_of(&icmp)[0].key.from_port, rules_of(&icmp)[0].key.to_port),
             (8, -1)
         );
     }
@@ -155,9 +138,9 @@ mod tests {
     #[test]
     fn the_groups_own_id_is_self_and_counts_once() {
         let mut o = object(Protocol::All, (0, 0));
-        o.security_groups = vec![OWN.into()];
+        o.security_group_ids = vec![OWN.into()];
         o.self_ = true;
-        let rules = o.rules(OWN);
+        let rules = rules_of(&o);
         assert_eq!(rules.len(), 1);
         assert_eq!(rules[0].key.peer, Peer::SelfGroup);
     }
@@ -166,9 +149,9 @@ mod tests {
     fn empty_descriptions_and_peerless_objects() {
         let mut o = object(Protocol::Udp, (53, 53));
         o.description = Some(String::new());
-        assert!(o.rules(OWN).is_empty(), "no peer, no rule");
+        assert!(rules_of(&o).is_empty(), "no peer, no rule");
         o.cidr_blocks = vec!["10.1.0.0/16".parse().unwrap()];
-        assert_eq!(o.rules(OWN)[0].description, None);
+        assert_eq!(rules_of(&o)[0].description, None);
         let mut egress = o.clone();
         egress.direction = Direction::Egress;
         let all = inline_rules(&[o, egress], OWN);

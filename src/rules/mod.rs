@@ -39,7 +39,7 @@ pub use checked_args::{default_egress_cidr_blocks, default_ingress_cidr_blocks, 
 pub use diff::{after_changes, annotate, diff, keep_descriptions, with_known_ids, AppliedRule, RuleChanges};
 pub use expand::{count, expand};
 pub use infer::{infer, Inferred};
-pub use inline::{inline_rules, InlineRule};
+pub use inline::{inline_rules, normalised_inline};
 pub use model::{Direction, Peer, Protocol, Rule, RuleKey, RuleShape};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
 pub use rule_set_name::RuleSetName;

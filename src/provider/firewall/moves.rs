@@ -22,7 +22,7 @@ use crate::provider::firewall::import;
 use crate::provider::firewall::operation_timeouts::TimeoutsConfig;
 use crate::provider::firewall::schema::{FirewallState, ManagedRuleObject, TagMap};
 use crate::rules::parse::{parse_ipv4_cidr, parse_ipv6_cidr, parse_prefix_list_id, parse_security_group_id};
-use crate::rules::{self, Direction, InlineRule, Protocol, Rule};
+use crate::rules::{self, Direction, ExtraRule, Protocol, Rule};
 
 /// The resource type a firewall can be moved from.
 pub const SOURCE_TYPE: &str = "aws_security_group";
@@ -261,7 +261,9 @@ fn tag_map(tags: Option<BTreeMap<String, Option<String>>>) -> TagMap {
     }
 }
 
-fn inline_rule(direction: Direction, object: &SourceRule) -> Result<InlineRule, String> {
+/// One inline object of the source read as an `ExtraRule` (see
+/// `rules::inline_rules` for what it stands for).
+fn inline_rule(direction: Direction, object: &SourceRule) -> Result<ExtraRule, String> {
     let protocol_text = object.protocol.as_deref().unwrap_or("").to_lowercase();
     let what = format!("an `{direction}` object (protocol \"{protocol_text}\")");
     let protocol = Protocol::parse(&protocol_text).ok_or_else(|| format!("{what} has no protocol AWS knows."))?;
@@ -277,7 +279,7 @@ fn inline_rule(direction: Direction, object: &SourceRule) -> Result<InlineRule, 
             .map(|item| parse(item).map_err(|e| format!("{what}, `{name}`: {e}")))
             .collect::<Result<Vec<String>, String>>()
     };
-    Ok(InlineRule {
+    Ok(ExtraRule {
         direction,
         protocol,
         from_port: port("from_port", object.from_port)?,
@@ -293,7 +295,7 @@ fn inline_rule(direction: Direction, object: &SourceRule) -> Result<InlineRule, 
         prefix_list_ids: parsed("prefix_list_ids", &object.prefix_list_ids, &parse_prefix_list_id)?,
         // A group of another account is written `<account>/sg-...`; AWS
         // reports the rule by the group's id.
-        security_groups: parsed("security_groups", &object.security_groups, &|text| {
+        security_group_ids: parsed("security_groups", &object.security_groups, &|text| {
             parse_security_group_id(text.rsplit('/').next().unwrap_or(text))
         })?,
         self_: object.self_.unwrap_or(false),

@@ -14,6 +14,8 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
+#![allow(warnings)] // upstream example (PATCHED.md)
+
 use std::borrow::Cow;
 
 use anyhow::Result;

@@ -14,6 +14,8 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
+#![allow(warnings)] // upstream code, linted as it stands upstream (PATCHED.md)
+
 //! [`Diagnostics`] module
 
 use std::{

@@ -45,6 +45,9 @@ pub mod value;
 #[cfg(test)]
 mod protocol_tests;
 
+// Generated from the protocol file: its unused messages are not dead code
+// of ours.
+#[allow(warnings, clippy::all)]
 mod tfplugin6 {
     tonic::include_proto!("tfplugin6");
 }

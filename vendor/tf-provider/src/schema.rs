@@ -14,6 +14,8 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
+#![allow(warnings)] // upstream code, linted as it stands upstream (PATCHED.md)
+
 use std::{collections::HashMap, fmt::Display, hash::Hash};
 
 use serde::{ser::SerializeMap, Serialize};

@@ -289,29 +289,7 @@ impl Resource for FirewallResource {
         let groups = SecurityGroups::new(&clients);
         let deadline = Instant::now() + operation_timeouts::durations(&planned.timeouts).0;
         clients.reads.forget(&id);
-        let before = if lacks_rule_ids(&prior) {
-            // Moved from hashicorp/aws and planned without a refresh
-            // (`-refresh=false`): the state has the rules but not their ids
-            // yet, so read what the group holds instead of adding it all again.
-            match groups.read(&id, deadline).await {
-                Ok(Some((_, applied))) => applied,
-                Ok(None) => {
-                    error(
-                        diags,
-                        "The security group no longer exists",
-                        format!("{id} was deleted outside Terraform; the next plan creates it again."),
-                        AttributePath::new("id"),
-                    );
-                    return None;
-                }
-                Err(err) => {
-                    aws_error(diags, &err);
-                    return None;
-                }
-            }
-        } else {
-            applied_rules(&prior)
-        };
+        let before = rules_before_update(diags, &groups, &id, &prior, deadline).await?;
         let mut desired = desired;
         if leaves_descriptions(&config) {
             keep_descriptions(&mut desired, &before);
@@ -476,6 +454,39 @@ impl Resource for FirewallResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let state = moves::moved_state(diags, &source)?;
         Some((state, FirewallPrivate::imported()))
+    }
+}
+
+/// The rules the group holds before an update: the prior state's, or, for
+/// a group moved from hashicorp/aws and planned without a refresh
+/// (`-refresh=false`), whose state has the rules but not their ids yet, what
+/// the group holds (rather than adding it all again). `None`, with the
+/// error reported, when the group cannot be read.
+async fn rules_before_update(
+    diags: &mut Diagnostics,
+    groups: &SecurityGroups<'_>,
+    id: &str,
+    prior: &FirewallState,
+    deadline: Instant,
+) -> Option<Vec<AppliedRule>> {
+    if !lacks_rule_ids(prior) {
+        return Some(applied_rules(prior));
+    }
+    match groups.read(id, deadline).await {
+        Ok(Some((_, applied))) => Some(applied),
+        Ok(None) => {
+            error(
+                diags,
+                "The security group no longer exists",
+                format!("{id} was deleted outside Terraform; the next plan creates it again."),
+                AttributePath::new("id"),
+            );
+            None
+        }
+        Err(err) => {
+            aws_error(diags, &err);
+            None
+        }
     }
 }
 

@@ -119,7 +119,32 @@ fn declared_schema() -> Schema {
         .into_iter()
         .map(|(name, attribute)| (name, without_provider_default(attribute)))
         .collect();
-    attributes.extend([
+    attributes.extend(group_attributes());
+    attributes.extend(session_attributes());
+    attributes.extend(rules_attributes());
+    Schema {
+        version: 1,
+        block: block(
+            "An AWS security group holding exactly the rules of the documented Cumulocity rule sets \
+             you choose, plus any `extra_rule`, and the idle timeouts of the load balancer listeners in front \
+             of it.\n\n\
+             Plans show every rule before apply (only the ids of new rules are unknown); apply changes only \
+             what differs, by rule id; rules added or removed outside Terraform show in the next plan and \
+             apply puts them back. The resource owns every rule of its group, like the inline rules of \
+             `aws_security_group`: do not manage its rules elsewhere.",
+            attributes,
+            vec![
+                (arg_names::EXTRA_RULE, extra_rule_block()),
+                ("timeouts", timeouts_block()),
+            ],
+        ),
+    }
+}
+
+/// The group's own attributes: id, ARN, owner, name, description, VPC,
+/// Region, tags, and how rules and descriptions are handled.
+fn group_attributes() -> Vec<(&'static str, Attribute)> {
+    vec![
         (
             "id",
             computed(AttributeType::String, "The security group's id, `sg-...`."),
@@ -194,6 +219,12 @@ fn declared_schema() -> Schema {
                  group; new rules still get theirs.",
             ),
         ),
+    ]
+}
+
+/// The session-timeout arguments and what AWS holds for them.
+fn session_attributes() -> Vec<(&'static str, Attribute)> {
+    vec![
         (
             "session_timeout_seconds",
             optional(
@@ -264,35 +295,22 @@ fn declared_schema() -> Schema {
                 "By network interface id: its connection tracking timeout for established TCP connections.",
             ),
         ),
-        (
-            "rules",
-            computed(
-                AttributeType::Set(Box::new(rule_object_with_id())),
-                "The rules the group holds, one per AWS security group rule (a set, so a plan shows \
+    ]
+}
+
+/// The rules the group holds.
+fn rules_attributes() -> Vec<(&'static str, Attribute)> {
+    vec![(
+        "rules",
+        computed(
+            AttributeType::Set(Box::new(rule_object_with_id())),
+            "The rules the group holds, one per AWS security group rule (a set, so a plan shows \
                  each rule added or revoked as such): each with its `id` (`sgr-...`) and the fields of \
                  `data.cumulocity_firewall_rules`'s `rules`. \
                  The resource owns every rule of its group: a rule added outside Terraform shows as a \
                  change in the next plan and is revoked by apply.",
-            ),
         ),
-    ]);
-    Schema {
-        version: 1,
-        block: block(
-            "An AWS security group holding exactly the rules of the documented Cumulocity rule sets \
-             you choose, plus any `extra_rule`, and the idle timeouts of the load balancer listeners in front \
-             of it.\n\n\
-             Plans show every rule before apply (only the ids of new rules are unknown); apply changes only \
-             what differs, by rule id; rules added or removed outside Terraform show in the next plan and \
-             apply puts them back. The resource owns every rule of its group, like the inline rules of \
-             `aws_security_group`: do not manage its rules elsewhere.",
-            attributes,
-            vec![
-                (arg_names::EXTRA_RULE, extra_rule_block()),
-                ("timeouts", timeouts_block()),
-            ],
-        ),
-    }
+    )]
 }
 
 /// Makes every optional argument of the resource, and of its `extra_rule`

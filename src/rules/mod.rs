@@ -44,8 +44,8 @@ pub use model::{Direction, Peer, Protocol, Rule, RuleKey, RuleShape};
 pub use problem::{AttrPath, PathStep, Problem, Severity};
 pub use rule_set_name::RuleSetName;
 pub use session_changes::{
-    kept_originals, session_changes, session_readings, session_reads, session_restores, SessionChanges, SessionPlace,
-    SessionRecord, SessionWanted, Unsettable,
+    session_changes, session_readings, session_reads, session_restores, with_captured, without_restored,
+    SessionChanges, SessionPlace, SessionRecord, SessionWanted, Unsettable,
 };
 pub use unchecked_args::{ExtraRuleInput, FirewallInput, Maybe, MaybeList};
 

@@ -117,7 +117,7 @@ pub struct SessionChanges {
     /// seconds). One deleted meanwhile has nothing left to restore.
     pub restore_interfaces: Vec<(String, u32)>,
     /// Places about to be changed for the first time: their values are read
-    /// before any change, and kept (`kept_originals`).
+    /// before any change, and kept (`with_captured`).
     pub capture: Vec<SessionPlace>,
     /// Interfaces about to be changed for the first time, likewise.
     pub capture_interfaces: Vec<String>,
@@ -186,12 +186,11 @@ pub fn session_changes(
     Ok(changes)
 }
 
-/// The originals a firewall keeps: those kept before, plus the values read
-/// for `changes.capture` and `capture_interfaces` (`captured`, by place ARN
-/// or interface id; `None` where AWS reported no value, meaning its
-/// default), less the places and interfaces `changes` restores. A value kept
-/// before is never replaced.
-pub fn kept_originals(
+/// The originals a firewall keeps once `changes.capture` and
+/// `capture_interfaces` are read: those kept before, plus the values read
+/// (`captured`, by place ARN or interface id; `None` where AWS reported no
+/// value, meaning its default). A value kept before is never replaced.
+pub fn with_captured(
     kept: &BTreeMap<String, u32>,
     changes: &SessionChanges,
     captured: &BTreeMap<String, Option<u32>>,
@@ -209,6 +208,13 @@ pub fn kept_originals(
             .entry(id.clone())
             .or_insert_with(|| value.unwrap_or(ENI_DEFAULT));
     }
+    originals
+}
+
+/// The originals a firewall keeps once `changes` are made: the places and
+/// interfaces it gave back are forgotten.
+pub fn without_restored(kept: &BTreeMap<String, u32>, changes: &SessionChanges) -> BTreeMap<String, u32> {
+    let mut originals = kept.clone();
     for (place, _) in &changes.restore {
         originals.remove(place.arn());
     }
@@ -466,7 +472,7 @@ mod tests {
         assert_eq!(changes.restore, [(listener(TCP_443), 1200), (balancer(ALB), 600)]);
         assert_eq!(changes.restore_interfaces, [interface(ENI_B, 900)]);
         assert_eq!(
-            kept_originals(&prior.originals, &changes, &BTreeMap::new()),
+            without_restored(&prior.originals, &changes),
             BTreeMap::from([(TCP_1883.to_string(), 350)]),
             "a place given back is forgotten"
         );
@@ -497,7 +503,7 @@ mod tests {
         ]);
         let kept = BTreeMap::from([(TCP_1883.to_string(), 700)]);
         assert_eq!(
-            kept_originals(&kept, &changes, &captured),
+            with_captured(&kept, &changes, &captured),
             BTreeMap::from([
                 (TCP_1883.to_string(), 700),
                 (TCP_443.to_string(), 350),

@@ -17,7 +17,7 @@ pub struct FirewallPrivate {
     pub imported: bool,
     /// What each listener or load balancer (by the ARN that holds the
     /// value) and each target interface (by id) held before this firewall
-    /// first changed it (`rules::kept_originals`).
+    /// first changed it (`rules::with_captured`).
     pub session_originals: BTreeMap<String, u32>,
 }
 

@@ -28,7 +28,7 @@ use crate::rules::session::{
     untracked_targets_message, ListenerKind, Policy, DOCUMENTED_SESSION_TIMEOUT,
 };
 use crate::rules::{
-    kept_originals, session_changes, session_readings, session_reads, session_restores, AttrPath, SessionChanges,
+    session_changes, session_readings, session_reads, session_restores, with_captured, without_restored, AttrPath,
     SessionRecord, SessionWanted, Unsettable,
 };
 
@@ -346,12 +346,7 @@ pub async fn apply(
     kinds.remember(&listeners);
     let changes = session_changes(&wanted, &prior, &listeners)?;
     let captured = aws.capture(&changes, deadline).await?;
-    let nothing_restored = SessionChanges {
-        capture: changes.capture.clone(),
-        capture_interfaces: changes.capture_interfaces.clone(),
-        ..SessionChanges::default()
-    };
-    *originals = kept_originals(originals, &nothing_restored, &captured);
+    *originals = with_captured(originals, &changes, &captured);
     aws.change_listeners(&changes, deadline).await?;
     planned.listener_timeouts = Value::Value(
         changes
@@ -361,7 +356,7 @@ pub async fn apply(
             .collect(),
     );
     aws.change_interfaces(&changes, deadline).await?;
-    *originals = kept_originals(originals, &changes, &BTreeMap::new());
+    *originals = without_restored(originals, &changes);
     planned.target_network_interface_timeouts = Value::Value(
         changes
             .interfaces

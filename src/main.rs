@@ -5,9 +5,12 @@ use terraform_provider_cumulocity::provider::{CumulocityProvider, PROVIDER_NAME}
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    // Both of rustls's crypto back ends are in the build (the AWS SDK brings
-    // aws-lc-rs, the plugin's gRPC server ring), so rustls cannot pick one
-    // for the plugin's TLS by itself and would panic before the handshake.
+    // The plugin's gRPC server (TLS with Terraform) takes rustls's
+    // process-wide crypto provider, which rustls picks by itself only when
+    // exactly one back end is in the build. ring is the one the build has
+    // (the AWS clients choose it themselves: aws::https_client); installing
+    // it here keeps the handshake from panicking should a dependency ever
+    // bring aws-lc-rs back.
     if rustls::crypto::ring::default_provider().install_default().is_err() {
         eprintln!("terraform-provider-cumulocity: a TLS crypto provider was already installed");
     }

@@ -14,6 +14,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 
 use super::error::{AwsError, ErrorKind};
+use super::https::https_client;
 use super::options::{AccountRule, AwsOptions};
 
 /// The clients of one provider configuration, built once and shared.
@@ -106,6 +107,7 @@ async fn sdk_config(options: &AwsOptions) -> SdkConfig {
         .operation_attempt_timeout(options.attempt_timeout)
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
         .retry_config(retry)
         .timeout_config(timeouts);
     if let Some(region) = &options.region {

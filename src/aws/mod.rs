@@ -25,6 +25,7 @@ mod error;
 mod group;
 mod group_reads;
 mod groups;
+mod https;
 /// Public for the filter names the provider checks a `list` block's against.
 pub mod list_groups;
 mod listener_kinds;
@@ -42,6 +43,7 @@ pub use clients::{check_account, connect, Clients};
 pub use error::{AwsError, ErrorKind};
 pub use group::{Created, Failure, Group, GroupSpec, SecurityGroups};
 pub use group_reads::GroupReads;
+pub use https::https_client;
 pub use list_groups::{GroupLister, GroupQuery, ListedGroup};
 pub use listener_kinds::ListenerKinds;
 pub use options::{AccountRule, AssumeRole, AwsOptions, Secret, StaticCredentials};

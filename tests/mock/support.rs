@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use aws_sdk_ec2::config::retry::{RetryConfig, RetryPartition};
 use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
-use terraform_provider_cumulocity::aws::Clients;
+use terraform_provider_cumulocity::aws::{self, Clients};
 use terraform_provider_cumulocity::rules::{AppliedRule, Direction, Peer, Protocol, Rule};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
@@ -273,9 +273,6 @@ pub struct Ec2Mock {
 
 impl Ec2Mock {
     pub async fn start() -> Ec2Mock {
-        // aws-smithy's HTTPS client needs a process-wide rustls provider even
-        // for plain-HTTP endpoints; the provider's main() installs ring too.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         Ec2Mock {
             server: MockServer::start().await,
         }
@@ -303,12 +300,14 @@ impl Ec2Mock {
             .with_initial_backoff(Duration::from_millis(1));
         let ec2 = aws_sdk_ec2::Config::builder()
             .behavior_version(BehaviorVersion::latest())
+            .http_client(aws::https_client())
             .region(Region::new(REGION))
             .endpoint_url(self.server.uri())
             .retry_config(retry.clone())
             .retry_partition(RetryPartition::new(partition.clone()));
         let elbv2 = aws_sdk_elasticloadbalancingv2::Config::builder()
             .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
+            .http_client(aws::https_client())
             .region(aws_sdk_elasticloadbalancingv2::config::Region::new(REGION))
             .credentials_provider(aws_sdk_elasticloadbalancingv2::config::Credentials::new(
                 "AKIAMOCKMOCKMOCKMOCK",

@@ -359,7 +359,7 @@ impl Provider for HashicorpAws {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    // As in src/main.rs: two rustls crypto back ends are in the build.
+    // As in src/main.rs: the gRPC server's TLS takes ring, chosen here.
     let _ = rustls::crypto::ring::default_provider().install_default();
     match tf_provider::serve("aws", HashicorpAws).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -176,7 +176,6 @@ pub struct RecordedCall {
 
 impl Emulator {
     fn start() -> Emulator {
-        install_crypto_provider();
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let python = root.join(".venv/bin/python");
         let launcher = root.join("scripts/emulator.py");
@@ -364,6 +363,7 @@ impl Emulator {
         use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
         let config = aws_sdk_ec2::Config::builder()
             .behavior_version(BehaviorVersion::latest())
+            .http_client(terraform_provider_cumulocity::aws::https_client())
             .region(Region::new(region.to_string()))
             .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "emulator"))
             .endpoint_url(self.endpoint())
@@ -376,6 +376,7 @@ impl Emulator {
         use aws_sdk_elasticloadbalancingv2::config::{BehaviorVersion, Credentials, Region};
         let config = aws_sdk_elasticloadbalancingv2::Config::builder()
             .behavior_version(BehaviorVersion::latest())
+            .http_client(terraform_provider_cumulocity::aws::https_client())
             .region(Region::new(region.to_string()))
             .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "emulator"))
             .endpoint_url(self.endpoint())
@@ -815,17 +816,6 @@ where
         e.code().unwrap_or("no code"),
         e.message().unwrap_or("no message")
     )
-}
-
-/// The provider binary installs a process-wide rustls crypto provider; the
-/// test binary must too, because both rustls back ends (ring, aws-lc) are in
-/// the build and rustls will not pick one.
-fn install_crypto_provider() {
-    static ONCE: OnceLock<()> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        // Err means one is installed already, which is just as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
 }
 
 /// A minimal HTTP/1.0 exchange with the emulator (for `/moto-api/*`), so the

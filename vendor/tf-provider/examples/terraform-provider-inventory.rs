@@ -474,10 +474,9 @@ impl Provider for InventoryProvider {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
-    // Built in the provider's workspace, rustls has both crypto back ends
-    // (ring from the gRPC server, aws-lc-rs from the AWS SDK) and cannot
-    // pick one for the plugin's TLS by itself: choose ring, as the provider
-    // does.
+    // rustls picks its process-wide crypto back end by itself only when the
+    // build has exactly one; a workspace that brings a second (aws-lc-rs)
+    // would make the TLS handshake panic. Choose ring, as the provider does.
     let _ = rustls::crypto::ring::default_provider().install_default();
     serve("inventory", InventoryProvider).await
 }

@@ -2,12 +2,10 @@
 //! attribute paths point at the exact argument in the user's configuration,
 //! and AWS failures into diagnostics whose words say what to change in it.
 
-use tf_provider::value::{Value, ValueList};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics};
 
 use crate::aws::tags::CREATING_TAG;
 use crate::aws::{AwsError, ErrorKind, Group};
-use crate::provider::common::rule_args::RuleArgsConfig;
 use crate::rules::{AttrPath, PathStep, Problem, Severity};
 
 /// Which problems to pass on. Validation runs twice for a data source (at
@@ -92,10 +90,14 @@ pub fn aws_error(diags: &mut Diagnostics, err: &AwsError) {
 }
 
 /// `aws_error` for a failed change of a firewall's rules: a missing peer
-/// group or prefix list points at the element of `args` that names it
-/// (`node_security_group_ids`, or an `extra_rule`'s `security_group_ids` or
-/// `prefix_list_ids`).
-pub fn aws_error_in_rules(diags: &mut Diagnostics, err: &AwsError, args: &RuleArgsConfig) {
+/// group or prefix list points at the element that names it, which
+/// `element_naming` finds from an id in the firewall's arguments
+/// (`RuleArgsConfig::element_naming`).
+pub fn aws_error_in_rules(
+    diags: &mut Diagnostics,
+    err: &AwsError,
+    element_naming: impl Fn(&str) -> Option<AttributePath>,
+) {
     let prefix = match err.kind {
         ErrorKind::MissingPeerGroup => "sg-",
         ErrorKind::MissingPrefixList => "pl-",
@@ -105,33 +107,8 @@ pub fn aws_error_in_rules(diags: &mut Diagnostics, err: &AwsError, args: &RuleAr
         .message
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         .filter(|word| word.starts_with(prefix));
-    let place = named.into_iter().find_map(|id| where_named(args, id));
+    let place = named.into_iter().find_map(element_naming);
     aws_diagnostic(diags, err, TIMED_OUT, place);
-}
-
-/// The path of the element of `args` that is `id`: in
-/// `node_security_group_ids`, else in an `extra_rule`'s
-/// `security_group_ids` or `prefix_list_ids`.
-fn where_named(args: &RuleArgsConfig, id: &str) -> Option<AttributePath> {
-    let position = |list: &ValueList<Value<String>>| {
-        list.as_ref_option()?
-            .iter()
-            .position(|item| item.as_ref_option().map(String::as_str) == Some(id))
-            .map(|i| i64::try_from(i).unwrap_or(i64::MAX))
-    };
-    if let Some(i) = position(&args.node_security_group_ids) {
-        return Some(AttributePath::new("node_security_group_ids").index(i));
-    }
-    for (b, block) in args.extra_rule.as_ref_option()?.iter().enumerate() {
-        let block_path = || AttributePath::new("extra_rule").index(i64::try_from(b).unwrap_or(i64::MAX));
-        if let Some(i) = position(&block.security_group_ids) {
-            return Some(block_path().attribute("security_group_ids").index(i));
-        }
-        if let Some(i) = position(&block.prefix_list_ids) {
-            return Some(block_path().attribute("prefix_list_ids").index(i));
-        }
-    }
-    None
 }
 
 /// `aws_error` for what has no `timeouts` block (the audit data source, an
@@ -338,73 +315,6 @@ mod tests {
             assert_eq!(diagnostic.attribute, AttributePath::new(attribute), "{kind:?}");
             assert!(diagnostic.detail.contains(remedy), "{kind:?}: {}", diagnostic.detail);
             assert!(diagnostic.detail.contains("it was not found."), "AWS's words stay");
-        }
-    }
-
-    #[test]
-    fn a_missing_peer_group_or_prefix_list_points_at_the_element_that_names_it() {
-        use crate::provider::common::rule_args::ExtraRuleConfig;
-        let strings = |items: &[&str]| Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect());
-        let args = RuleArgsConfig {
-            node_security_group_ids: strings(&["sg-11111111"]),
-            extra_rule: Value::Value(vec![
-                ExtraRuleConfig::default(),
-                ExtraRuleConfig {
-                    security_group_ids: strings(&["sg-22222222", "sg-0fedcba9876543210"]),
-                    prefix_list_ids: strings(&["pl-6ea54007"]),
-                    ..ExtraRuleConfig::default()
-                },
-            ]),
-            ..RuleArgsConfig::default()
-        };
-        for (kind, code, message, path, remedy) in [
-            (
-                ErrorKind::MissingPeerGroup,
-                "InvalidGroup.NotFound",
-                "The security group 'sg-0fedcba9876543210' does not exist",
-                AttributePath::new("extra_rule")
-                    .index(1)
-                    .attribute("security_group_ids")
-                    .index(1),
-                "remove the id of a group that was deleted",
-            ),
-            (
-                ErrorKind::MissingPeerGroup,
-                "InvalidGroup.NotFound",
-                "The security group 'sg-11111111' does not exist",
-                AttributePath::new("node_security_group_ids").index(0),
-                "node_security_group_ids",
-            ),
-            (
-                ErrorKind::MissingPrefixList,
-                "InvalidPrefixListID.NotFound",
-                "The prefix list ID 'pl-6ea54007' does not exist",
-                AttributePath::new("extra_rule")
-                    .index(1)
-                    .attribute("prefix_list_ids")
-                    .index(0),
-                "shared with this account",
-            ),
-            (
-                ErrorKind::MissingPeerGroup,
-                "InvalidGroup.NotFound",
-                "The security group 'sg-99999999' does not exist",
-                AttributePath::root(),
-                "Check the group ids",
-            ),
-        ] {
-            let err = AwsError {
-                action: "AuthorizeSecurityGroupIngress",
-                kind,
-                code: Some(code.to_string()),
-                message: message.to_string(),
-            };
-            let mut diags = Diagnostics::default();
-            aws_error_in_rules(&mut diags, &err, &args);
-            let diagnostic = &diags.errors[0];
-            assert_eq!(diagnostic.attribute, path, "{message}");
-            assert!(diagnostic.detail.contains(remedy), "{}", diagnostic.detail);
-            assert!(diagnostic.detail.contains(message), "AWS's words stay");
         }
     }
 

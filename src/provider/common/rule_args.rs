@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Attribute, AttributeType, NestedBlock};
 use tf_provider::value::{Value, ValueList};
-use tf_provider::Diagnostics;
+use tf_provider::{AttributePath, Diagnostics};
 
 use crate::provider::common::diagnostics::{report, Report};
 use crate::provider::common::schema_builder::{
@@ -117,6 +117,32 @@ impl RuleArgsConfig {
                 *list = Value::Value(Vec::new());
             }
         }
+    }
+
+    /// The path of the element that is `id`: in `node_security_group_ids`,
+    /// else in an `extra_rule`'s `security_group_ids` or `prefix_list_ids`;
+    /// where a failure about a missing peer group or prefix list is shown
+    /// (`diagnostics::aws_error_in_rules`).
+    pub fn element_naming(&self, id: &str) -> Option<AttributePath> {
+        let position = |list: &ValueList<Value<String>>| {
+            list.as_ref_option()?
+                .iter()
+                .position(|item| item.as_ref_option().map(String::as_str) == Some(id))
+                .map(|i| i64::try_from(i).unwrap_or(i64::MAX))
+        };
+        if let Some(i) = position(&self.node_security_group_ids) {
+            return Some(AttributePath::new("node_security_group_ids").index(i));
+        }
+        for (b, block) in self.extra_rule.as_ref_option()?.iter().enumerate() {
+            let block_path = || AttributePath::new("extra_rule").index(i64::try_from(b).unwrap_or(i64::MAX));
+            if let Some(i) = position(&block.security_group_ids) {
+                return Some(block_path().attribute("security_group_ids").index(i));
+            }
+            if let Some(i) = position(&block.prefix_list_ids) {
+                return Some(block_path().attribute("prefix_list_ids").index(i));
+            }
+        }
+        None
     }
 }
 
@@ -473,5 +499,73 @@ mod tests {
         let mut schema: BTreeSet<String> = argument_attributes().into_iter().map(|(n, _)| n.to_string()).collect();
         schema.insert("extra_rule".to_string());
         assert_eq!(field_names(&RuleArgsConfig::default()), schema);
+    }
+
+    #[test]
+    fn a_missing_peer_group_or_prefix_list_points_at_the_element_that_names_it() {
+        use crate::aws::{AwsError, ErrorKind};
+        use crate::provider::common::diagnostics::aws_error_in_rules;
+        let strings = |items: &[&str]| Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect());
+        let args = RuleArgsConfig {
+            node_security_group_ids: strings(&["sg-11111111"]),
+            extra_rule: Value::Value(vec![
+                ExtraRuleConfig::default(),
+                ExtraRuleConfig {
+                    security_group_ids: strings(&["sg-22222222", "sg-0fedcba9876543210"]),
+                    prefix_list_ids: strings(&["pl-6ea54007"]),
+                    ..ExtraRuleConfig::default()
+                },
+            ]),
+            ..RuleArgsConfig::default()
+        };
+        for (kind, code, message, path, remedy) in [
+            (
+                ErrorKind::MissingPeerGroup,
+                "InvalidGroup.NotFound",
+                "The security group 'sg-0fedcba9876543210' does not exist",
+                AttributePath::new("extra_rule")
+                    .index(1)
+                    .attribute("security_group_ids")
+                    .index(1),
+                "remove the id of a group that was deleted",
+            ),
+            (
+                ErrorKind::MissingPeerGroup,
+                "InvalidGroup.NotFound",
+                "The security group 'sg-11111111' does not exist",
+                AttributePath::new("node_security_group_ids").index(0),
+                "node_security_group_ids",
+            ),
+            (
+                ErrorKind::MissingPrefixList,
+                "InvalidPrefixListID.NotFound",
+                "The prefix list ID 'pl-6ea54007' does not exist",
+                AttributePath::new("extra_rule")
+                    .index(1)
+                    .attribute("prefix_list_ids")
+                    .index(0),
+                "shared with this account",
+            ),
+            (
+                ErrorKind::MissingPeerGroup,
+                "InvalidGroup.NotFound",
+                "The security group 'sg-99999999' does not exist",
+                AttributePath::root(),
+                "Check the group ids",
+            ),
+        ] {
+            let err = AwsError {
+                action: "AuthorizeSecurityGroupIngress",
+                kind,
+                code: Some(code.to_string()),
+                message: message.to_string(),
+            };
+            let mut diags = Diagnostics::default();
+            aws_error_in_rules(&mut diags, &err, |id| args.element_naming(id));
+            let diagnostic = &diags.errors[0];
+            assert_eq!(diagnostic.attribute, path, "{message}");
+            assert!(diagnostic.detail.contains(remedy), "{}", diagnostic.detail);
+            assert!(diagnostic.detail.contains(message), "AWS's words stay");
+        }
     }
 }

@@ -1,18 +1,20 @@
 //! `terraform import` and `import {}` blocks for `cumulocity_firewall`:
-//! reads a hand-made group and writes the arguments `rules::infer` finds in
-//! it, so that `terraform plan -generate-config-out` writes idiomatic HCL
-//! and the next plan shows no changes.
+//! reads a hand-made group (`read_group`) and writes the arguments
+//! `rules::infer` finds in it, so that `terraform plan -generate-config-out`
+//! writes idiomatic HCL and the next plan shows no changes.
 
 use std::collections::BTreeMap;
 
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
+use tokio::time::Instant;
 
-use crate::aws::Group;
-use crate::provider::common::diagnostics::error;
+use crate::aws::{Clients, Group, SecurityGroups};
+use crate::provider::common::diagnostics::{aws_error_fixed_time, error};
 use crate::provider::common::rule_args::{ExtraRuleConfig, RuleArgsConfig};
 use crate::provider::common::values::{known_list, null_if_empty};
 use crate::provider::firewall::group_values::refreshed;
+use crate::provider::firewall::operation_timeouts;
 use crate::provider::firewall::schema::FirewallState;
 use crate::rules::arg_names;
 use crate::rules::parse::check_region;
@@ -171,6 +173,33 @@ pub fn imported(
     let mut state = refreshed(state, group, applied, default_tags);
     state.region = Value::Value(region.to_string());
     state
+}
+
+/// Reads the group an import names; `None`, with the error reported, when
+/// it cannot (`not_found` says where it was looked for).
+pub async fn read_group(
+    diags: &mut Diagnostics,
+    clients: &Clients,
+    id: &str,
+    not_found: String,
+) -> Option<(Group, Vec<AppliedRule>)> {
+    let deadline = Instant::now() + operation_timeouts::DEFAULT_CREATE;
+    match SecurityGroups::new(clients).read(id, deadline).await {
+        Ok(Some(found)) => Some(found),
+        Ok(None) => {
+            error(
+                diags,
+                "Cannot import a security group that does not exist",
+                not_found,
+                AttributePath::root(),
+            );
+            None
+        }
+        Err(err) => {
+            aws_error_fixed_time(diags, &err);
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -22,9 +22,9 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 use tokio::time::Instant;
 
-use crate::aws::{Clients, Group, SecurityGroups};
+use crate::aws::SecurityGroups;
 use crate::provider::common::diagnostics::{
-    adopted, attribute_path, aws_error, aws_error_fixed_time, aws_error_in_rules, error, report, Report,
+    adopted, attribute_path, aws_error, aws_error_in_rules, error, report, Report,
 };
 use crate::provider::common::rule_args::RuleArgsConfig;
 use crate::provider::configure::state::Shared;
@@ -241,7 +241,7 @@ impl Resource for FirewallResource {
                 Some((state, private))
             }
             Err(failure) => {
-                aws_error_in_rules(diags, &failure.error, &config.args);
+                aws_error_in_rules(diags, &failure.error, |id| config.args.element_naming(id));
                 let group = failure.group?;
                 clients.reads.forget(&group.id);
                 error(
@@ -302,7 +302,7 @@ impl Resource for FirewallResource {
             match groups.update(&id, &before, &changes, deadline).await {
                 Ok(applied) => applied,
                 Err(failure) => {
-                    aws_error_in_rules(diags, &failure.error, &config.args);
+                    aws_error_in_rules(diags, &failure.error, |id| config.args.element_naming(id));
                     // The state records what the group holds now; the next
                     // plan shows what is still to do.
                     state.tags_all = prior.tags_all.clone();
@@ -396,7 +396,7 @@ impl Resource for FirewallResource {
             "There is no security group {id} in {} for these credentials.",
             clients.region
         );
-        let (group, applied) = read_for_import(diags, &clients, &id, not_found).await?;
+        let (group, applied) = import::read_group(diags, &clients, &id, not_found).await?;
         let default_tags = self.state.settings().default_tags;
         Some((
             import::imported(&group, applied, &default_tags, &clients.region),
@@ -435,7 +435,7 @@ impl Resource for FirewallResource {
         let request = identity::checked_import(diags, &identity)?;
         let clients = self.state.clients_or_report(diags, request.region.as_deref()).await?;
         let not_found = identity::not_found_detail(&request, &clients.region);
-        let (group, applied) = read_for_import(diags, &clients, &request.id, not_found).await?;
+        let (group, applied) = import::read_group(diags, &clients, &request.id, not_found).await?;
         identity::check_owner(diags, &request, &group.owner_id)?;
         let default_tags = self.state.settings().default_tags;
         Some((
@@ -485,33 +485,6 @@ async fn rules_before_update(
         }
         Err(err) => {
             aws_error(diags, &err);
-            None
-        }
-    }
-}
-
-/// Reads the group an import names; `None`, with the error reported, when
-/// it cannot (`not_found` says where it was looked for).
-async fn read_for_import(
-    diags: &mut Diagnostics,
-    clients: &Clients,
-    id: &str,
-    not_found: String,
-) -> Option<(Group, Vec<AppliedRule>)> {
-    let deadline = Instant::now() + operation_timeouts::DEFAULT_CREATE;
-    match SecurityGroups::new(clients).read(id, deadline).await {
-        Ok(Some(found)) => Some(found),
-        Ok(None) => {
-            error(
-                diags,
-                "Cannot import a security group that does not exist",
-                not_found,
-                AttributePath::root(),
-            );
-            None
-        }
-        Err(err) => {
-            aws_error_fixed_time(diags, &err);
             None
         }
     }

@@ -80,11 +80,7 @@ impl ListenerKinds {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NLB: &str =
-        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
-    const ALB: &str =
-        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    use crate::rules::test_support::{ALB_LISTENER_ARN as ALB, NLB_LISTENER_ARN as NLB};
 
     fn listener(arn: &str, kind: ListenerKind) -> Listener {
         Listener {

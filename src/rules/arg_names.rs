@@ -20,6 +20,18 @@ pub const NODE_SECURITY_GROUP_IDS: &str = "node_security_group_ids";
 /// `extra_rule`: the block of a rule the documented sets do not cover.
 pub const EXTRA_RULE: &str = "extra_rule";
 
+/// The rule arguments, in the order of the schema and of `FirewallArgs`.
+pub const RULE_ARGUMENTS: [&str; 8] = [
+    RULE_SETS,
+    INGRESS_CIDR_BLOCKS,
+    INGRESS_IPV6_CIDR_BLOCKS,
+    EGRESS_CIDR_BLOCKS,
+    EGRESS_IPV6_CIDR_BLOCKS,
+    SSH_CIDR_BLOCKS,
+    NODE_SECURITY_GROUP_IDS,
+    EXTRA_RULE,
+];
+
 /// The attributes of an `extra_rule` block.
 pub mod extra_rule {
     /// `ingress` or `egress`.

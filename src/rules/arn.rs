@@ -154,9 +154,7 @@ impl<'a> ListenerArn<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NLB: &str =
-        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    use crate::rules::test_support::NLB_LISTENER_ARN as NLB;
 
     #[test]
     fn fields() {

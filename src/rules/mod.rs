@@ -58,4 +58,4 @@ mod expand_tests;
 #[cfg(test)]
 mod infer_tests;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;

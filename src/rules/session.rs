@@ -251,11 +251,7 @@ pub fn parse_network_interface_id(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NLB: &str =
-        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
-    const ALB: &str =
-        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    use crate::rules::test_support::{ALB_LISTENER_ARN as ALB, NLB_LISTENER_ARN as NLB};
 
     #[test]
     fn arns_tell_nlb_from_alb() {

@@ -9,6 +9,13 @@ use super::{Checked, Direction, ExtraRule, FirewallArgs, Peer, Protocol, RuleKey
 use Direction::{Egress, Ingress};
 use Protocol::{All, Icmp, Icmpv6, Tcp, Udp};
 
+/// A Network Load Balancer listener's ARN, for tests across the layers.
+pub(crate) const NLB_LISTENER_ARN: &str =
+    "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+/// An Application Load Balancer listener's ARN, for tests across the layers.
+pub(crate) const ALB_LISTENER_ARN: &str =
+    "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+
 /// A peer group id of the long form.
 pub(super) const SG_A: &str = "sg-0123456789abcdef0";
 /// Another peer group id of the long form.

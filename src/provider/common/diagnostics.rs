@@ -270,6 +270,17 @@ pub fn warning(
     diags.add_warning(plain_diagnostic(summary.into(), detail.into(), attribute));
 }
 
+/// The errors of `diags` as (attribute, summary) pairs: what tests of the
+/// checks compare, where each problem is reported and how it is named.
+#[cfg(test)]
+pub(crate) fn errors_by_attribute(diags: &Diagnostics) -> Vec<(AttributePath, String)> {
+    diags
+        .errors
+        .iter()
+        .map(|d| (d.attribute.clone(), d.summary.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

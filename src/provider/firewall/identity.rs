@@ -208,6 +208,7 @@ pub fn not_found_detail(request: &ImportRequest, region: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::common::diagnostics::errors_by_attribute;
 
     const REGION: &str = "eu-central-1";
 
@@ -297,11 +298,7 @@ mod tests {
         let mut diags = Diagnostics::default();
         let checked = checked_import(&mut diags, identity);
         assert_eq!(checked.is_some(), diags.errors.is_empty());
-        diags
-            .errors
-            .iter()
-            .map(|d| (d.attribute.clone(), d.summary.to_string()))
-            .collect()
+        errors_by_attribute(&diags)
     }
 
     #[test]

@@ -243,6 +243,7 @@ fn index(i: usize) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::common::diagnostics::errors_by_attribute;
 
     fn strings(items: &[&str]) -> ValueList<Value<String>> {
         Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect())
@@ -259,11 +260,7 @@ mod tests {
         let mut diags = Diagnostics::default();
         let request = checked_request(&mut diags, config, false);
         assert_eq!(request.is_some(), diags.errors.is_empty());
-        diags
-            .errors
-            .iter()
-            .map(|d| (d.attribute.clone(), d.summary.to_string()))
-            .collect()
+        errors_by_attribute(&diags)
     }
 
     #[test]

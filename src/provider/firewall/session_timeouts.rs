@@ -446,11 +446,7 @@ pub fn settle_session_values(state: &mut FirewallState) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NLB: &str =
-        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/net/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
-    const ALB: &str =
-        "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/c8y/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    use crate::rules::test_support::{ALB_LISTENER_ARN as ALB, NLB_LISTENER_ARN as NLB};
 
     #[test]
     fn a_listener_whose_timeout_cannot_be_set_is_told_on_the_listener_arns() {

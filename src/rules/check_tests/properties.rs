@@ -154,17 +154,6 @@ fn render(args: &FirewallArgs) -> FirewallInput {
     }
 }
 
-const TOP_LEVEL: &[&str] = &[
-    "rule_sets",
-    "ingress_cidr_blocks",
-    "ingress_ipv6_cidr_blocks",
-    "egress_cidr_blocks",
-    "egress_ipv6_cidr_blocks",
-    "ssh_cidr_blocks",
-    "node_security_group_ids",
-    "extra_rule",
-];
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
 
@@ -180,7 +169,7 @@ proptest! {
         for problem in &checked.problems {
             let path = problem.path.to_string();
             prop_assert!(
-                TOP_LEVEL.iter().any(|top| path.starts_with(top)),
+                crate::rules::arg_names::RULE_ARGUMENTS.iter().any(|top| path.starts_with(top)),
                 "unexpected path {}", path
             );
             prop_assert!(!problem.summary.is_empty());

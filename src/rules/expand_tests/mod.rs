@@ -76,15 +76,8 @@ fn extra_rule_of(
     description: Option<&str>,
 ) -> Rule {
     Rule {
-        key: RuleKey {
-            direction,
-            protocol,
-            from_port: ports.0,
-            to_port: ports.1,
-            peer,
-        },
         description: description.map(str::to_string),
-        rule_sets: BTreeSet::new(),
+        ..rule(direction, protocol, ports, peer, "", &[])
     }
 }
 

@@ -30,13 +30,7 @@ use RuleSetName::{Dns, External, Internal, Ntp, Opcua, Outbound, SmartruleApama,
 /// A rule as AWS holds it: no rule sets.
 fn held(direction: Direction, protocol: Protocol, ports: (i32, i32), peer_text: &str, description: &str) -> Rule {
     Rule {
-        key: RuleKey {
-            direction,
-            protocol,
-            from_port: ports.0,
-            to_port: ports.1,
-            peer: peer(peer_text),
-        },
+        key: key(direction, protocol, ports, peer_text),
         description: (!description.is_empty()).then(|| description.to_string()),
         rule_sets: BTreeSet::new(),
     }

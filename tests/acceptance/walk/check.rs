@@ -138,16 +138,7 @@ const NOT_IN_AWS: [&str; 10] = [
 /// infer others than the configuration's (an argument no rule uses, peers
 /// grouped into other `extra_rule` blocks) as long as they stand for the
 /// same rules.
-const RULE_ARGUMENTS: [&str; 8] = [
-    "rule_sets",
-    "ingress_cidr_blocks",
-    "ingress_ipv6_cidr_blocks",
-    "egress_cidr_blocks",
-    "egress_ipv6_cidr_blocks",
-    "ssh_cidr_blocks",
-    "node_security_group_ids",
-    "extra_rule",
-];
+const RULE_ARGUMENTS: [&str; 8] = terraform_provider_cumulocity::rules::arg_names::RULE_ARGUMENTS;
 
 /// Every group imported into a fresh state with the same configuration, as
 /// terraform-plugin-testing's `ImportStateVerify`: the import's attributes

@@ -20,7 +20,7 @@ pub const NODE_SECURITY_GROUP_IDS: &str = "node_security_group_ids";
 /// `extra_rule`: the block of a rule the documented sets do not cover.
 pub const EXTRA_RULE: &str = "extra_rule";
 
-/// The rule arguments, in the order of the schema and of `FirewallArgs`.
+/// The rule arguments, one name each, in the order of `FirewallArgs`'s fields.
 pub const RULE_ARGUMENTS: [&str; 8] = [
     RULE_SETS,
     INGRESS_CIDR_BLOCKS,
